@@ -1,0 +1,172 @@
+"""The consultation file's schema: frozen pydantic models validated from TOML.
+
+A consultation is data. Another ministry's consultation is a new TOML file, never new code.
+Every user-facing text is a table of languages (``{ nb = "...", nn = "...", en = "..." }``)
+and must be present in every language the file declares.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+
+Lang = Literal["nb", "nn", "en"]
+LANGS: tuple[Lang, ...] = ("nb", "nn", "en")
+
+# Short ids keep Telegram's callback data (at most 64 bytes) well inside its limit.
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,15}$")]
+
+Text = dict[Lang, str]
+"""A user-facing text in several languages; bokmål (``nb``) is always required."""
+
+_HEADER_UNSAFE = re.compile(r"[\r\n\x00\x85\u2028\u2029]")
+
+
+def pick(text: Text, lang: str) -> str:
+    """Return ``text`` in ``lang``, falling back to bokmål."""
+    return text.get(lang, text["nb"])  # type: ignore[call-overload, no-any-return]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RespondentType(_Frozen):
+    """One answer to "who is answering?", modelled on regjeringen.no's form."""
+
+    id: Slug
+    label: Text
+    organisation: bool = False
+    """Ask for the organisation's name (not for private persons)."""
+    org_number: bool = False
+    """Offer to give a Norwegian organisation number."""
+    board_approval: bool = False
+    """Offer to say when the board approved the input (associations)."""
+
+
+class RespondentConfig(_Frozen):
+    """What the respondent part of the conversation asks."""
+
+    types: list[RespondentType] = Field(min_length=1)
+    ask_municipality: bool = True
+    ask_email: bool = True
+
+
+class Theme(_Frozen):
+    """A theme the person may choose and answer in free text."""
+
+    id: Slug
+    title: Text
+    prompt: Text
+    """The plain-language question asked for this theme."""
+    help: Text
+
+
+class Question(_Frozen):
+    """One of the consultation's questions."""
+
+    id: Slug
+    text: Text
+    """A plain-language version, shown first."""
+    original: Text | None = None
+    """The ministry's own wording, kept so staff can compare answers with it."""
+    help: Text
+    optional: bool = True
+    """Whether the person may skip it."""
+
+
+class Consultation(_Frozen):
+    """A public consultation: who asks, what, by when, and where the input goes."""
+
+    id: Slug
+    languages: list[Lang] = Field(default_factory=lambda: list(LANGS))
+    ministry: Text
+    ministry_short: str = Field(min_length=1, max_length=20)
+    case_number: str = Field(min_length=1, max_length=40)
+    title: Text
+    recipient: EmailStr
+    subject: str = Field(min_length=1, max_length=200)
+    """The exact subject line the ministry asked for, in bokmål."""
+    deadline: date
+    reference_prefix: str = Field(pattern=r"^[A-Z]{2,5}$")
+    source_url: str | None = None
+    intro: Text
+    publication_notice: Text
+    respondent: RespondentConfig
+    themes: list[Theme] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    quick_path: bool = True
+    """Offer the quick path: paste a finished text or upload documents."""
+
+    @field_validator("languages")
+    @classmethod
+    def _bokmal_first(cls, value: list[Lang]) -> list[Lang]:
+        if not value or value[0] != "nb":
+            raise ValueError("languages must start with 'nb' (bokmål is the source language)")
+        if len(set(value)) != len(value):
+            raise ValueError("languages must not repeat")
+        return value
+
+    @field_validator("subject", "case_number", "ministry_short")
+    @classmethod
+    def _header_safe(cls, value: str) -> str:
+        if _HEADER_UNSAFE.search(value):
+            raise ValueError("must be a single line (it becomes an e-mail header)")
+        return value
+
+    @model_validator(mode="after")
+    def _complete_and_unique(self) -> Consultation:
+        missing: list[str] = []
+        for path, text in _texts(self.model_dump(mode="python")):
+            for lang in self.languages:
+                if not str(text.get(lang, "")).strip():
+                    missing.append(f"{path}.{lang}")
+        if missing:
+            raise ValueError("text missing in a declared language: " + ", ".join(missing))
+        for name, items in (
+            ("themes", self.themes),
+            ("questions", self.questions),
+            ("respondent.types", self.respondent.types),
+        ):
+            ids = [item.id for item in items]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"{name}: duplicate id(s) {', '.join(dupes)}")
+        if not self.themes and not self.questions and not self.quick_path:
+            raise ValueError("a consultation needs themes, questions or the quick path")
+        return self
+
+    def theme(self, theme_id: str) -> Theme:
+        """Return the theme with ``theme_id``."""
+        return next(t for t in self.themes if t.id == theme_id)
+
+    def question(self, question_id: str) -> Question:
+        """Return the question with ``question_id``."""
+        return next(q for q in self.questions if q.id == question_id)
+
+    def respondent_type(self, type_id: str) -> RespondentType:
+        """Return the respondent type with ``type_id``."""
+        return next(t for t in self.respondent.types if t.id == type_id)
+
+
+_TEXT_FIELDS = {"ministry", "title", "intro", "publication_notice", "label", "prompt", "help",
+                "text", "original"}
+
+
+def _texts(data: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every language table in ``data`` with its dotted path, for the completeness check."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if key in _TEXT_FIELDS and isinstance(value, dict):
+                found.append((sub, value))
+            else:
+                found.extend(_texts(value, sub))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found.extend(_texts(value, f"{path}[{index}]"))
+    return found

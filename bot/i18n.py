@@ -1,0 +1,98 @@
+"""Languages: gettext catalogs (via babel), Telegram language codes, and babel formatting.
+
+Bokmål is the source language: a message id *is* the bokmål text. Catalogs for ``nn`` and
+``en`` live in ``locales/``. Compiled ``.mo`` files are used when present and fresh; otherwise
+the ``.po`` file is compiled in memory, so a fresh clone works without a build step.
+"""
+
+from __future__ import annotations
+
+import gettext
+from datetime import date, datetime
+from functools import cache
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date as _babel_format_date
+from babel.dates import format_datetime as _babel_format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from bot.engine.model import LANGS, Lang
+from bot.resources import locales_dir
+
+DOMAIN = "messages"
+OSLO = ZoneInfo("Europe/Oslo")
+
+LANGUAGE_NAMES: dict[Lang, str] = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark a string for extraction without translating it yet."""
+    return message
+
+
+def resolve_language(code: str | None) -> tuple[Lang, bool]:
+    """Map a client language code (Telegram's ``language_code``) to one of ours.
+
+    Returns the language and whether the code was one we know; an unknown code gives bokmål
+    and ``False`` so the caller can offer the switch. Babel reads ``no`` as a locale of its
+    own and rejects ``no-NO``, so this mapping is ours, not babel's.
+    """
+    if not code:
+        return "nb", False
+    primary = code.strip().lower().replace("_", "-").split("-", 1)[0]
+    if primary in {"nb", "no"}:
+        return "nb", True
+    if primary == "nn":
+        return "nn", True
+    if primary == "en":
+        return "en", True
+    return "nb", False
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The catalog for ``lang``; bokmål (the source language) needs none."""
+    if lang == "nb" or lang not in LANGS:
+        return gettext.NullTranslations()
+    folder = locales_dir() / lang / "LC_MESSAGES"
+    po_path = folder / f"{DOMAIN}.po"
+    mo_path = folder / f"{DOMAIN}.mo"
+    if mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
+        with mo_path.open("rb") as fp:
+            return gettext.GNUTranslations(fp)
+    if not po_path.exists():
+        return gettext.NullTranslations()
+    with po_path.open("rb") as fp:
+        catalog = read_po(fp, locale=lang)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def gettext_for(lang: str) -> gettext.NullTranslations:
+    """Alias kept short for call sites: ``_ = gettext_for(lang).gettext``."""
+    return translations(lang)
+
+
+def babel_locale(lang: str) -> Locale:
+    """The babel locale for one of our languages."""
+    return Locale.parse({"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}.get(lang, "nb_NO"))
+
+
+def format_date(value: date, lang: str) -> str:
+    """A date the way people write it, e.g. "1. mars 2021" or "1 March 2021"."""
+    return _babel_format_date(value, format="long", locale=babel_locale(lang))
+
+
+def format_datetime(value: datetime, lang: str) -> str:
+    """A moment in Norwegian time, e.g. "26. november 2026 kl. 09:15"."""
+    local = value.astimezone(OSLO)
+    day = format_date(local.date(), lang)
+    clock = local.strftime("%H:%M")
+    if lang == "en":
+        return f"{day} at {clock}"
+    return f"{day} kl. {clock}"
