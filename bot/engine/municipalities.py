@@ -1,0 +1,369 @@
+"""Turn what a person types ("harstad kommune", "Aarborte", "Tromso") into an official municipality.
+
+People name their municipality in many ways: with or without "kommune", in a Sami or Kven form,
+without the letters æ, ø and å or Sami diacritics, with the county to tell two Herøys apart, or
+misspelt. The lookup tries, in order: the 4-digit municipality number, the name as typed
+(case and punctuation ignored), the same with all letters folded to plain ASCII, the name with a
+county ("Herøy i Nordland"), and finally offers close spellings as suggestions.
+
+The list is read once from ``bot/data/kommuner.csv`` (see ``bot/data/README.md``) and indexed in
+memory, so a lookup costs microseconds apart from the fuzzy step.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from bot.resources import data_dir
+
+_CSV_NAME = "kommuner.csv"
+_MAX_SUGGESTIONS = 5
+_FUZZY_CUTOFF = 0.72
+_MAX_FUZZY_KEY = 60
+"""Longer input is prose, not a place name; comparing it with every name only costs time."""
+
+# Words that say "municipality" (bokmål, nynorsk, English, Northern/Lule/Southern Sami, Kven) and
+# small words around a name. They are compared after folding, so "tjïelte" and "tjielte" both go.
+_MUNICIPALITY_WORDS = frozenset(
+    {
+        "kommune",
+        "kommunen",
+        "kommunes",
+        "kommuna",
+        "kommun",
+        "municipality",
+        "suohkan",
+        "suohkana",
+        "suohkanat",
+        "gielda",
+        "gieldda",
+        "tjielte",
+        "kommuuni",
+        "kommunenummer",
+        "kommunenr",
+        "knr",
+        "nr",
+        "nummer",
+    }
+)
+_LEADING_WORDS = frozenset({"i", "fra", "pa", "paa", "in", "from", "of", "the"})
+_COUNTY_LINK_WORDS = frozenset({"i", "pa", "paa", "in"})
+
+# Names for counties and regions a person may add after a shared name ("Herøy i Nordland",
+# "Våler i Solør"), mapped to the current county numbers they cover. The current 15 county
+# names are added from the data; these are the older counties (before 2020 and 2020–2023),
+# Sami and Kven forms, and the regions that tell the two Herøys and two Vålers apart.
+_EXTRA_COUNTY_NAMES: Mapping[str, frozenset[str]] = {
+    "Viken": frozenset({"31", "32", "33"}),
+    "Vestfold og Telemark": frozenset({"39", "40"}),
+    "Troms og Finnmark": frozenset({"55", "56"}),
+    "Romsa ja Finnmárku": frozenset({"55", "56"}),
+    "Romsa": frozenset({"55"}),
+    "Tromssa": frozenset({"55"}),
+    "Finnmárku": frozenset({"56"}),
+    "Finmarkku": frozenset({"56"}),
+    "Nordlánnda": frozenset({"18"}),
+    "Trööndelage": frozenset({"50"}),
+    "Hordaland": frozenset({"46"}),
+    "Sogn og Fjordane": frozenset({"46"}),
+    "Sør-Trøndelag": frozenset({"50"}),
+    "Nord-Trøndelag": frozenset({"50"}),
+    "Hedmark": frozenset({"34"}),
+    "Oppland": frozenset({"34"}),
+    "Aust-Agder": frozenset({"42"}),
+    "Vest-Agder": frozenset({"42"}),
+    "Møre": frozenset({"15"}),
+    "Sunnmøre": frozenset({"15"}),
+    "Nordmøre": frozenset({"15"}),
+    "Romsdal": frozenset({"15"}),
+    "Helgeland": frozenset({"18"}),
+    "Solør": frozenset({"34"}),
+}
+
+# Letters that Unicode does not decompose into a base letter plus a mark.
+_ASCII_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "đ": "d", "ŋ": "n", "ŧ": "t", "ß": "ss"})
+_ASCII_DIGRAPHS = (("aa", "a"), ("oe", "o"))
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
+_NAME_SEPARATORS = re.compile(r"\s+[-–—]\s+|[/|;,()]")
+
+_Fold = Callable[[Sequence[str]], str]
+"""Turns a name's words into an index key."""
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """One municipality as in the register (current structure, from 1 January 2024)."""
+
+    number: str
+    """Four digits, e.g. ``"5503"``."""
+    name: str
+    """The Norwegian name as the register writes it, e.g. ``"Herøy (Nordland)"``."""
+    other_names: tuple[str, ...]
+    """Official Sami and Kven names, and ``"Våler (Viken)"`` for 3114."""
+    county_number: str
+    county: str
+
+    @property
+    def display_name(self) -> str:
+        """The name to show people; shared names keep their county, e.g. "Herøy (Nordland)"."""
+        return self.name
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a lookup found: at most one of the two fields is non-empty."""
+
+    matches: tuple[Municipality, ...]
+    """Exact matches: one means found, two or more mean the caller must ask which."""
+    suggestions: tuple[Municipality, ...]
+    """Up to five close spellings, best first, given only when nothing matched exactly."""
+
+
+@dataclass(frozen=True)
+class _Index:
+    municipalities: tuple[Municipality, ...]
+    by_number: Mapping[str, Municipality]
+    exact: Mapping[str, tuple[Municipality, ...]]
+    ascii: Mapping[str, tuple[Municipality, ...]]
+    counties_exact: Mapping[str, frozenset[str]]
+    counties_ascii: Mapping[str, frozenset[str]]
+    longest_county: int
+    """The most words any county name has, to bound the search for one."""
+
+
+def all_municipalities() -> tuple[Municipality, ...]:
+    """All 357 municipalities in register order (by number)."""
+    return _index().municipalities
+
+
+def by_number(number: str) -> Municipality | None:
+    """The municipality with this 4-digit number, or None (numbers from before 2024 are unknown)."""
+    return _index().by_number.get(number.strip())
+
+
+def lookup(text: str) -> Lookup:
+    """Find the municipality a person means by what they typed.
+
+    Args:
+        text: Free text such as "Harstad kommune", "herøy nordland", "Porsangu" or "5503".
+
+    Returns:
+        The exact matches (one, or several for a shared name such as "Herøy"), or when there are
+        none, up to five suggestions for a misspelt name.
+    """
+    index = _index()
+    tokens = _strip_filler(_tokens(text))
+    if not tokens:
+        return Lookup((), ())
+
+    numbers = [token for token in tokens if token.isdigit()]
+    words = [token for token in tokens if not token.isdigit()]
+    numbered = [m for m in (_from_number(index, n) for n in numbers) if m is not None]
+    if not words:
+        return Lookup(tuple(dict.fromkeys(numbered)), ())
+
+    matches = _match(index, words)
+    named_parts = () if matches else _match_parts(index, text)
+    if len(set(named_parts)) == 1 and len(named_parts[0]) == 1:
+        matches = named_parts[0]
+    if matches:
+        # "9405 Harstad" (postcode) or "5503 Harstad": a number only narrows, never overrides.
+        narrowed = tuple(m for m in matches if m in numbered)
+        return Lookup(narrowed or matches, ())
+    # A number next to words that match nothing may be a postcode that happens to equal some
+    # municipality's number ("1103 Hrastad"), so it is only offered as a suggestion. Names of
+    # different municipalities ("Ørsta/Volda") are offered too, for the person to pick one.
+    mentioned = [m for part in named_parts for m in part]
+    suggestions = dict.fromkeys([*numbered, *mentioned, *_suggest(index, words)])
+    return Lookup((), tuple(suggestions)[:_MAX_SUGGESTIONS])
+
+
+def _from_number(index: _Index, digits: str) -> Municipality | None:
+    # "301" for Oslo: people and spreadsheets drop the leading zero.
+    if len(digits) in (3, 4):
+        return index.by_number.get(digits.zfill(4))
+    return None
+
+
+def _match(index: _Index, words: Sequence[str]) -> tuple[Municipality, ...]:
+    for names, counties, fold in (
+        (index.exact, index.counties_exact, _exact_key),
+        (index.ascii, index.counties_ascii, _ascii_key),
+    ):
+        found = names.get(fold(words))
+        if found:
+            return found
+        for name_words, county_numbers in _county_splits(index, words, counties, fold):
+            in_county = tuple(
+                m for m in names.get(fold(name_words), ()) if m.county_number in county_numbers
+            )
+            if in_county:
+                return in_county
+    return ()
+
+
+def _match_parts(index: _Index, text: str) -> tuple[tuple[Municipality, ...], ...]:
+    """Matches for each name in a list such as "Porsanger - Porsáŋgu - Porsanki".
+
+    The register's multilingual form lists one municipality's names; "Ørsta/Volda" names two.
+    Text that is not such a list (one part only) gives nothing.
+    """
+    parts = [_strip_filler(_tokens(part)) for part in _NAME_SEPARATORS.split(text)]
+    words = [[token for token in part if not token.isdigit()] for part in parts]
+    words = [part for part in words if part]
+    if len(words) < 2:
+        return ()
+    return tuple(_match(index, part) for part in words)
+
+
+def _county_splits(
+    index: _Index,
+    words: Sequence[str],
+    counties: Mapping[str, frozenset[str]],
+    fold: _Fold,
+) -> Iterable[tuple[Sequence[str], frozenset[str]]]:
+    """Ways to read the words as a name plus a county: "herøy i nordland", "nordland, herøy"."""
+    for size in range(1, min(index.longest_county, len(words) - 1) + 1):
+        tail = counties.get(fold(words[-size:]))
+        if tail is not None:
+            name = list(words[:-size])
+            while len(name) > 1 and _ascii_key([name[-1]]) in _COUNTY_LINK_WORDS:
+                name.pop()
+            yield name, tail
+        head = counties.get(fold(words[:size]))
+        if head is not None:
+            yield words[size:], head
+
+
+def _suggest(index: _Index, words: Sequence[str]) -> tuple[Municipality, ...]:
+    """Close spellings, best first; a right name in the wrong county comes before those."""
+    found: dict[Municipality, None] = {}
+    if _ascii_key(words) in index.counties_ascii:
+        # A county alone ("Nordland") names no municipality, and guesses would only mislead.
+        return ()
+    name_parts = [
+        name for name, _ in _county_splits(index, words, index.counties_ascii, _ascii_key)
+    ]
+    # "Os i Østerdalen": a place we have no county name for; the part before "i" may be right.
+    links = [
+        i for i, word in enumerate(words) if i > 0 and _ascii_key([word]) in _COUNTY_LINK_WORDS
+    ]
+    if links:
+        name_parts.append(words[: links[-1]])
+    # "Bø i Telemark": Bø exists, only not in Telemark (Bø i Telemark is now Midt-Telemark).
+    for name_words in name_parts:
+        for municipality in index.ascii.get(_ascii_key(name_words), ()):
+            found.setdefault(municipality)
+    scored: list[tuple[float, int, Municipality]] = []
+    for candidate in [words, *name_parts]:
+        key = _ascii_key(candidate)
+        if not key or len(key) > _MAX_FUZZY_KEY:
+            continue
+        matcher = difflib.SequenceMatcher(b=key, autojunk=False)
+        for name_key, municipalities in index.ascii.items():
+            matcher.set_seq1(name_key)
+            if matcher.real_quick_ratio() < _FUZZY_CUTOFF or matcher.quick_ratio() < _FUZZY_CUTOFF:
+                continue
+            score = matcher.ratio()
+            if score >= _FUZZY_CUTOFF:
+                scored.extend((score, len(scored), m) for m in municipalities)
+    for _, _, municipality in sorted(scored, key=lambda item: (-item[0], item[1])):
+        found.setdefault(municipality)
+    return tuple(found)[:_MAX_SUGGESTIONS]
+
+
+def _tokens(text: str) -> list[str]:
+    """Lower-case words: punctuation, symbols and spacing all separate words."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    cleaned = "".join(char if unicodedata.category(char)[0] in "LMN" else " " for char in folded)
+    return cleaned.split()
+
+
+def _strip_filler(tokens: Sequence[str]) -> list[str]:
+    """Drop "kommune" and its kin anywhere, "i"/"fra"/"of" before the name, a lone letter after."""
+    words = [token for token in tokens if _ascii_key([token]) not in _MUNICIPALITY_WORDS]
+    while len(words) > 1 and _ascii_key([words[0]]) in _LEADING_WORDS:
+        words.pop(0)
+    # "Kristiansund N", "Kristiansand S": postal places end in a letter no municipality has.
+    while len(words) > 1 and len(words[-1]) == 1 and not words[-1].isdigit():
+        words.pop()
+    return words
+
+
+def _exact_key(words: Sequence[str]) -> str:
+    """Words joined without spaces, so "Nord-Fron", "Nord Fron" and "Nordfron" meet."""
+    return unicodedata.normalize("NFC", "".join(words))
+
+
+def _ascii_key(words: Sequence[str]) -> str:
+    """Like the exact key, with æ/ø/å and Sami letters folded so "Tromso" meets "Tromsø".
+
+    "Aalesund" and "Ålesund" both become "alesund", "Tromsoe" and "Tromsø" both "tromso",
+    "Porsáŋgu" becomes "porsangu".
+    """
+    decomposed = unicodedata.normalize("NFKD", "".join(words).translate(_ASCII_LETTERS))
+    key = "".join(char for char in decomposed if not unicodedata.combining(char))
+    for digraph, single in _ASCII_DIGRAPHS:
+        key = key.replace(digraph, single)
+    return key
+
+
+def _keys_of_name(name: str) -> list[list[str]]:
+    """The words of a register name, and of its short form without "(county)"."""
+    full = _tokens(name)
+    short = _tokens(_PARENTHESIS.sub("", name))
+    return [full] if short == full else [full, short]
+
+
+def _group(pairs: Iterable[tuple[str, Municipality]]) -> dict[str, tuple[Municipality, ...]]:
+    grouped: dict[str, dict[Municipality, None]] = {}
+    for key, municipality in pairs:
+        grouped.setdefault(key, {}).setdefault(municipality)
+    return {key: tuple(found) for key, found in grouped.items()}
+
+
+@cache
+def _index() -> _Index:
+    municipalities = _read_csv()
+    names = [
+        (words, m)
+        for m in municipalities
+        for name in (m.name, *m.other_names)
+        for words in _keys_of_name(name)
+    ]
+    county_names: dict[str, frozenset[str]] = {
+        m.county: frozenset({m.county_number}) for m in municipalities
+    }
+    county_names.update(_EXTRA_COUNTY_NAMES)
+    county_words = [(_tokens(name), numbers) for name, numbers in county_names.items()]
+    return _Index(
+        municipalities=municipalities,
+        by_number={m.number: m for m in municipalities},
+        exact=_group((_exact_key(words), m) for words, m in names),
+        ascii=_group((_ascii_key(words), m) for words, m in names),
+        counties_exact={_exact_key(words): numbers for words, numbers in county_words},
+        counties_ascii={_ascii_key(words): numbers for words, numbers in county_words},
+        longest_county=max(len(words) for words, _ in county_words),
+    )
+
+
+def _read_csv() -> tuple[Municipality, ...]:
+    path = data_dir() / _CSV_NAME
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return tuple(
+        Municipality(
+            number=row["kommunenummer"],
+            name=row["navn"],
+            other_names=tuple(name for name in row["andre_navn"].split("|") if name),
+            county_number=row["fylkesnummer"],
+            county=row["fylke"],
+        )
+        for row in rows
+    )
