@@ -1,0 +1,84 @@
+"""Command line: ``innspill run | chat | check | outbox | export | stats | purge``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="innspill", description="Innspill til offentlige høringer, via Telegram."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="start boten (Telegram med token, ellers terminal)")
+    run.add_argument("--webhook-url", help="bruk webhook på denne adressen i stedet for polling")
+    run.add_argument("--listen", help="adresse webhooken lytter på (standard 0.0.0.0)")
+    run.add_argument("--port", type=int, help="port webhooken lytter på (standard 8443)")
+
+    chat = sub.add_parser("chat", help="samtalen i terminalen")
+    chat.add_argument("--user", default="terminal", help="hvem du er (hver bruker har sitt utkast)")
+    chat.add_argument("--lang", choices=["nb", "nn", "en"], help="språk: nb, nn eller en")
+
+    check = sub.add_parser("check", help="sjekk en høringsfil (TOML)")
+    check.add_argument("file", type=Path)
+
+    outbox = sub.add_parser("outbox", help="e-post som venter, er sendt eller feilet")
+    outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
+    outbox_sub.add_parser("send", help="send det som venter, én runde")
+    listing = outbox_sub.add_parser("list", help="vis utboksen")
+    listing.add_argument("--status", choices=["pending", "sending", "sent", "failed"])
+    retry = outbox_sub.add_parser("retry", help="prøv en feilet e-post på nytt")
+    retry.add_argument("id", type=int)
+
+    export = sub.add_parser("export", help="eksporter innspill (CSV eller JSON)")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--output", type=Path, help="fil å skrive til (standard: skjermen)")
+
+    sub.add_parser("stats", help="statistikk over innspill")
+    sub.add_parser("purge", help="slett gamle, uferdige utkast")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``innspill`` console script and ``python -m bot``."""
+    args = _parser().parse_args(argv)
+    if args.command == "check":
+        from bot.engine.loader import check_consultation
+
+        problems = check_consultation(args.file)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if not problems:
+            print(f"{args.file}: OK")
+        return 1 if problems else 0
+
+    settings = Settings()
+    _configure_logging(settings, quiet=args.command == "chat" or _is_terminal_run(args, settings))
+    from bot.cli import dispatch
+
+    try:
+        return asyncio.run(dispatch(args, settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _is_terminal_run(args: argparse.Namespace, settings: Settings) -> bool:
+    return bool(args.command == "run" and settings.telegram_bot_token is None)
+
+
+def _configure_logging(settings: Settings, *, quiet: bool) -> None:
+    from bot.logging_setup import configure_logging
+
+    configure_logging(settings, quiet=quiet)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""The one place where the parts are wired together, started and stopped.
+
+Both front ends (Telegram and the terminal) get the same runtime: the consultation, the store,
+the conversation service, and the outbox worker that delivers submissions.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.engine.context import Limits
+from bot.engine.loader import load_consultation
+from bot.engine.model import Consultation
+from bot.mail.outbox import OutboxWorker
+from bot.mail.transport import transport_from_settings
+from bot.service import ConversationService, mail_domain_of, utc_now
+from bot.settings import Settings
+from bot.storage import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything a front end needs, opened together and closed together."""
+
+    settings: Settings
+    consultation: Consultation
+    store: Store
+    service: ConversationService
+    worker: OutboxWorker
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Runtime:
+        """Load the consultation, open the database and build the service and worker."""
+        consultation = load_consultation(settings.conversation_file)
+        store = await Store.open(settings.database_path)
+        worker = OutboxWorker.from_settings(store, transport_from_settings(settings), settings)
+        service = ConversationService(
+            consultation,
+            store,
+            limits=Limits(max_submission_bytes=settings.max_submission_bytes),
+            mail_domain=mail_domain_of(settings.mail_from),
+            send_receipts=settings.send_receipts,
+            on_submitted=worker.notify,
+        )
+        return cls(settings, consultation, store, service, worker)
+
+    async def start_background(self) -> None:
+        """Start delivering mail and purge drafts nobody has touched for too long."""
+        await self.purge_abandoned_drafts()
+        await self.worker.start()
+
+    async def purge_abandoned_drafts(self) -> int:
+        """Delete drafts older than ``DRAFT_RETENTION_DAYS``; return how many."""
+        cutoff = utc_now() - timedelta(days=self.settings.draft_retention_days)
+        purged = await self.store.purge_abandoned_drafts(cutoff)
+        if purged:
+            log.info("purged %d abandoned draft(s)", purged)
+        return purged
+
+    async def close(self) -> None:
+        """Stop the worker (letting a send in flight finish) and close the database."""
+        await self.worker.stop()
+        await self.store.close()

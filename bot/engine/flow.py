@@ -1,0 +1,155 @@
+"""The order of steps, derived from the consultation and what the person has chosen so far.
+
+Nothing about the order is stored: "next", "back" and "status" are all computed from the same
+sequence, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+from bot.engine.model import Consultation, RespondentType
+from bot.engine.session import Session
+
+# Respondent steps
+TYPE = "r.type"
+ORGANISATION = "r.org"
+ORG_NUMBER = "r.orgnr"
+BOARD = "r.board"
+NAME = "r.name"
+MUNICIPALITY = "r.muni"
+MUNICIPALITY_PICK = "r.muni2"
+EMAIL = "r.email"
+# Content steps
+THEMES = "themes"
+QUICK = "quick"
+SUMMARY = "summary"
+# Outside the sequence
+START = "start"
+RESUME = "resume"
+LANGUAGE = "lang"
+EDIT = "edit"
+PERSONAL_DATA = "pii"
+CANCEL = "cancel"
+DELETE = "delete"
+DONE = "done"
+REMOVE_ATTACHMENT = "rm"
+
+THEME_PREFIX = "t."
+QUESTION_PREFIX = "q."
+
+ANSWER_STEPS_PREFIXES = (THEME_PREFIX, QUESTION_PREFIX)
+"""Steps whose answer is free text that may span several messages."""
+
+RESPONDENT_TEXT_STEPS = (ORGANISATION, ORG_NUMBER, BOARD, NAME, MUNICIPALITY, EMAIL)
+OPTIONAL_RESPONDENT_STEPS = (ORG_NUMBER, BOARD, MUNICIPALITY, EMAIL)
+
+
+def theme_step(theme_id: str) -> str:
+    """The step id for a theme's answer."""
+    return THEME_PREFIX + theme_id
+
+
+def question_step(question_id: str) -> str:
+    """The step id for a question's answer."""
+    return QUESTION_PREFIX + question_id
+
+
+def is_answer_step(step: str) -> bool:
+    """Whether ``step`` takes a free-text answer (theme, question or the quick path's text)."""
+    return step.startswith(ANSWER_STEPS_PREFIXES) or step == QUICK
+
+
+def respondent_steps(c: Consultation, s: Session) -> list[str]:
+    """The respondent part, as far as the chosen respondent type decides it."""
+    steps = [TYPE]
+    rtype = respondent_type(c, s)
+    if rtype is not None and rtype.organisation:
+        steps.append(ORGANISATION)
+        if s.flow == "guided" and rtype.org_number:
+            steps.append(ORG_NUMBER)
+        if s.flow == "guided" and rtype.board_approval:
+            steps.append(BOARD)
+    steps.append(NAME)
+    if c.respondent.ask_municipality:
+        steps.append(MUNICIPALITY)
+    if c.respondent.ask_email and s.flow == "guided":
+        steps.append(EMAIL)
+    return steps
+
+
+def sequence(c: Consultation, s: Session) -> list[str]:
+    """Every step of this person's path, in order, ending with the summary."""
+    steps = respondent_steps(c, s)
+    if s.flow == "quick":
+        steps.append(QUICK)
+    else:
+        if c.themes:
+            steps.append(THEMES)
+            steps.extend(theme_step(t.id) for t in c.themes if t.id in s.themes)
+        steps.extend(question_step(q.id) for q in c.questions)
+    steps.append(SUMMARY)
+    return steps
+
+
+def _position_step(step: str) -> str:
+    """Steps that stand in for a step of the sequence (the pick list is part of "kommune")."""
+    return MUNICIPALITY if step == MUNICIPALITY_PICK else step
+
+
+def next_step(c: Consultation, s: Session) -> str:
+    """The step after the current one (the summary when the person came from there)."""
+    if s.editing_from_summary:
+        return SUMMARY
+    steps = sequence(c, s)
+    current = _position_step(s.step)
+    if current not in steps:
+        return steps[0]
+    index = steps.index(current)
+    return steps[min(index + 1, len(steps) - 1)]
+
+
+def previous_step(c: Consultation, s: Session) -> str | None:
+    """The step before the current one, or ``None`` at the very first step."""
+    steps = sequence(c, s)
+    current = _position_step(s.step)
+    if current not in steps:
+        return None
+    index = steps.index(current)
+    return steps[index - 1] if index > 0 else None
+
+
+def is_done(c: Consultation, s: Session, step: str) -> bool:
+    """Whether ``step`` has been answered or deliberately skipped."""
+    if step in s.skipped:
+        return True
+    r = s.respondent
+    values = {
+        TYPE: r.type,
+        ORGANISATION: r.organisation,
+        ORG_NUMBER: r.org_number,
+        BOARD: r.board_approved,
+        NAME: r.name,
+        MUNICIPALITY: r.municipality,
+        EMAIL: r.email,
+    }
+    if step in values:
+        return values[step] is not None
+    if step == THEMES:
+        return bool(s.themes)
+    if step == QUICK:
+        return bool(s.answers.get(QUICK) and s.answers[QUICK].text) or bool(s.attachments)
+    if is_answer_step(step):
+        answer = s.answers.get(step)
+        return bool(answer and answer.text)
+    return False
+
+
+def remaining(c: Consultation, s: Session) -> list[str]:
+    """Steps of the sequence (before the summary) that are neither answered nor skipped."""
+    return [step for step in sequence(c, s)[:-1] if not is_done(c, s, step)]
+
+
+def respondent_type(c: Consultation, s: Session) -> RespondentType | None:
+    """The respondent type the person chose, if any."""
+    if s.respondent.type is None:
+        return None
+    return next((t for t in c.respondent.types if t.id == s.respondent.type), None)

@@ -1,0 +1,329 @@
+"""What the person sees at each step: the question, its choices, and the summary.
+
+``choices_for`` is also how the engine checks that a pressed button belongs to the current
+step, so what is shown and what is accepted can never drift apart.
+"""
+
+from __future__ import annotations
+
+from bot.engine import flow
+from bot.engine.context import Ctx
+from bot.engine.events import Choice
+from bot.engine.model import LANGS
+from bot.engine.municipalities import by_number
+from bot.i18n import LANGUAGE_NAMES, format_date
+
+NEXT = "next"
+SKIP = "skip"
+REPLACE = "replace"
+DONE = "done"
+SEND = "send"
+EDIT = "edit"
+CANCEL = "cancel"
+YES = "yes"
+NO = "no"
+CONTINUE = "continue"
+RESTART = "restart"
+NEW = "new"
+GUIDED = "guided"
+QUICK = "quick"
+LANGUAGE = "lang"
+NONE = "none"
+BACK_TO_SUMMARY = "summary"
+REMOVE_PREFIX = "rm-"
+
+
+def choices_for(ctx: Ctx) -> list[Choice]:  # noqa: C901, PLR0911, PLR0912 - one branch per step
+    """The choices offered at the current step (empty for free-text steps without buttons)."""
+    _, c, s, step = ctx._, ctx.c, ctx.s, ctx.s.step
+    if step == flow.START:
+        choices = [Choice(GUIDED, _("Svar på spørsmålene (ca. 10 min)"))]
+        if c.quick_path:
+            choices.append(Choice(QUICK, _("Send en ferdig tekst eller et dokument")))
+        choices.append(Choice(LANGUAGE, "Språk / Language"))
+        return choices
+    if step == flow.RESUME:
+        return [Choice(CONTINUE, _("Fortsett der jeg var")), Choice(RESTART, _("Start på nytt"))]
+    if step == flow.LANGUAGE:
+        return [Choice(lang, LANGUAGE_NAMES[lang]) for lang in LANGS if lang in c.languages]
+    if step == flow.TYPE:
+        return [Choice(t.id, ctx.t(t.label)) for t in c.respondent.types]
+    if step in flow.OPTIONAL_RESPONDENT_STEPS:
+        label = _("Nei takk") if step == flow.EMAIL else _("Hopp over")
+        return [Choice(SKIP, label)]
+    if step == flow.MUNICIPALITY_PICK:
+        found = [m for m in (by_number(n) for n in s.municipality_candidates) if m]
+        return [Choice(m.number, m.display_name) for m in found] + [
+            Choice(NONE, _("Ingen av dem – jeg skriver på nytt"))
+        ]
+    if step == flow.THEMES:
+        return [Choice(t.id, ctx.t(t.title), selected=t.id in s.themes) for t in c.themes] + [
+            Choice(DONE, _("Ferdig ➡️"))
+        ]
+    if flow.is_answer_step(step):
+        return _answer_choices(ctx)
+    if step == flow.SUMMARY:
+        return [
+            Choice(SEND, _("✅ Jeg har lest dette – send inn")),
+            Choice(EDIT, _("✏️ Endre noe")),
+            Choice(CANCEL, _("🗑 Avbryt og slett utkastet")),
+        ]
+    if step == flow.EDIT:
+        return _edit_choices(ctx)
+    if step == flow.PERSONAL_DATA:
+        return [Choice(SEND, _("Send likevel")), Choice(EDIT, _("Gå tilbake og endre"))]
+    if step == flow.CANCEL:
+        return [Choice(YES, _("Ja, slett utkastet")), Choice(NO, _("Nei, fortsett"))]
+    if step == flow.DELETE:
+        return [Choice(YES, _("Ja, slett alt")), Choice(NO, _("Nei, behold"))]
+    if step == flow.DONE:
+        return [Choice(NEW, _("Send et nytt innspill"))]
+    return []
+
+
+def _answer_choices(ctx: Ctx) -> list[Choice]:
+    _, s, step = ctx._, ctx.s, ctx.s.step
+    answered = flow.is_done(ctx.c, s, step) and step not in s.skipped
+    if step == flow.QUICK:
+        return [Choice(NEXT, _("Ferdig ➡️"))] if answered else []
+    if answered:
+        return [Choice(NEXT, _("Neste ➡️")), Choice(REPLACE, _("Skriv nytt svar"))]
+    return [Choice(SKIP, _("Hopp over"))] if is_skippable(ctx) else []
+
+
+def is_skippable(ctx: Ctx, step: str | None = None) -> bool:
+    """Whether ``step`` (by default the current one) may be skipped."""
+    step = step or ctx.s.step
+    if step in flow.OPTIONAL_RESPONDENT_STEPS or step == flow.MUNICIPALITY_PICK:
+        return True
+    if step == flow.THEMES or step.startswith(flow.THEME_PREFIX):
+        return True
+    if step.startswith(flow.QUESTION_PREFIX):
+        return ctx.c.question(step.removeprefix(flow.QUESTION_PREFIX)).optional
+    return False
+
+
+def step_label(ctx: Ctx, step: str) -> str:
+    """A short name for a step, for the status, the edit menu and confirmations."""
+    _ = ctx._
+    labels = {
+        flow.TYPE: _("Hvem du svarer for"),
+        flow.ORGANISATION: _("Navn på organisasjonen"),
+        flow.ORG_NUMBER: _("Organisasjonsnummer"),
+        flow.BOARD: _("Dato for styrevedtak"),
+        flow.NAME: _("Navnet ditt"),
+        flow.MUNICIPALITY: _("Kommune"),
+        flow.EMAIL: _("E-post for kvittering"),
+        flow.THEMES: _("Valg av tema"),
+        flow.QUICK: _("Innspillet ditt"),
+    }
+    if step in labels:
+        return labels[step]
+    if step.startswith(flow.THEME_PREFIX):
+        return ctx.t(ctx.c.theme(step.removeprefix(flow.THEME_PREFIX)).title)
+    if step.startswith(flow.QUESTION_PREFIX):
+        index = [q.id for q in ctx.c.questions].index(step.removeprefix(flow.QUESTION_PREFIX))
+        return _("Spørsmål {number}").format(number=index + 1)
+    return step
+
+
+def _edit_choices(ctx: Ctx) -> list[Choice]:
+    c, s, _ = ctx.c, ctx.s, ctx._
+    steps = flow.sequence(c, s)[:-1]
+    extras = [
+        step
+        for step in (flow.ORG_NUMBER, flow.BOARD, flow.EMAIL)
+        if step not in steps and _extra_allowed(ctx, step)
+    ]
+    if s.flow == "quick" and c.themes:
+        extras.append(flow.THEMES)
+    choices = [Choice(step, step_label(ctx, step)) for step in steps + extras]
+    choices += [
+        Choice(f"{REMOVE_PREFIX}{index}", _("Fjern vedlegg: {name}").format(name=a.file_name))
+        for index, a in enumerate(s.attachments)
+    ]
+    choices.append(Choice(BACK_TO_SUMMARY, _("⬅️ Tilbake til oppsummeringen")))
+    return choices
+
+
+def _extra_allowed(ctx: Ctx, step: str) -> bool:
+    """Optional details the quick path leaves out but lets people add from the summary."""
+    rtype = flow.respondent_type(ctx.c, ctx.s)
+    if step == flow.EMAIL:
+        return ctx.c.respondent.ask_email
+    if rtype is None or not rtype.organisation:
+        return False
+    return rtype.org_number if step == flow.ORG_NUMBER else rtype.board_approval
+
+
+def show(ctx: Ctx, *, replace_previous: bool = False) -> None:  # noqa: C901, PLR0912
+    """Show the current step's question (or menu) with its choices."""
+    _, c, s, step = ctx._, ctx.c, ctx.s, ctx.s.step
+    choices = choices_for(ctx)
+    if step == flow.START:
+        show_welcome(ctx)
+        return
+    if step == flow.RESUME:
+        text = _("Velkommen tilbake! Du har et utkast som ikke er sendt ennå.") + "\n" + _(
+            "Du var her: {where}."
+        ).format(where=step_label(ctx, s.return_step or flow.TYPE))
+    elif step == flow.LANGUAGE:
+        text = "Velg språk · Vel språk · Choose language"
+    elif step == flow.TYPE:
+        text = _("Hvem svarer du for?")
+    elif step == flow.ORGANISATION:
+        text = _("Hva heter organisasjonen, virksomheten eller kommunen du svarer for?")
+    elif step == flow.ORG_NUMBER:
+        text = _("Har dere et organisasjonsnummer? Skriv de ni sifrene. Dette er frivillig.")
+    elif step == flow.BOARD:
+        text = _(
+            "Er innspillet vedtatt av styret? Skriv datoen for vedtaket, for eksempel 12.2.2021."
+        )
+    elif step == flow.NAME:
+        text = _("Hva heter du?")
+    elif step == flow.MUNICIPALITY:
+        text = _("Hvilken kommune bor du i, eller hører dere til i?")
+    elif step == flow.MUNICIPALITY_PICK:
+        text = _("Hvilken kommune mener du?")
+    elif step == flow.EMAIL:
+        text = _(
+            "Vil du ha en kvittering på e-post? Skriv e-postadressen din. "
+            "Departementet ser den også, så de kan svare deg."
+        )
+    elif step == flow.THEMES:
+        text = _("Hvilke tema vil du si noe om? Velg ett eller flere, og trykk «Ferdig».")
+    elif flow.is_answer_step(step):
+        text = _answer_prompt(ctx)
+    elif step == flow.SUMMARY:
+        show_summary(ctx)
+        return
+    elif step == flow.EDIT:
+        text = _("Hva vil du endre?")
+    elif step == flow.CANCEL:
+        text = _("Vil du slette utkastet? Svarene du har gitt, blir borte.")
+    elif step == flow.DELETE:
+        text = _(
+            "Vil du slette alt som er lagret om deg her? Innspill som allerede er sendt "
+            "til departementet, kan vi ikke hente tilbake."
+        )
+    elif step == flow.DONE:
+        text = _("Innspillet ditt er sendt. Referansenummer: {reference}.").format(
+            reference=s.reference
+        )
+    else:
+        text = _("Hvor vil du fortsette?")
+    ctx.say(text, choices, replace_previous=replace_previous)
+
+
+def show_welcome(ctx: Ctx) -> None:
+    """The first messages: what this is, that input is public, and how to answer."""
+    _, c, s = ctx._, ctx.c, ctx.s
+    deadline = format_date(c.deadline, s.lang)
+    intro = f"{ctx.t(c.title)}\n\n{ctx.t(c.intro)}\n\n" + _("Frist: {date}.").format(date=deadline)
+    if ctx.event.at.date() > c.deadline:
+        intro += " " + _(
+            "Fristen har gått ut. Du kan likevel sende, men det er ikke sikkert innspillet blir med."
+        )
+    ctx.say(intro)
+    if not s.notice_shown:
+        ctx.say("ℹ️ " + ctx.t(c.publication_notice))
+        s.notice_shown = True
+    ctx.say(_("Hvordan vil du svare?"), choices_for(ctx))
+
+
+def _answer_prompt(ctx: Ctx) -> str:
+    _, c, s, step = ctx._, ctx.c, ctx.s, ctx.s.step
+    answer = s.answers.get(step)
+    if step == flow.QUICK:
+        text = _(
+            "Lim inn innspillet ditt her, eller send det som dokument (PDF, Word, ODT eller tekst)."
+        )
+    elif step.startswith(flow.THEME_PREFIX):
+        theme = c.theme(step.removeprefix(flow.THEME_PREFIX))
+        chosen = [t for t in c.themes if t.id in s.themes]
+        position = _("Tema {number} av {total}").format(
+            number=chosen.index(theme) + 1 if theme in chosen else 1, total=len(chosen) or 1
+        )
+        text = f"{position}: {ctx.t(theme.title)}\n\n{ctx.t(theme.prompt)}"
+    else:
+        question = c.question(step.removeprefix(flow.QUESTION_PREFIX))
+        number = [q.id for q in c.questions].index(question.id) + 1
+        text = _("Spørsmål {number} av {total}").format(number=number, total=len(c.questions))
+        text += f"\n\n{ctx.t(question.text)}"
+        if question.original and ctx.t(question.original) != ctx.t(question.text):
+            text += "\n\n" + _("Departementets spørsmål: «{original}»").format(
+                original=ctx.t(question.original)
+            )
+    if answer and answer.text:
+        text += "\n\n" + _("Svaret ditt så langt:") + "\n" + _quote(answer.text)
+        text += "\n\n" + _("Skriv mer for å legge til, eller velg under.")
+    elif step != flow.QUICK:
+        text += "\n\n" + _("Skriv svaret ditt. Trenger du eksempler, skriv /hjelp.")
+    return text
+
+
+def _quote(text: str, limit: int = 700) -> str:
+    short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return "«" + short + "»"
+
+
+def show_summary(ctx: Ctx) -> None:
+    """Everything the person has given, then the publication notice and the send button."""
+    _, c = ctx._, ctx.c
+    ctx.say(summary_text(ctx))
+    notice = "ℹ️ " + ctx.t(c.publication_notice)
+    ctx.say(notice + "\n\n" + _("Når du trykker «Send inn», går innspillet til {ministry}.").format(
+        ministry=c.ministry_short
+    ), choices_for(ctx))
+
+
+def summary_text(ctx: Ctx) -> str:
+    """The whole draft as the person will recognise it."""
+    _, c, s = ctx._, ctx.c, ctx.s
+    r = s.respondent
+    lines = ["📋 " + _("Oppsummering"), ""]
+    if r.type:
+        rtype = flow.respondent_type(c, s)
+        lines.append(f"{_('Svarer for')}: {ctx.t(rtype.label) if rtype else r.type}")
+    if r.organisation:
+        lines.append(f"{_('Organisasjon')}: {r.organisation}")
+    if r.org_number:
+        lines.append(f"{_('Organisasjonsnummer')}: {r.org_number}")
+    if r.board_approved:
+        lines.append(f"{_('Vedtatt av styret')}: {format_date(r.board_approved, s.lang)}")
+    lines.append(f"{_('Navn')}: {r.name or '–'}")
+    if c.respondent.ask_municipality:
+        municipality = by_number(r.municipality) if r.municipality else None
+        lines.append(f"{_('Kommune')}: {municipality.display_name if municipality else '–'}")
+    if r.email:
+        lines.append(f"{_('E-post')}: {r.email}")
+    if c.themes:
+        chosen = [ctx.t(t.title) for t in c.themes if t.id in s.themes]
+        lines.append(f"{_('Tema')}: {', '.join(chosen) if chosen else '–'}")
+    for step in flow.sequence(c, s):
+        if not flow.is_answer_step(step):
+            continue
+        answer = s.answers.get(step)
+        lines += ["", f"▪️ {_answer_heading(ctx, step)}"]
+        if answer and answer.text:
+            lines.append(answer.text)
+        else:
+            lines.append(_("(hoppet over)") if step != flow.QUICK else _("(ingen tekst)"))
+    if s.attachments:
+        lines += ["", "📎 " + _("Vedlegg:")]
+        lines += [f"– {a.file_name} ({format_size(a.size)})" for a in s.attachments]
+    return "\n".join(lines)
+
+
+def _answer_heading(ctx: Ctx, step: str) -> str:
+    if step.startswith(flow.QUESTION_PREFIX):
+        question = ctx.c.question(step.removeprefix(flow.QUESTION_PREFIX))
+        return f"{step_label(ctx, step)}: {ctx.t(question.text)}"
+    return step_label(ctx, step)
+
+
+def format_size(size: int) -> str:
+    """A file size people can read: "830 kB", "2,4 MB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} kB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")

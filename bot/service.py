@@ -1,0 +1,373 @@
+"""The application service: one event in, the engine stepped, everything saved, replies out.
+
+Front ends (Telegram, terminal) call this and nothing below it. For each event it loads the
+person's session, runs the pure engine, and commits the new session together with whatever
+the event produced (attachments, a submission and its outbox rows) in one transaction, before
+any reply is sent. Events of one person are handled strictly one at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parseaddr
+
+from bot.documents import safe_file_name, sniff_document
+from bot.engine.context import Limits
+from bot.engine.events import (
+    ChoiceEvent,
+    CommandEvent,
+    DeleteAllData,
+    DocumentEvent,
+    DocumentProblem,
+    EditEvent,
+    Event,
+    ForgetAttachments,
+    IncomingDocument,
+    Reply,
+    Submit,
+    TextEvent,
+    UnsupportedEvent,
+)
+from bot.engine.machine import new_session, step
+from bot.engine.model import Consultation, Lang
+from bot.engine.session import Session
+from bot.i18n import resolve_language
+from bot.ids import new_id
+from bot.mail.compose import message_id_for
+from bot.storage import DuplicateUpdateError, NewAttachment, OutboxItem, Store
+
+log = logging.getLogger(__name__)
+
+EventFactory = Callable[[datetime, str], Event]
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file as a front end received it; ``data`` is ``None`` when it was not downloaded."""
+
+    file_name: str
+    mime_type: str | None
+    size: int
+    data: bytes | None
+    problem: DocumentProblem | None = None
+
+
+class _UserLocks:
+    """One lock per person, dropped again when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._holders: dict[str, int] = {}
+
+    @asynccontextmanager
+    async def __call__(self, user_id: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(user_id, asyncio.Lock())
+        self._holders[user_id] = self._holders.get(user_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._holders[user_id] -= 1
+            if not self._holders[user_id]:
+                del self._holders[user_id]
+                del self._locks[user_id]
+
+
+class ConversationService:
+    """Runs the conversation for every person, with storage and delivery behind it."""
+
+    def __init__(
+        self,
+        consultation: Consultation,
+        store: Store,
+        *,
+        limits: Limits | None = None,
+        mail_domain: str = "innspill.local",
+        send_receipts: bool = True,
+        clock: Callable[[], datetime] = utc_now,
+        make_id: Callable[[], str] = new_id,
+        on_submitted: Callable[[], None] | None = None,
+    ) -> None:
+        self.consultation = consultation
+        self.store = store
+        self.limits = limits or Limits()
+        self.mail_domain = mail_domain
+        self.send_receipts = send_receipts
+        self._clock = clock
+        self._make_id = make_id
+        self._on_submitted = on_submitted
+        self._locks = _UserLocks()
+
+    # --- one method per kind of input ----------------------------------------------------
+
+    async def handle_text(
+        self,
+        user_id: str,
+        text: str,
+        *,
+        message_ref: str | None = None,
+        update_key: str | None = None,
+        language_code: str | None = None,
+    ) -> list[Reply]:
+        """The person wrote something (commands included)."""
+        return await self._handle(
+            user_id,
+            lambda at, fresh: TextEvent(at=at, fresh_id=fresh, text=text, message_ref=message_ref),
+            update_key=update_key,
+            language_code=language_code,
+        )
+
+    async def handle_choice(
+        self,
+        user_id: str,
+        step_id: str,
+        choice: str,
+        *,
+        update_key: str | None = None,
+        language_code: str | None = None,
+    ) -> list[Reply]:
+        """The person pressed a button offered at ``step_id``."""
+        return await self._handle(
+            user_id,
+            lambda at, fresh: ChoiceEvent(at=at, fresh_id=fresh, step=step_id, choice=choice),
+            update_key=update_key,
+            language_code=language_code,
+        )
+
+    async def handle_command(
+        self,
+        user_id: str,
+        name: str,
+        arg: str = "",
+        *,
+        update_key: str | None = None,
+        language_code: str | None = None,
+    ) -> list[Reply]:
+        """A command by its canonical name (see :mod:`bot.engine.commands`)."""
+        return await self._handle(
+            user_id,
+            lambda at, fresh: CommandEvent(at=at, fresh_id=fresh, name=name, arg=arg),
+            update_key=update_key,
+            language_code=language_code,
+        )
+
+    async def handle_edit(
+        self,
+        user_id: str,
+        message_ref: str,
+        text: str,
+        *,
+        update_key: str | None = None,
+        language_code: str | None = None,
+    ) -> list[Reply]:
+        """The person edited an earlier message."""
+        return await self._handle(
+            user_id,
+            lambda at, fresh: EditEvent(at=at, fresh_id=fresh, message_ref=message_ref, text=text),
+            update_key=update_key,
+            language_code=language_code,
+        )
+
+    async def handle_unsupported(
+        self,
+        user_id: str,
+        kind: str,
+        *,
+        update_key: str | None = None,
+        language_code: str | None = None,
+    ) -> list[Reply]:
+        """Input the conversation cannot use (sticker, photo, voice, …)."""
+        return await self._handle(
+            user_id,
+            lambda at, fresh: UnsupportedEvent(at=at, fresh_id=fresh, kind=kind),
+            update_key=update_key,
+            language_code=language_code,
+        )
+
+    async def handle_files(
+        self,
+        user_id: str,
+        files: Sequence[IncomingFile],
+        *,
+        update_key: str | None = None,
+        language_code: str | None = None,
+    ) -> list[Reply]:
+        """One or more documents; the content decides the type, not the name.
+
+        Accepted files are stored in the same transaction as the step that accepts them, so a
+        document the person was told about is never lost.
+        """
+        documents: list[IncomingDocument] = []
+        stored: list[NewAttachment] = []
+        pending: list[tuple[str, str, str, bytes]] = []
+        for file in files:
+            if file.problem or file.data is None:
+                documents.append(
+                    IncomingDocument(
+                        file_name=file.file_name,
+                        mime_type=file.mime_type or "application/octet-stream",
+                        size=file.size,
+                        problem=file.problem or "download_failed",
+                    )
+                )
+                continue
+            sniffed = sniff_document(file.data, file.file_name)
+            if sniffed is None:
+                documents.append(
+                    IncomingDocument(
+                        file_name=file.file_name,
+                        mime_type=file.mime_type or "application/octet-stream",
+                        size=len(file.data),
+                        problem="unsupported_type",
+                    )
+                )
+                continue
+            attachment_id = self._make_id()
+            name = safe_file_name(file.file_name, sniffed.kind)
+            pending.append((attachment_id, name, sniffed.mime_type, file.data))
+            documents.append(
+                IncomingDocument(
+                    file_name=name,
+                    mime_type=sniffed.mime_type,
+                    size=len(file.data),
+                    attachment_id=attachment_id,
+                )
+            )
+
+        def make(at: datetime, fresh: str) -> Event:
+            return DocumentEvent(at=at, fresh_id=fresh, documents=tuple(documents))
+
+        def attach(session: Session) -> None:
+            stored.extend(
+                NewAttachment(
+                    id=attachment_id,
+                    user_id=user_id,
+                    draft_id=session.draft_id,
+                    file_name=name,
+                    mime_type=mime,
+                    data=data,
+                )
+                for attachment_id, name, mime, data in pending
+            )
+
+        return await self._handle(
+            user_id,
+            make,
+            update_key=update_key,
+            language_code=language_code,
+            attachments=stored,
+            before_save=attach,
+        )
+
+    async def language_of(self, user_id: str) -> Lang:
+        """The language the person talks in (bokmål for someone we have not met)."""
+        session = await self.store.load_session(user_id, self.consultation.id)
+        return session.lang if session else "nb"
+
+    async def session_of(self, user_id: str) -> Session | None:
+        """The person's current session, if any."""
+        return await self.store.load_session(user_id, self.consultation.id)
+
+    # --- the one path every event takes -------------------------------------------------
+
+    async def _handle(
+        self,
+        user_id: str,
+        make_event: EventFactory,
+        *,
+        update_key: str | None,
+        language_code: str | None,
+        attachments: list[NewAttachment] | None = None,
+        before_save: Callable[[Session], None] | None = None,
+    ) -> list[Reply]:
+        async with self._locks(user_id):
+            if update_key and await self.store.is_update_processed(update_key):
+                log.info("ignoring update %s: already handled", update_key)
+                return []
+            now = self._clock()
+            session = await self.store.load_session(user_id, self.consultation.id)
+            if session is None:
+                lang, known = resolve_language(language_code)
+                session = new_session(
+                    self.consultation,
+                    user_id=user_id,
+                    draft_id=self._make_id(),
+                    lang=lang,
+                    at_=now,
+                    lang_confirmed=known,
+                )
+            outcome = step(
+                self.consultation, session, make_event(now, self._make_id()), limits=self.limits
+            )
+            if before_save:
+                before_save(session)
+            submission = None
+            outbox: list[OutboxItem] = []
+            forget: list[str] = []
+            for effect in outcome.effects:
+                if isinstance(effect, Submit):
+                    submission = effect.submission
+                    outbox = self._outbox_for(submission.reference, submission.recipient,
+                                              submission.respondent.email, submission.language)
+                elif isinstance(effect, ForgetAttachments):
+                    forget.extend(effect.attachment_ids)
+                elif isinstance(effect, DeleteAllData):
+                    report = await self.store.delete_user_data(user_id)
+                    log.info("deleted data for a user on request: %s", report)
+            try:
+                await self.store.save_step(
+                    outcome.session,
+                    update_key=update_key,
+                    new_attachments=attachments or (),
+                    forget_attachments=forget,
+                    submission=submission,
+                    submission_user_id=user_id if submission else None,
+                    outbox=outbox,
+                )
+            except DuplicateUpdateError:
+                return []
+            if submission is not None:
+                log.info("submission %s stored and queued", submission.reference)
+                if self._on_submitted:
+                    self._on_submitted()
+            return outcome.replies
+
+    def _outbox_for(
+        self, reference: str, recipient: str, respondent_email: str | None, lang: str
+    ) -> list[OutboxItem]:
+        items = [
+            OutboxItem(
+                kind="ministry",
+                reference=reference,
+                recipient=recipient,
+                message_id=message_id_for(reference, "ministry", self.mail_domain),
+                lang="nb",
+            )
+        ]
+        if respondent_email and self.send_receipts:
+            items.append(
+                OutboxItem(
+                    kind="receipt",
+                    reference=reference,
+                    recipient=respondent_email,
+                    message_id=message_id_for(reference, "receipt", self.mail_domain),
+                    lang=lang,
+                )
+            )
+        return items
+
+
+def mail_domain_of(mail_from: str) -> str:
+    """The domain part of ``MAIL_FROM``, for Message-IDs."""
+    address = parseaddr(mail_from)[1]
+    return address.rpartition("@")[2] or "innspill.local"

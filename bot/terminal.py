@@ -1,0 +1,148 @@
+"""The same conversation in the terminal: a front end for trying the bot without Telegram.
+
+Bot messages are printed; choices are numbered lines like ``  1) Privatperson``. Before reading
+each line the prompt ``› `` is printed on its own line, so the chat also works with piped input
+(and tests can drive it). ``/vedlegg PATH`` sends a local file as a document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import unicodedata
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import Runtime
+from bot.engine import flow
+from bot.engine.commands import parse_command
+from bot.engine.events import Choice, Reply
+from bot.i18n import gettext_for
+from bot.service import ConversationService, IncomingFile
+
+PROMPT = "›"
+
+
+def render(reply: Reply) -> str:
+    """A reply as terminal text: the message, then its choices as numbered lines."""
+    lines = [reply.text]
+    for number, choice in enumerate(reply.choices, start=1):
+        mark = "" if choice.selected is None else ("[x] " if choice.selected else "[ ] ")
+        lines.append(f"  {number}) {mark}{choice.label}")
+    return "\n".join(lines)
+
+
+def _fold(text: str) -> str:
+    kept = "".join(
+        ch for ch in unicodedata.normalize("NFC", text.lower()) if ch.isalnum() or ch.isspace()
+    )
+    return " ".join(kept.split())
+
+
+def match_choice(line: str, choices: tuple[Choice, ...]) -> Choice | None:
+    """A typed number or label picks one of the choices on screen."""
+    typed = _fold(line)
+    if not typed:
+        return None
+    if typed.isdigit() and 1 <= int(typed) <= len(choices):
+        return choices[int(typed) - 1]
+    return next((c for c in choices if _fold(c.label) == typed), None)
+
+
+class TerminalChat:
+    """Reads lines, turns them into events for the service, prints the replies."""
+
+    def __init__(
+        self,
+        service: ConversationService,
+        user_id: str,
+        *,
+        stdin: TextIO,
+        stdout: TextIO,
+        lang: str | None = None,
+    ) -> None:
+        self.service = service
+        self.user_id = user_id
+        self.stdin = stdin
+        self.stdout = stdout
+        self.lang = lang
+        self._choices: tuple[Choice, ...] = ()
+        self._choice_step: str | None = None
+
+    def _print(self, replies: list[Reply]) -> None:
+        with_choices = [r for r in replies if r.choices]
+        if with_choices:
+            self._choices = with_choices[-1].choices
+            self._choice_step = with_choices[-1].step
+        elif replies:
+            self._choices, self._choice_step = (), None
+        for reply in replies:
+            self.stdout.write(render(reply) + "\n\n")
+        self.stdout.flush()
+
+    async def _greet(self) -> None:
+        """Start a new person with /start; let someone who comes back continue where they were."""
+        session = await self.service.session_of(self.user_id)
+        if session and self.lang and session.lang != self.lang:
+            self._print(await self.service.handle_command(self.user_id, "language", self.lang))
+            session = await self.service.session_of(self.user_id)
+        if session is None or session.step in (flow.START, flow.DONE):
+            replies = await self.service.handle_command(
+                self.user_id, "start", language_code=self.lang
+            )
+        else:
+            replies = await self.service.handle_command(self.user_id, "continue")
+        self._print(replies)
+
+    async def handle_line(self, line: str) -> None:
+        """One line typed by the person."""
+        command = parse_command(line)
+        if command and command[0] == "attach":
+            self._print(await self._attach(command[1]))
+            return
+        choice = None if command else match_choice(line, self._choices)
+        if choice is not None and self._choice_step is not None:
+            replies = await self.service.handle_choice(self.user_id, self._choice_step, choice.id)
+        else:
+            replies = await self.service.handle_text(self.user_id, line)
+        self._print(replies)
+
+    async def _attach(self, argument: str) -> list[Reply]:
+        lang = await self.service.language_of(self.user_id)
+        _ = gettext_for(lang).gettext
+        path = Path(argument.strip().strip("'\"")).expanduser()
+        if not argument.strip():
+            return [Reply(_("Skriv filstien etter /vedlegg, for eksempel /vedlegg innspill.pdf"))]
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return [Reply(_("Jeg finner ikke filen «{path}».").format(path=str(path)))]
+        file = IncomingFile(file_name=path.name, mime_type=None, size=len(data), data=data)
+        return await self.service.handle_files(self.user_id, [file])
+
+    async def run(self) -> None:
+        """Talk until the input ends; every answer is saved as it arrives."""
+        await self._greet()
+        while True:
+            # Interactive: type after the prompt. Piped: keep the prompt on a line of its own.
+            self.stdout.write(PROMPT + " " + ("" if self.stdin.isatty() else "\n"))
+            self.stdout.flush()
+            line = await asyncio.to_thread(self.stdin.readline)
+            if not line:
+                break
+            text = line.rstrip("\n")
+            if text.strip():
+                await self.handle_line(text)
+
+
+async def run_terminal_chat(runtime: Runtime, user: str, lang: str | None) -> None:
+    """Run the chat for ``user`` and deliver any submission before returning."""
+    chat = TerminalChat(
+        runtime.service, f"cli:{user}", stdin=sys.stdin, stdout=sys.stdout, lang=lang
+    )
+    await runtime.start_background()
+    try:
+        await chat.run()
+    finally:
+        await runtime.worker.stop()
+        await runtime.worker.run_once()
