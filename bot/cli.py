@@ -44,7 +44,9 @@ async def _run(args: argparse.Namespace, runtime: Runtime) -> int:
         return await _outbox(args, runtime)
     if args.command == "export":
         submissions = await runtime.store.list_submissions(runtime.consultation.id)
-        text = submissions_csv(submissions) if args.format == "csv" else submissions_json(submissions)
+        text = (
+            submissions_csv(submissions) if args.format == "csv" else submissions_json(submissions)
+        )
         if args.output:
             args.output.write_text(text, encoding="utf-8")
             print(f"{len(submissions)} innspill skrevet til {args.output}")
@@ -66,7 +68,9 @@ async def _outbox(args: argparse.Namespace, runtime: Runtime) -> int:
     store = runtime.store
     if args.outbox_command == "send":
         report = await runtime.worker.run_once()
-        print(f"Sendt: {report.sent}, prøves igjen senere: {report.retried}, feilet: {report.failed}")
+        print(
+            f"Sendt: {report.sent}, prøves igjen senere: {report.retried}, feilet: {report.failed}"
+        )
         return 0 if report.failed == 0 else 1
     if args.outbox_command == "retry":
         from bot.service import utc_now

@@ -21,9 +21,21 @@ def submissions_csv(submissions: list[Submission]) -> str:
         for answer in sub.answers:
             answer_keys.setdefault(answer.key, answer.heading)
     header = [
-        "referanse", "mottatt", "språk", "måte", "innsendertype", "navn", "organisasjon",
-        "organisasjonsnummer", "styrevedtak", "kommunenummer", "kommune", "fylke", "e-post",
-        "tema", "vedlegg",
+        "referanse",
+        "mottatt",
+        "språk",
+        "måte",
+        "innsendertype",
+        "navn",
+        "organisasjon",
+        "organisasjonsnummer",
+        "styrevedtak",
+        "kommunenummer",
+        "kommune",
+        "fylke",
+        "e-post",
+        "tema",
+        "vedlegg",
     ] + list(answer_keys.values())
     buffer = io.StringIO()
     buffer.write("\ufeff")
@@ -62,6 +74,9 @@ def _no_formula(text: str) -> str:
 
 def submissions_json(submissions: list[Submission]) -> str:
     """Every submission in full, as a JSON array."""
-    return json.dumps(
-        [json.loads(s.model_dump_json()) for s in submissions], ensure_ascii=False, indent=2
-    ) + "\n"
+    return (
+        json.dumps(
+            [json.loads(s.model_dump_json()) for s in submissions], ensure_ascii=False, indent=2
+        )
+        + "\n"
+    )

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
-from babel.dates import format_datetime as _babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -60,7 +59,9 @@ def translations(lang: str) -> gettext.NullTranslations:
     folder = locales_dir() / lang / "LC_MESSAGES"
     po_path = folder / f"{DOMAIN}.po"
     mo_path = folder / f"{DOMAIN}.mo"
-    if mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
+    if mo_path.exists() and (
+        not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
+    ):
         with mo_path.open("rb") as fp:
             return gettext.GNUTranslations(fp)
     if not po_path.exists():
@@ -74,7 +75,7 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 
 def gettext_for(lang: str) -> gettext.NullTranslations:
-    """Alias kept short for call sites: ``_ = gettext_for(lang).gettext``."""
+    """Return the catalog for ``lang`` (call sites write ``_ = gettext_for(lang).gettext``)."""
     return translations(lang)
 
 

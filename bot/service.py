@@ -317,8 +317,12 @@ class ConversationService:
             for effect in outcome.effects:
                 if isinstance(effect, Submit):
                     submission = effect.submission
-                    outbox = self._outbox_for(submission.reference, submission.recipient,
-                                              submission.respondent.email, submission.language)
+                    outbox = self._outbox_for(
+                        submission.reference,
+                        submission.recipient,
+                        submission.respondent.email,
+                        submission.language,
+                    )
                 elif isinstance(effect, ForgetAttachments):
                     forget.extend(effect.attachment_ids)
                 elif isinstance(effect, DeleteAllData):

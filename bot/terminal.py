@@ -110,14 +110,15 @@ class TerminalChat:
     async def _attach(self, argument: str) -> list[Reply]:
         lang = await self.service.language_of(self.user_id)
         _ = gettext_for(lang).gettext
-        path = Path(argument.strip().strip("'\"")).expanduser()
         if not argument.strip():
             return [Reply(_("Skriv filstien etter /vedlegg, for eksempel /vedlegg innspill.pdf"))]
+        path = argument.strip().strip("'\"")
         try:
-            data = path.read_bytes()
+            data = await asyncio.to_thread(_read_file, path)
         except OSError:
             return [Reply(_("Jeg finner ikke filen «{path}».").format(path=str(path)))]
-        file = IncomingFile(file_name=path.name, mime_type=None, size=len(data), data=data)
+        name = Path(path).name
+        file = IncomingFile(file_name=name, mime_type=None, size=len(data), data=data)
         return await self.service.handle_files(self.user_id, [file])
 
     async def run(self) -> None:
@@ -133,6 +134,10 @@ class TerminalChat:
             text = line.rstrip("\n")
             if text.strip():
                 await self.handle_line(text)
+
+
+def _read_file(path: str) -> bytes:
+    return Path(path).expanduser().read_bytes()
 
 
 async def run_terminal_chat(runtime: Runtime, user: str, lang: str | None) -> None:

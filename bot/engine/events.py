@@ -80,7 +80,7 @@ class DocumentEvent(_Event):
 
 @dataclass(frozen=True, kw_only=True)
 class UnsupportedEvent(_Event):
-    """Input the engine cannot use where text is expected: sticker, photo, voice, …"""
+    """Input the engine cannot use where text is expected: sticker, photo, voice and the like."""
 
     kind: str
 

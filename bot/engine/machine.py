@@ -26,7 +26,7 @@ from bot.engine.events import (
     UnsupportedEvent,
 )
 from bot.engine.model import LANGS, Consultation
-from bot.engine.municipalities import lookup
+from bot.engine.municipalities import by_number, lookup
 from bot.engine.privacy import Finding, find_personal_data
 from bot.engine.session import Answer, AnswerPart, Attachment, Session
 from bot.engine.values import (
@@ -57,7 +57,9 @@ def new_session(
     )
 
 
-def step(c: Consultation, session: Session, event: Event, *, limits: Limits | None = None) -> Outcome:
+def step(
+    c: Consultation, session: Session, event: Event, *, limits: Limits | None = None
+) -> Outcome:
     """Apply one event to a session; return the new session, the replies and the effects."""
     s = session.model_copy(deep=True)
     s.seq += 1
@@ -173,8 +175,7 @@ def _match_choice(ctx: Ctx, raw: str) -> str | None:
 def _fold(text: str) -> str:
     """Lower case without emoji and punctuation, for matching typed labels."""
     kept = "".join(
-        ch for ch in unicodedata.normalize("NFC", text.lower())
-        if ch.isalnum() or ch.isspace()
+        ch for ch in unicodedata.normalize("NFC", text.lower()) if ch.isalnum() or ch.isspace()
     )
     return " ".join(kept.split())
 
@@ -184,9 +185,7 @@ def _add_answer_text(ctx: Ctx, raw: str, message_ref: str | None) -> None:
     text = clean_answer(raw)
     answer = s.answers.setdefault(s.step, Answer())
     if len(answer.text) + len(text) > ctx.limits.max_answer_chars:
-        ctx.say(
-            _("Svaret er blitt veldig langt. Send resten som dokument, eller gå videre.")
-        )
+        ctx.say(_("Svaret er blitt veldig langt. Send resten som dokument, eller gå videre."))
         prompts.show(ctx)
         return
     answer.parts.append(AnswerPart(text=text, message_ref=message_ref))
@@ -197,8 +196,10 @@ def _add_answer_text(ctx: Ctx, raw: str, message_ref: str | None) -> None:
         _goto(ctx, flow.SUMMARY)
         return
     count = len(answer.parts)
-    saved = _("Lagret ✅") if count == 1 else _("Lagt til ✅ Svaret har nå {count} deler.").format(
-        count=count
+    saved = (
+        _("Lagret ✅")
+        if count == 1
+        else _("Lagt til ✅ Svaret har nå {count} deler.").format(count=count)
     )
     ctx.say(
         saved + " " + _("Skriv mer hvis du vil, eller trykk «Neste»."),
@@ -262,6 +263,7 @@ def _set_municipality(ctx: Ctx, raw: str) -> None:
     if len(found.matches) == 1:
         s.respondent.municipality = found.matches[0].number
         s.municipality_candidates = []
+        ctx.say(_("Kommune: {name} ✅").format(name=found.matches[0].display_name))
         _unskip(s, flow.MUNICIPALITY)
         s.step = flow.MUNICIPALITY
         _advance(ctx)
@@ -292,9 +294,11 @@ def _on_choice(ctx: Ctx, step: str, choice: str) -> None:  # noqa: C901, PLR0912
     valid = {c.id for c in prompts.choices_for(ctx)}
     if step != s.step or choice not in valid:
         if s.step == flow.DONE and step in (flow.SUMMARY, flow.PERSONAL_DATA):
-            ctx.say(_("Innspillet ditt er allerede sendt (referanse {reference}).").format(
-                reference=s.reference
-            ))
+            ctx.say(
+                _("Innspillet ditt er allerede sendt (referanse {reference}).").format(
+                    reference=s.reference
+                )
+            )
             return
         ctx.say(_("Den knappen gjelder et tidligere spørsmål. Her er du nå:"))
         prompts.show(ctx)
@@ -334,6 +338,8 @@ def _on_choice(ctx: Ctx, step: str, choice: str) -> None:  # noqa: C901, PLR0912
             return
         s.respondent.municipality = choice
         s.municipality_candidates = []
+        chosen = by_number(choice)
+        ctx.say(_("Kommune: {name} ✅").format(name=chosen.display_name if chosen else choice))
         s.step = flow.MUNICIPALITY
         _unskip(s, flow.MUNICIPALITY)
         _advance(ctx)
@@ -656,19 +662,28 @@ def _on_help(ctx: Ctx) -> None:
 def _on_status(ctx: Ctx) -> None:
     c, s, _ = ctx.c, ctx.s, ctx._
     if s.status == "submitted" and s.step == flow.DONE:
-        ctx.say(_("Innspillet ditt er sendt (referanse {reference}).").format(reference=s.reference))
+        ctx.say(
+            _("Innspillet ditt er sendt (referanse {reference}).").format(reference=s.reference)
+        )
         return
     if s.step == flow.START:
         ctx.say(_("Du har ikke begynt ennå."))
         prompts.show(ctx)
         return
-    steps = flow.sequence(c, s)[:-1]
-    done = [st for st in steps if flow.is_done(c, s, st)]
-    left = [st for st in steps if not flow.is_done(c, s, st)]
-    text = _("Du har svart på {done} av {total}.").format(done=len(done), total=len(steps))
+    content = [st for st in flow.sequence(c, s) if flow.is_answer_step(st)]
+    answered = [st for st in content if flow.is_done(c, s, st) and st not in s.skipped]
+    skipped = [st for st in content if st in s.skipped]
+    left = [st for st in flow.remaining(c, s) if st not in s.skipped]
+    text = _("Du har svart på {done} av {total} spørsmål.").format(
+        done=len(answered), total=len(content)
+    )
+    if skipped:
+        text += "\n" + _("Hoppet over: {steps}.").format(
+            steps=", ".join(prompts.step_label(ctx, st) for st in skipped)
+        )
     if left:
-        text += "\n" + _("Igjen: {left}.").format(
-            left=", ".join(prompts.step_label(ctx, st) for st in left)
+        text += "\n" + _("Igjen: {steps}.").format(
+            steps=", ".join(prompts.step_label(ctx, st) for st in left)
         )
     if s.attachments:
         text += "\n" + ctx.n_("{count} vedlegg.", "{count} vedlegg.", len(s.attachments)).format(
@@ -689,7 +704,9 @@ def _on_documents(ctx: Ctx, event: DocumentEvent) -> None:  # noqa: C901
     rejected: list[str] = []
     total = sum(a.size for a in s.attachments)
     for doc in event.documents:
-        if doc.problem == "too_large" or (doc.problem is None and doc.size > ctx.limits.max_submission_bytes):
+        if doc.problem == "too_large" or (
+            doc.problem is None and doc.size > ctx.limits.max_submission_bytes
+        ):
             rejected.append(
                 _("«{name}» er for stor ({size}). Grensen er {limit}.").format(
                     name=doc.file_name,
@@ -699,20 +716,24 @@ def _on_documents(ctx: Ctx, event: DocumentEvent) -> None:  # noqa: C901
             )
         elif doc.problem == "unsupported_type":
             rejected.append(
-                _("«{name}» kan jeg ikke ta imot. Send PDF, Word (DOCX), ODT eller ren tekst.").format(
+                _(
+                    "«{name}» kan jeg ikke ta imot. Send PDF, Word (DOCX), ODT eller ren tekst."
+                ).format(name=doc.file_name)
+            )
+        elif doc.problem == "download_failed" or not doc.attachment_id:
+            rejected.append(
+                _("Jeg fikk ikke hentet «{name}». Prøv å sende den igjen.").format(
                     name=doc.file_name
                 )
             )
-        elif doc.problem == "download_failed" or not doc.attachment_id:
-            rejected.append(_("Jeg fikk ikke hentet «{name}». Prøv å sende den igjen.").format(
-                name=doc.file_name
-            ))
         elif not accepting:
             continue
         elif len(s.attachments) + len(accepted) >= ctx.limits.max_attachments:
-            rejected.append(_("«{name}» ble ikke med: du kan sende opptil {max} vedlegg.").format(
-                name=doc.file_name, max=ctx.limits.max_attachments
-            ))
+            rejected.append(
+                _("«{name}» ble ikke med: du kan sende opptil {max} vedlegg.").format(
+                    name=doc.file_name, max=ctx.limits.max_attachments
+                )
+            )
         elif total + doc.size > ctx.limits.max_submission_bytes:
             rejected.append(
                 _("«{name}» ble ikke med: vedleggene blir til sammen over {limit}.").format(
@@ -729,8 +750,9 @@ def _on_documents(ctx: Ctx, event: DocumentEvent) -> None:  # noqa: C901
                     size=doc.size,
                 )
             )
+    kept = {a.id for a in accepted}
     unused = tuple(
-        d.attachment_id for d in stored if d.attachment_id not in {a.id for a in accepted}
+        d.attachment_id for d in stored if d.attachment_id and d.attachment_id not in kept
     )
     if unused:
         ctx.effects.append(ForgetAttachments(unused))
@@ -747,8 +769,9 @@ def _on_documents(ctx: Ctx, event: DocumentEvent) -> None:  # noqa: C901
     s.personal_data_acknowledged = False
     _unskip(s, s.step)
     ctx.say(
-        ctx.n_("{count} vedlegg mottatt: {names}", "{count} vedlegg mottatt: {names}", len(accepted))
-        .format(count=len(accepted), names=", ".join(a.file_name for a in accepted))
+        ctx.n_(
+            "{count} vedlegg mottatt: {names}", "{count} vedlegg mottatt: {names}", len(accepted)
+        ).format(count=len(accepted), names=", ".join(a.file_name for a in accepted))
     )
     if s.step in (flow.QUICK, flow.SUMMARY):
         _goto(ctx, flow.SUMMARY)
@@ -763,14 +786,18 @@ def _on_edit(ctx: Ctx, event: EditEvent) -> None:
             if part.message_ref == event.message_ref:
                 part.text = clean_answer(event.text)
                 s.personal_data_acknowledged = False
-                ctx.say(_("Jeg har oppdatert svaret ditt på «{where}».").format(
-                    where=prompts.step_label(ctx, step)
-                ))
+                ctx.say(
+                    _("Jeg har oppdatert svaret ditt på «{where}».").format(
+                        where=prompts.step_label(ctx, step)
+                    )
+                )
                 return
     if s.status == "submitted" and s.step == flow.DONE:
         ctx.say(_("Innspillet er allerede sendt, så endringen kommer ikke med."))
         return
-    ctx.say(_("Endringen gjelder ikke et svar jeg har lagret. Skriv det nye svaret som en ny melding."))
+    ctx.say(
+        _("Endringen gjelder ikke et svar jeg har lagret. Skriv det nye svaret som en ny melding.")
+    )
 
 
 def _on_unsupported(ctx: Ctx, kind: str) -> None:

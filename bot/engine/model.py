@@ -152,8 +152,17 @@ class Consultation(_Frozen):
         return next(t for t in self.respondent.types if t.id == type_id)
 
 
-_TEXT_FIELDS = {"ministry", "title", "intro", "publication_notice", "label", "prompt", "help",
-                "text", "original"}
+_TEXT_FIELDS = {
+    "ministry",
+    "title",
+    "intro",
+    "publication_notice",
+    "label",
+    "prompt",
+    "help",
+    "text",
+    "original",
+}
 
 
 def _texts(data: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:

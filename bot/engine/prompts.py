@@ -158,15 +158,17 @@ def _extra_allowed(ctx: Ctx, step: str) -> bool:
 
 def show(ctx: Ctx, *, replace_previous: bool = False) -> None:  # noqa: C901, PLR0912
     """Show the current step's question (or menu) with its choices."""
-    _, c, s, step = ctx._, ctx.c, ctx.s, ctx.s.step
+    _, s, step = ctx._, ctx.s, ctx.s.step
     choices = choices_for(ctx)
     if step == flow.START:
         show_welcome(ctx)
         return
     if step == flow.RESUME:
-        text = _("Velkommen tilbake! Du har et utkast som ikke er sendt ennå.") + "\n" + _(
-            "Du var her: {where}."
-        ).format(where=step_label(ctx, s.return_step or flow.TYPE))
+        text = (
+            _("Velkommen tilbake! Du har et utkast som ikke er sendt ennå.")
+            + "\n"
+            + _("Du var her: {where}.").format(where=step_label(ctx, s.return_step or flow.TYPE))
+        )
     elif step == flow.LANGUAGE:
         text = "Velg språk · Vel språk · Choose language"
     elif step == flow.TYPE:
@@ -222,7 +224,8 @@ def show_welcome(ctx: Ctx) -> None:
     intro = f"{ctx.t(c.title)}\n\n{ctx.t(c.intro)}\n\n" + _("Frist: {date}.").format(date=deadline)
     if ctx.event.at.date() > c.deadline:
         intro += " " + _(
-            "Fristen har gått ut. Du kan likevel sende, men det er ikke sikkert innspillet blir med."
+            "Fristen har gått ut. Du kan likevel sende, "
+            "men det er ikke sikkert innspillet blir med."
         )
     ctx.say(intro)
     if not s.notice_shown:
@@ -272,9 +275,14 @@ def show_summary(ctx: Ctx) -> None:
     _, c = ctx._, ctx.c
     ctx.say(summary_text(ctx))
     notice = "ℹ️ " + ctx.t(c.publication_notice)
-    ctx.say(notice + "\n\n" + _("Når du trykker «Send inn», går innspillet til {ministry}.").format(
-        ministry=c.ministry_short
-    ), choices_for(ctx))
+    ctx.say(
+        notice
+        + "\n\n"
+        + _("Når du trykker «Send inn», går innspillet til {ministry}.").format(
+            ministry=c.ministry_short
+        ),
+        choices_for(ctx),
+    )
 
 
 def summary_text(ctx: Ctx) -> str:
