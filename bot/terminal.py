@@ -149,5 +149,5 @@ async def run_terminal_chat(runtime: Runtime, user: str, lang: str | None) -> No
     try:
         await chat.run()
     finally:
-        await runtime.worker.stop()
+        # Deliver what was just submitted before the process ends (the loop may still sleep).
         await runtime.worker.run_once()

@@ -1,0 +1,98 @@
+"""A test driver that talks to the pure engine like a person: send, click, upload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+from bot.engine.events import (
+    ChoiceEvent,
+    CommandEvent,
+    DocumentEvent,
+    EditEvent,
+    Effect,
+    IncomingDocument,
+    Reply,
+    Submit,
+    TextEvent,
+    UnsupportedEvent,
+)
+from bot.engine.machine import new_session, step
+from bot.engine.model import Consultation
+from bot.engine.session import Session
+
+START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class Talk:
+    """One person's conversation with the engine, with the clock moving a second per event."""
+
+    c: Consultation
+    lang: str = "nb"
+    session: Session = field(init=False)
+    replies: list[Reply] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    _ids: count[int] = field(default_factory=count)
+
+    def __post_init__(self) -> None:
+        self.now = START
+        self.session = new_session(
+            self.c,
+            user_id="u1",
+            draft_id="D0000000AA",
+            lang=self.lang,
+            at_=self.now,
+            lang_confirmed=True,
+        )
+
+    def _apply(self, make: object) -> list[Reply]:
+        self.now += timedelta(seconds=1)
+        event = make(self.now, f"FRESH{next(self._ids):05d}")  # type: ignore[operator]
+        outcome = step(self.c, self.session, event)
+        self.session = outcome.session
+        self.replies = outcome.replies
+        self.effects.extend(outcome.effects)
+        return outcome.replies
+
+    def send(self, text: str, ref: str | None = None) -> list[Reply]:
+        return self._apply(lambda at, f: TextEvent(at=at, fresh_id=f, text=text, message_ref=ref))
+
+    def command(self, name: str, arg: str = "") -> list[Reply]:
+        return self._apply(lambda at, f: CommandEvent(at=at, fresh_id=f, name=name, arg=arg))
+
+    def edit(self, ref: str, text: str) -> list[Reply]:
+        return self._apply(lambda at, f: EditEvent(at=at, fresh_id=f, message_ref=ref, text=text))
+
+    def unsupported(self, kind: str) -> list[Reply]:
+        return self._apply(lambda at, f: UnsupportedEvent(at=at, fresh_id=f, kind=kind))
+
+    def upload(self, *docs: IncomingDocument) -> list[Reply]:
+        return self._apply(lambda at, f: DocumentEvent(at=at, fresh_id=f, documents=docs))
+
+    def press(self, step_id: str, choice: str) -> list[Reply]:
+        return self._apply(
+            lambda at, f: ChoiceEvent(at=at, fresh_id=f, step=step_id, choice=choice)
+        )
+
+    def buttons(self) -> Reply:
+        """The latest reply that has buttons."""
+        return next(r for r in reversed(self.replies) if r.choices)
+
+    def click(self, label: str) -> list[Reply]:
+        """Press the button whose label contains ``label`` (case-insensitive)."""
+        reply = self.buttons()
+        matches = [c for c in reply.choices if label.lower() in c.label.lower()]
+        assert matches, f"no button {label!r} in {[c.label for c in reply.choices]}"
+        assert reply.step is not None
+        return self.press(reply.step, matches[0].id)
+
+    @property
+    def text(self) -> str:
+        """Everything the last step said, as one string."""
+        return "\n".join(r.text for r in self.replies)
+
+    @property
+    def submissions(self) -> list[Submit]:
+        return [e for e in self.effects if isinstance(e, Submit)]

@@ -1,0 +1,522 @@
+"""The conversation, path by path, through the pure engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine import flow
+from bot.engine.events import DeleteAllData, ForgetAttachments, IncomingDocument
+from bot.engine.loader import load_consultation
+from bot.engine.model import Consultation
+from tests.engine.talk import Talk
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def c() -> Consultation:
+    return load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
+
+
+@pytest.fixture(scope="module")
+def example() -> Consultation:
+    return load_consultation(ROOT / "tests" / "data" / "example-consultation.toml")
+
+
+def guided_to_themes(t: Talk) -> None:
+    t.command("start")
+    t.click("Svar på spørsmålene")
+    t.click("Privatperson")
+    t.send("Kari Nordmann")
+    t.send("harstad kommune")
+    t.send("kari@example.no")
+
+
+def test_start_shows_intro_notice_and_ways_to_answer(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start")
+    assert "Strategi for småbyer" in t.replies[0].text
+    assert "1. mars 2021" in t.replies[0].text
+    assert "offentleglova" in t.replies[1].text
+    assert [ch.id for ch in t.buttons().choices] == ["guided", "quick", "lang"]
+
+
+def test_guided_submission_has_every_answer_under_its_theme_and_question(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    assert t.session.respondent.municipality == "5503"
+    t.click("Tilgjengelighet")
+    t.click("Tjenester")
+    assert t.replies[-1].replace_previous, "toggles edit the message in place"
+    t.click("Ferdig")
+    assert "Tema 1 av 2: Tilgjengelighet" in t.text
+    t.send("Flere bussavganger.")
+    t.click("Neste")
+    t.send("Legevakt i byen.")
+    t.click("Neste")
+    assert "Spørsmål 1 av 6" in t.text
+    t.send("Samarbeid på tvers.")
+    t.click("Neste")
+    for _ in range(5):
+        t.click("Hopp over")
+    assert t.session.step == flow.SUMMARY
+    assert "Flere bussavganger." in t.replies[0].text
+    t.click("send inn")
+    assert t.session.step == flow.DONE
+    assert "SMB-D000-0000" in t.text
+    (submit,) = t.submissions
+    sub = submit.submission
+    assert sub.reference == "SMB-D000-0000"
+    assert sub.respondent.name == "Kari Nordmann"
+    assert sub.respondent.municipality_name == "Harstad"
+    assert sub.respondent.email == "kari@example.no"
+    assert sub.themes == ["Tilgjengelighet", "Tjenester"]
+    by_key = {a.key: a for a in sub.answers}
+    assert by_key["t.tilgjengelighet"].answer == "Flere bussavganger."
+    assert by_key["q.q1"].answer == "Samarbeid på tvers."
+    assert by_key["q.q2"].skipped and by_key["q.q2"].answer is None
+    assert by_key["q.q1"].original and by_key["q.q1"].original.startswith("Hva må til")
+    # Personal data is not kept in the session after sending.
+    assert t.session.respondent.name is None and not t.session.answers
+
+
+def test_quick_path_takes_six_interactions_with_a_document(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start", "rask")
+    interactions = 0
+    for action in (
+        lambda: t.click("Organisasjon"),
+        lambda: t.send("Harstad Næringsforening"),
+        lambda: t.send("Per Hansen"),
+        lambda: t.send("Harstad"),
+        lambda: t.upload(IncomingDocument("innspill.pdf", "application/pdf", 120_000, "A1")),
+        lambda: t.click("send inn"),
+    ):
+        action()
+        interactions += 1
+    assert interactions <= 6
+    (submit,) = t.submissions
+    assert submit.submission.flow == "quick"
+    assert submit.submission.respondent.organisation == "Harstad Næringsforening"
+    assert [a.file_name for a in submit.submission.attachments] == ["innspill.pdf"]
+
+
+def test_long_answer_in_several_messages_stays_one_answer(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.command("skip")
+    t.send("Første del av et langt innlegg.", ref="m1")
+    t.send("Andre del av det samme innlegget.", ref="m2")
+    assert "2 deler" in t.text
+    answer = t.session.answers["q.q1"]
+    assert answer.text == "Første del av et langt innlegg.\n\nAndre del av det samme innlegget."
+    t.edit("m1", "Første del, rettet.")
+    assert "oppdatert" in t.text
+    assert t.session.answers["q.q1"].text.startswith("Første del, rettet.")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected_step", "expected_text"),
+    [
+        ("ikke-en-epost", flow.EMAIL, "ser ikke riktig ut"),
+        ("ola@example.no", flow.THEMES, "Hvilke tema"),
+        ("/hopp", flow.THEMES, "Hvilke tema"),
+    ],
+)
+def test_email_step(c: Consultation, typed: str, expected_step: str, expected_text: str) -> None:
+    t = Talk(c)
+    t.command("start")
+    t.click("Svar på spørsmålene")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Tromsø")
+    t.send(typed)
+    assert t.session.step == expected_step
+    assert expected_text in t.text
+    assert t.session.respondent.name == "Kari", "nothing already given is lost"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected_number", "expected_step"),
+    [
+        ("harstad kommune", "5503", flow.EMAIL),
+        ("Guovdageaidnu", "5612", flow.EMAIL),
+        ("Herøy", None, flow.MUNICIPALITY_PICK),
+        ("Harsatd", None, flow.MUNICIPALITY_PICK),
+        ("qwxyz", None, flow.MUNICIPALITY),
+    ],
+)
+def test_municipality_is_normalised_or_asked_about(
+    c: Consultation, typed: str, expected_number: str | None, expected_step: str
+) -> None:
+    t = Talk(c)
+    t.command("start")
+    t.click("Svar på spørsmålene")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send(typed)
+    assert t.session.respondent.municipality == expected_number
+    assert t.session.step == expected_step
+
+
+def test_ambiguous_municipality_is_picked_from_a_list(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start")
+    t.click("Svar på spørsmålene")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Herøy")
+    assert "Flere kommuner" in t.text
+    t.click("Nordland")
+    assert t.session.respondent.municipality == "1818"
+    assert t.session.step == flow.EMAIL
+
+
+def test_name_cannot_be_skipped_and_bad_name_is_explained(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start")
+    t.click("Svar på spørsmålene")
+    t.click("Privatperson")
+    t.command("skip")
+    assert t.session.step == flow.NAME
+    assert "må du svare på" in t.text
+    t.send("12")
+    assert t.session.step == flow.NAME
+    assert "navn" in t.text.lower()
+
+
+def test_back_goes_to_the_previous_step_and_keeps_answers(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.click("Næringsutvikling")
+    t.click("Ferdig")
+    t.send("Mer industri.")
+    t.click("Neste")
+    assert t.session.step == "q.q1"
+    t.command("back")
+    assert t.session.step == "t.naering"
+    assert "Mer industri." in t.text, "the earlier answer is shown"
+    t.command("back")
+    assert t.session.step == flow.THEMES
+    assert t.session.answers["t.naering"].text == "Mer industri."
+
+
+def test_back_at_first_step_says_so(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start")
+    t.click("Svar på spørsmålene")
+    t.command("back")
+    assert t.session.step == flow.TYPE
+    assert "første" in t.text
+
+
+def test_old_button_never_changes_state(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start")
+    t.click("Svar på spørsmålene")
+    old = t.buttons()
+    t.click("Privatperson")
+    t.send("Kari")
+    before = t.session.model_copy(deep=True)
+    assert old.step is not None
+    t.press(old.step, "kommune")
+    assert "tidligere spørsmål" in t.text
+    assert t.session.respondent == before.respondent
+    assert t.session.step == before.step
+
+
+def test_double_tap_on_send_submits_once(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start", "rask")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Bodø")
+    t.send("Mitt innspill om småbyer.")
+    send_button = t.buttons()
+    t.click("send inn")
+    assert send_button.step is not None
+    t.press(send_button.step, "send")
+    assert len(t.submissions) == 1
+    assert "allerede sendt" in t.text
+
+
+def test_summary_edit_changes_an_answer_and_returns_to_summary(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start", "rask")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Bodø")
+    t.send("Første versjon.")
+    t.click("Endre")
+    t.click("Navnet ditt")
+    assert t.session.step == flow.NAME
+    t.send("Kari Hansen")
+    assert t.session.step == flow.SUMMARY
+    assert "Kari Hansen" in t.replies[-2].text
+
+
+def test_quick_summary_offers_optional_email(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start", "rask")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Bodø")
+    t.send("Innspill.")
+    t.click("Endre")
+    t.click("E-post")
+    t.send("kari@example.no")
+    assert t.session.step == flow.SUMMARY
+    assert t.session.respondent.email == "kari@example.no"
+
+
+def test_cancel_asks_first_and_keeps_everything_on_no(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.command("cancel")
+    assert t.session.step == flow.CANCEL
+    t.click("Nei")
+    assert t.session.step == flow.THEMES
+    assert t.session.respondent.name == "Kari Nordmann"
+    t.command("cancel")
+    t.click("Ja")
+    assert t.session.step == flow.START
+    assert t.session.respondent.name is None
+    assert t.session.draft_id.startswith("FRESH"), "a new draft gets a new id"
+
+
+def test_cancel_forgets_attachments(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start", "rask")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Bodø")
+    t.upload(IncomingDocument("a.pdf", "application/pdf", 10, "ATT1"))
+    t.command("cancel")
+    t.click("Ja")
+    assert ForgetAttachments(("ATT1",)) in t.effects
+
+
+def test_delete_everything_emits_the_effect_after_confirmation(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.command("delete")
+    assert not any(isinstance(e, DeleteAllData) for e in t.effects)
+    t.click("Ja, slett alt")
+    assert any(isinstance(e, DeleteAllData) for e in t.effects)
+    assert t.session.respondent.name is None
+
+
+@pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "location", "poll"])
+def test_unsupported_input_is_explained_and_question_repeated(c: Consultation, kind: str) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    before = t.session.model_copy(deep=True)
+    t.unsupported(kind)
+    assert len(t.replies) == 2
+    assert "Hvilke tema" in t.replies[-1].text
+    assert t.session.respondent == before.respondent
+    assert t.session.step == before.step
+
+
+def test_documents_album_is_confirmed_once_with_count(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start", "rask")
+    t.click("Organisasjon")
+    t.send("Lag")
+    t.send("Per")
+    t.send("Bodø")
+    t.upload(
+        IncomingDocument("a.pdf", "application/pdf", 1000, "A"),
+        IncomingDocument("b.docx", "application/msword", 1000, "B"),
+        IncomingDocument("c.odt", "application/odt", 1000, "C"),
+    )
+    assert "3 vedlegg mottatt" in t.replies[0].text
+    assert len(t.session.attachments) == 3
+    assert t.session.step == flow.SUMMARY
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        (
+            IncomingDocument("big.pdf", "application/pdf", 31 * 1024 * 1024, None, "too_large"),
+            "for stor",
+        ),
+        (
+            IncomingDocument("bilde.png", "image/png", 2000, None, "unsupported_type"),
+            "kan jeg ikke ta imot",
+        ),
+        (
+            IncomingDocument("x.pdf", "application/pdf", 2000, None, "download_failed"),
+            "fikk ikke hentet",
+        ),
+    ],
+)
+def test_bad_documents_are_explained(c: Consultation, doc: IncomingDocument, message: str) -> None:
+    t = Talk(c)
+    t.command("start", "rask")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Bodø")
+    t.upload(doc)
+    assert message in t.text
+    assert t.session.attachments == []
+    assert t.session.step == flow.QUICK
+
+
+def test_total_size_limit_counts_every_attachment(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start", "rask")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Bodø")
+    mb = 1024 * 1024
+    t.upload(IncomingDocument("a.pdf", "application/pdf", 15 * mb, "A"))
+    t.upload(IncomingDocument("b.pdf", "application/pdf", 8 * mb, "B"))
+    assert "til sammen" in t.text
+    assert [a.id for a in t.session.attachments] == ["A"]
+    assert ForgetAttachments(("B",)) in t.effects
+
+
+def test_removing_an_attachment_before_sending(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start", "rask")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Bodø")
+    t.upload(IncomingDocument("a.pdf", "application/pdf", 100, "A"))
+    t.click("Endre")
+    t.click("Fjern vedlegg: a.pdf")
+    assert t.session.attachments == []
+    assert ForgetAttachments(("A",)) in t.effects
+
+
+def test_personal_data_warning_lets_the_person_decide(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start", "rask")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Bodø")
+    t.send("Ring naboen min på 912 34 567 om dette.")
+    t.click("send inn")
+    assert t.session.step == flow.PERSONAL_DATA
+    assert "offentlige" in t.text
+    assert not t.submissions
+    t.click("Send likevel")
+    assert len(t.submissions) == 1
+
+
+def test_ordinary_numbers_give_no_personal_data_warning(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start", "rask")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Bodø")
+    t.send("I 2021 brukte kommunen 25 000 000 kr på 24 000 innbyggere.")
+    t.click("send inn")
+    assert len(t.submissions) == 1
+
+
+def test_start_with_a_draft_offers_to_continue(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.command("start")
+    assert t.session.step == flow.RESUME
+    t.click("Fortsett")
+    assert t.session.step == flow.THEMES
+    t.command("start")
+    t.click("Start på nytt")
+    assert t.session.respondent.name is None
+    assert t.session.step == flow.START
+
+
+def test_start_after_submission_shows_reference_and_offers_new(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start", "rask")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Bodø")
+    t.send("Innspill.")
+    t.click("send inn")
+    t.command("start")
+    assert "SMB-" in t.text
+    t.click("Send et nytt innspill")
+    assert t.session.step == flow.START
+    assert t.session.status == "draft"
+
+
+def test_language_switch_keeps_answers_and_reshows_question(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.command("language")
+    t.click("Nynorsk")
+    assert t.session.lang == "nn"
+    assert t.session.step == flow.THEMES
+    assert t.session.respondent.name == "Kari Nordmann"
+    theme_button_labels = [ch.label for ch in t.buttons().choices]
+    assert any("Næringsutvikling" in label for label in theme_button_labels)
+
+
+def test_status_tells_what_is_left(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.click("Tjenester")
+    t.click("Ferdig")
+    t.command("skip")
+    t.command("status")
+    assert "0 av 7" in t.text
+    assert "Hoppet over: Tjenester" in t.text
+    assert "Spørsmål 6" in t.text
+
+
+def test_help_shows_the_question_help_and_commands(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.command("skip")
+    t.command("help")
+    assert c.questions[0].help["nb"] in t.text
+    assert "/tilbake" in t.text
+
+
+def test_typed_label_picks_a_choice(c: Consultation) -> None:
+    t = Talk(c)
+    t.command("start")
+    t.send("2")
+    assert t.session.flow == "quick"
+    t.send("privatperson")
+    assert t.session.respondent.type == "privatperson"
+
+
+def test_unknown_command_is_answered_kindly(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.send("/foobar")
+    assert "kjenner jeg ikke" in t.text
+    assert t.session.step == flow.THEMES
+
+
+def test_required_question_of_another_consultation(example: Consultation) -> None:
+    t = Talk(example)
+    t.command("start")
+    assert [ch.id for ch in t.buttons().choices] == ["guided", "lang"], "no quick path here"
+    t.click("Svar")
+    t.click(example.respondent.types[0].label["nb"])
+    while t.session.step not in {flow.SUMMARY} and not t.session.step.startswith("q."):
+        if t.session.step == flow.THEMES:
+            t.command("skip")
+        elif t.session.step == flow.NAME:
+            t.send("Kari")
+        else:
+            t.command("skip")
+    required = [q for q in example.questions if not q.optional]
+    assert required
+    while t.session.step != flow.SUMMARY:
+        t.command("skip")
+        if t.session.step == f"q.{required[0].id}":
+            assert "må du svare på" in t.text
+            t.send("Et svar.")
+            t.click("Neste")
+    t.click("send inn")
+    assert len(t.submissions) == 1

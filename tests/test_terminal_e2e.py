@@ -1,0 +1,159 @@
+"""The terminal chat as a user meets it: a subprocess fed through a pipe, ending in an .eml."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PROMPT = "› "
+
+pytestmark = pytest.mark.slow
+
+GUIDED = [
+    "1",  # Svar på spørsmålene
+    "1",  # Privatperson
+    "Kari Nordmann",
+    "harstad kommune",
+    "kari@example.no",
+    "1",  # toggle Tilgjengelighet
+    "Ferdig",
+    "Flere bussavganger til bygdene.",
+    "Og en bedre togforbindelse.",
+    "1",  # Neste
+    "/hopp",
+    "Samarbeid mellom kommunene.",
+    "1",  # Neste
+    "/hopp",
+    "/hopp",
+    "/hopp",
+    "/hopp",
+    "1",  # Jeg har lest dette – send inn
+]
+
+
+def env_for(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SMTP_"))}
+    env.update(
+        DATABASE_PATH=str(tmp_path / "innspill.sqlite3"),
+        OUTBOX_DIR=str(tmp_path / "outbox"),
+        MAIL_TRANSPORT="file",
+        MAIL_FROM="innspill <innspill@example.org>",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def chat(tmp_path: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "chat", *args],
+        input="".join(line + "\n" for line in lines),
+        capture_output=True,
+        text=True,
+        env=env_for(tmp_path),
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_piped_conversation_produces_one_eml_to_the_ministry(tmp_path: Path) -> None:
+    result = chat(tmp_path, GUIDED, "--user", "kari")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(PROMPT + "\n") == len(GUIDED) + 1
+    assert "  1) Privatperson" in result.stdout
+    assert "Referansenummer: SMB-" in result.stdout
+    files = list((tmp_path / "outbox").glob("*.eml"))
+    ministry = [f for f in files if "receipt" not in f.name]
+    assert len(ministry) == 1, files
+    message = email.message_from_bytes(ministry[0].read_bytes(), policy=email.policy.default)
+    assert message["To"] == "postmottak@kmd.dep.no"
+    assert "20/6204" in message["Subject"]
+    assert "Innspill til strategi for småbyer som regionale kraftsentre" in message["Subject"]
+    assert message["Reply-To"].addresses[0].addr_spec == "kari@example.no"
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content().replace("\r\n", "\n")
+    assert "Kari Nordmann" in text
+    assert "Harstad" in text
+    assert "Flere bussavganger til bygdene.\n\nOg en bedre togforbindelse." in text
+    assert "Samarbeid mellom kommunene." in text
+
+
+def test_killed_half_way_resumes_at_the_same_question(tmp_path: Path) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat", "--user", "ola"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env_for(tmp_path),
+        cwd=tmp_path,
+    ) as proc:
+        assert proc.stdin is not None and proc.stdout is not None
+        for line in GUIDED[:8]:
+            proc.stdin.write(line + "\n")
+        proc.stdin.flush()
+        deadline = time.monotonic() + 30
+        seen = ""
+        while "Lagret" not in seen and time.monotonic() < deadline:
+            seen += proc.stdout.readline()
+        proc.kill()  # no goodbye: as if the machine lost power
+        proc.wait(timeout=10)
+    assert "Lagret" in seen
+
+    again = chat(tmp_path, [], "--user", "ola")
+    assert again.returncode == 0, again.stderr
+    assert "Tema 1 av 1: Tilgjengelighet" in again.stdout
+    assert "Flere bussavganger til bygdene." in again.stdout, "the saved answer is shown"
+
+    other = chat(tmp_path, [], "--user", "someone-else")
+    assert "Hvordan vil du svare?" in other.stdout, "another user starts fresh"
+
+
+def test_quick_path_with_a_local_document(tmp_path: Path) -> None:
+    pdf = tmp_path / "styrevedtak.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    lines = ["2", "2", "Harstad Næringsforening", "Per Hansen", "Harstad", f"/vedlegg {pdf}", "1"]
+    result = chat(tmp_path, lines, "--user", "lag")
+    assert result.returncode == 0, result.stderr
+    assert "1 vedlegg mottatt: styrevedtak.pdf" in result.stdout
+    (eml,) = (tmp_path / "outbox").glob("*.eml")
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    names = [part.get_filename() for part in message.iter_attachments()]
+    assert "styrevedtak.pdf" in names
+
+
+def test_check_command_reports_broken_file(tmp_path: Path) -> None:
+    good = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "check",
+            str(ROOT / "conversations" / "strategi-for-smabyer.toml"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env_for(tmp_path),
+        check=False,
+    )
+    assert good.returncode == 0
+    broken = tmp_path / "broken.toml"
+    broken.write_text('id = "x"\ntitle = { nb = "T" \n', encoding="utf-8")
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "check", str(broken)],
+        capture_output=True,
+        text=True,
+        env=env_for(tmp_path),
+        check=False,
+    )
+    assert bad.returncode == 1
+    assert "broken.toml:2" in bad.stderr
