@@ -97,7 +97,8 @@ def test_killed_half_way_resumes_at_the_same_question(tmp_path: Path) -> None:
         env=env_for(tmp_path),
         cwd=tmp_path,
     ) as proc:
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None
+        assert proc.stdout is not None
         for line in GUIDED[:8]:
             proc.stdin.write(line + "\n")
         proc.stdin.flush()
