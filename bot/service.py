@@ -328,6 +328,8 @@ class ConversationService:
                 elif isinstance(effect, DeleteAllData):
                     report = await self.store.delete_user_data(user_id)
                     log.info("deleted data for a user on request: %s", report)
+                    # Keep nothing, not even an empty session: the next message starts afresh.
+                    return outcome.replies
             try:
                 await self.store.save_step(
                     outcome.session,

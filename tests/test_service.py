@@ -1,0 +1,193 @@
+"""The service with a real SQLite file: durability, ordering, dedupe, documents, deletion."""
+
+from __future__ import annotations
+
+import asyncio
+import zipfile
+from collections.abc import AsyncIterator
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from bot.engine import flow
+from bot.engine.loader import load_consultation
+from bot.engine.model import Consultation
+from bot.service import ConversationService, IncomingFile
+from bot.storage import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(scope="module")
+def consultation() -> Consultation:
+    return load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "db.sqlite3")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def service(consultation: Consultation, store: Store) -> ConversationService:
+    return ConversationService(consultation, store)
+
+
+async def quick_to_input(service: ConversationService, user: str) -> None:
+    await service.handle_command(user, "start", "rask")
+    await service.handle_choice(user, flow.TYPE, "organisasjon")
+    await service.handle_text(user, "Harstad Idrettslag")
+    await service.handle_text(user, "Per Hansen")
+    await service.handle_text(user, "Harstad")
+
+
+async def test_every_answer_survives_a_restart(consultation: Consultation, tmp_path: Path) -> None:
+    path = tmp_path / "restart.sqlite3"
+    async with await Store.open(path) as first:
+        service = ConversationService(consultation, first)
+        await service.handle_command("u", "start")
+        await service.handle_choice("u", flow.START, "guided")
+        await service.handle_choice("u", flow.TYPE, "privatperson")
+        await service.handle_text("u", "Kari Nordmann")
+    async with await Store.open(path) as second:
+        service = ConversationService(consultation, second)
+        session = await service.session_of("u")
+        assert session is not None
+        assert session.respondent.name == "Kari Nordmann"
+        assert session.step == flow.MUNICIPALITY
+        replies = await service.handle_command("u", "start")
+        assert "Velkommen tilbake" in replies[0].text
+
+
+async def test_a_repeated_update_is_handled_once(service: ConversationService) -> None:
+    await service.handle_command("u", "start", update_key="tg:1")
+    first = await service.handle_choice("u", flow.START, "guided", update_key="tg:2")
+    again = await service.handle_choice("u", flow.START, "guided", update_key="tg:2")
+    assert first
+    assert again == []
+    session = await service.session_of("u")
+    assert session is not None
+    assert session.step == flow.TYPE
+
+
+async def test_one_persons_burst_is_processed_in_order(service: ConversationService) -> None:
+    await service.handle_command("u", "start")
+    await service.handle_choice("u", flow.START, "guided")
+    await service.handle_choice("u", flow.TYPE, "privatperson")
+    await service.handle_text("u", "Kari")
+    await service.handle_text("u", "Bodø")
+    await service.handle_command("u", "skip")  # no e-mail
+    await service.handle_command("u", "skip")  # no themes: on to question 1
+    parts = [f"del {i}" for i in range(20)]
+    await asyncio.gather(*(service.handle_text("u", p) for p in parts))
+    session = await service.session_of("u")
+    assert session is not None
+    assert [p.text for p in session.answers["q.q1"].parts] == parts
+
+
+async def test_two_people_do_not_mix(service: ConversationService) -> None:
+    await asyncio.gather(quick_to_input(service, "a"), quick_to_input(service, "b"))
+    await service.handle_text("a", "Innspill fra A.")
+    await service.handle_text("b", "Innspill fra B.")
+    a, b = await service.session_of("a"), await service.session_of("b")
+    assert a is not None
+    assert b is not None
+    assert a.answers["quick"].text == "Innspill fra A."
+    assert b.answers["quick"].text == "Innspill fra B."
+
+
+async def test_submission_and_its_mail_are_stored_together(
+    service: ConversationService, store: Store
+) -> None:
+    await quick_to_input(service, "u")
+    await service.handle_files("u", [IncomingFile("vedtak.pdf", "application/pdf", len(PDF), PDF)])
+    replies = await service.handle_choice("u", flow.SUMMARY, "send")
+    assert "Referansenummer" in replies[-1].text
+    (submission,) = await store.list_submissions()
+    assert submission.respondent.organisation == "Harstad Idrettslag"
+    assert [a.file_name for a in submission.attachments] == ["vedtak.pdf"]
+    stored = await store.attachment(submission.attachments[0].id)
+    assert stored is not None
+    assert stored[2] == PDF
+    rows = await store.list_outbox()
+    assert [(r.kind, r.recipient, r.status) for r in rows] == [
+        ("ministry", "postmottak@kmd.dep.no", "pending")
+    ]
+
+
+async def test_receipt_is_queued_when_the_person_gave_an_email(
+    service: ConversationService, store: Store
+) -> None:
+    await quick_to_input(service, "u")
+    await service.handle_text("u", "Innspill.")
+    await service.handle_choice("u", flow.SUMMARY, "edit")
+    await service.handle_choice("u", flow.EDIT, flow.EMAIL)
+    await service.handle_text("u", "per@example.no")
+    await service.handle_choice("u", flow.SUMMARY, "send")
+    kinds = {(r.kind, r.recipient) for r in await store.list_outbox()}
+    assert kinds == {("ministry", "postmottak@kmd.dep.no"), ("receipt", "per@example.no")}
+
+
+def docx_bytes() -> bytes:
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+async def test_file_type_is_checked_by_content_not_name(
+    service: ConversationService, store: Store
+) -> None:
+    await quick_to_input(service, "u")
+    png_named_pdf = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+    replies = await service.handle_files(
+        "u",
+        [
+            IncomingFile("bilde.pdf", "application/pdf", len(png_named_pdf), png_named_pdf),
+            IncomingFile("notat", None, 0, docx_bytes()),
+        ],
+    )
+    text = "\n".join(r.text for r in replies)
+    assert "«bilde.pdf» kan jeg ikke ta imot" in text
+    assert "1 vedlegg mottatt: notat.docx" in text
+    session = await service.session_of("u")
+    assert session is not None
+    assert [a.mime_type for a in session.attachments] == [
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    ]
+
+
+async def test_removed_attachment_is_deleted_from_storage(
+    service: ConversationService, store: Store
+) -> None:
+    await quick_to_input(service, "u")
+    await service.handle_files("u", [IncomingFile("a.pdf", None, len(PDF), PDF)])
+    session = await service.session_of("u")
+    assert session is not None
+    attachment_id = session.attachments[0].id
+    await service.handle_choice("u", flow.SUMMARY, "edit")
+    await service.handle_choice("u", flow.EDIT, "rm-0")
+    assert await store.attachment(attachment_id) is None
+
+
+async def test_delete_everything_leaves_nothing_about_the_person(
+    service: ConversationService, store: Store
+) -> None:
+    await quick_to_input(service, "u")
+    await service.handle_text("u", "Et særegent svar som skal bort.")
+    await service.handle_command("u", "delete")
+    replies = await service.handle_choice("u", flow.DELETE, "yes")
+    assert "slettet" in replies[-1].text
+    assert await service.session_of("u") is None
+
+
+async def test_language_comes_from_the_telegram_code(service: ConversationService) -> None:
+    await service.handle_command("nn-user", "start", language_code="nn-NO")
+    assert await service.language_of("nn-user") == "nn"
+    await service.handle_command("de-user", "start", language_code="de")
+    assert await service.language_of("de-user") == "nb"
