@@ -1,0 +1,128 @@
+"""Make text safe for e-mail headers: nothing a person types may add or split a header.
+
+Python's ``email`` package has let encoded newlines through when folding headers
+(CVE-2024-6923), so every piece of user text is cleaned here before it reaches a header,
+and the only user text that ever does is a display name and a validated address.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from email import policy
+from email.headerregistry import Address
+
+from email_validator import EmailNotValidError, validate_email
+
+DEFAULT_MAX_LENGTH = 120
+FILE_NAME_MAX_LENGTH = 150
+
+# Characters that end a line somewhere (RFC 5322, Unicode, or a lenient mail client).
+_LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# An RFC 2047 encoded word could smuggle "=0D=0A" past a client that decodes it.
+_ENCODED_WORD_START = re.compile(r"=\s*\?")
+_ENCODED_WORD_END = re.compile(r"\?\s*=")
+_SPACES = re.compile(r"\s+")
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_SIMPLE_ADDR_SPEC = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*)$")
+_FILE_NAME_UNSAFE = re.compile(r'[\\/:*?"<>|]')
+
+
+def _is_invisible(char: str) -> bool:
+    """Control, format (e.g. bidi overrides), separator or unassigned characters."""
+    return unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def clean_header_text(value: str, *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
+    """Fold ``value`` into one short, plain line that cannot inject a header.
+
+    Line breaks (CR, LF, NUL, U+0085, U+2028, U+2029, …) and every other control or
+    invisible formatting character become spaces; encoded-word markers (``=?`` and ``?=``)
+    are broken up so a client cannot decode a newline out of them; runs of white space
+    collapse to one space. The result is stripped and cut to ``max_length`` characters.
+    """
+    text = unicodedata.normalize("NFC", value)
+    text = "".join(" " if char in _LINE_BREAKS or _is_invisible(char) else char for char in text)
+    text = _ENCODED_WORD_START.sub("= ", text)
+    text = _ENCODED_WORD_END.sub("? ", text)
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > max_length:
+        text = text[: max_length - 1].rstrip() + "…"
+    return text
+
+
+def require_header_safe(value: str, what: str) -> str:
+    """Return ``value`` unchanged, or raise if it could split a header.
+
+    For texts that must arrive exactly as written (the ministry's subject line), where
+    silently changing them would be worse than refusing to send.
+    """
+    if _HEADER_UNSAFE.search(value) or _ENCODED_WORD_START.search(value):
+        raise ValueError(f"{what} is not a single plain line and cannot be used in a header")
+    return value
+
+
+def clean_file_name(value: str, *, fallback: str = "vedlegg") -> str:
+    """A file name that is safe in a Content-Disposition header and on the reader's disk.
+
+    Keeps the extension when the name has to be shortened, removes path separators and
+    characters that Windows refuses, and never returns an empty or hidden name.
+    """
+    name = clean_header_text(value, max_length=10_000)
+    name = _FILE_NAME_UNSAFE.sub("_", name).strip(" .")
+    if not name:
+        return fallback
+    if len(name) > FILE_NAME_MAX_LENGTH:
+        stem, dot, extension = name.rpartition(".")
+        if dot and 0 < len(extension) <= 10:
+            keep = FILE_NAME_MAX_LENGTH - len(extension) - 1
+            name = f"{stem[:keep].rstrip(' .')}.{extension}"
+        else:
+            name = name[:FILE_NAME_MAX_LENGTH].rstrip(" .")
+    return name
+
+
+def safe_address(addr: str | None) -> str | None:
+    """A validated, normalised ASCII e-mail address, or ``None`` if it is not one.
+
+    Uses email-validator without DNS. The domain comes back in its IDNA (ASCII) form; an
+    address whose local part needs SMTPUTF8 is refused, since most servers would bounce it.
+    """
+    if not addr:
+        return None
+    candidate = addr.strip()
+    if _HEADER_UNSAFE.search(candidate) or len(candidate) > 254:
+        return None
+    try:
+        result = validate_email(candidate, check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError:
+        return None
+    return result.ascii_email
+
+
+def mailbox(value: str) -> Address:
+    """Parse an operator-configured mailbox such as ``innspill <innspill@example.no>``.
+
+    This is our own configuration (``MAIL_FROM``), so local names like ``localhost`` are
+    allowed; the display name is still cleaned and the address must be plain ASCII.
+    """
+    if _HEADER_UNSAFE.search(value):
+        raise ValueError(f"not a usable e-mail address: {value!r}")
+    header = policy.default.header_factory("From", value)
+    addresses: tuple[Address, ...] = getattr(header, "addresses", ())
+    if header.defects or len(addresses) != 1:
+        raise ValueError(f"not a single usable e-mail address: {value!r}")
+    parsed: Address = addresses[0]
+    addr_spec = parsed.addr_spec
+    if not _SIMPLE_ADDR_SPEC.match(addr_spec) or ".." in addr_spec:
+        raise ValueError(f"not a usable e-mail address: {value!r}")
+    return Address(
+        display_name=clean_header_text(parsed.display_name),
+        username=parsed.username,
+        domain=parsed.domain,
+    )
+
+
+def address_domain(value: str) -> str:
+    """The domain of a configured mailbox, used to build stable Message-IDs."""
+    return mailbox(value).domain.lower()

@@ -1,0 +1,314 @@
+"""The outbox worker: sends stored messages, retries what failed for now, never loses one.
+
+Rows are written by storage in the same transaction as the submission. The worker claims due
+rows (a lease, so a crash leaves them due again later), builds each message from the stored
+submission and documents, hands it to the transport, and marks it sent only after the
+transport returned. A crash between "accepted" and "marked" therefore means one resend with
+the same Message-ID, never a lost message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from typing import Protocol
+
+from bot.engine.submission import Submission
+from bot.mail.compose import (
+    AttachmentData,
+    compose_ministry_message,
+    compose_receipt,
+    message_id_for,
+)
+from bot.mail.headers import address_domain
+from bot.mail.transport import PermanentMailError, TransientMailError, Transport
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRow(Protocol):
+    """What the worker reads from a stored outbox row."""
+
+    @property
+    def id(self) -> int: ...  # noqa: D102
+    @property
+    def kind(self) -> str: ...  # noqa: D102
+    @property
+    def reference(self) -> str: ...  # noqa: D102
+    @property
+    def recipient(self) -> str: ...  # noqa: D102
+    @property
+    def message_id(self) -> str: ...  # noqa: D102
+    @property
+    def attempts(self) -> int:
+        """Attempts so far, including the current claim."""
+        ...
+
+
+class OutboxStore(Protocol):
+    """The part of storage the worker needs (``bot.storage.Store`` satisfies it)."""
+
+    async def claim_due_outbox(
+        self, now: datetime, *, limit: int = 10, lease_seconds: float = 300
+    ) -> Sequence[OutboxRow]:
+        """Lease due rows (pending and due, or sending with an expired lease); counts an attempt."""
+        ...
+
+    async def mark_outbox_sent(self, outbox_id: int, now: datetime) -> None:
+        """The server accepted the message."""
+        ...
+
+    async def mark_outbox_retry(
+        self, outbox_id: int, error: str, next_attempt_at: datetime
+    ) -> None:
+        """Failed for now; due again at ``next_attempt_at``."""
+        ...
+
+    async def mark_outbox_failed(self, outbox_id: int, error: str) -> None:
+        """Failed for good until staff retry it."""
+        ...
+
+    async def get_submission(self, reference: str) -> Submission | None:
+        """The stored submission, or ``None`` if it is gone."""
+        ...
+
+    async def attachment(self, attachment_id: str) -> tuple[str, str, bytes] | None:
+        """A stored document as (file name, MIME type, bytes)."""
+        ...
+
+
+@dataclass(frozen=True)
+class PassReport:
+    """What one pass over the outbox did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def utc_now() -> datetime:
+    """The default clock."""
+    return datetime.now(UTC)
+
+
+def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (1 for the first).
+
+    Exponential backoff with full jitter spreads retries when many messages failed
+    together; the floor of one second keeps a message out of the pass that just failed it.
+    """
+    ceiling = min(cap, base * 2 ** max(attempt - 1, 0))
+    return max(1.0, rng.uniform(0, ceiling))
+
+
+class _Permanent(Exception):
+    """A row that cannot be sent as it is (missing submission, unusable address)."""
+
+
+class OutboxWorker:
+    """Sends due outbox rows, one pass at a time or in the background."""
+
+    def __init__(
+        self,
+        store: OutboxStore,
+        transport: Transport,
+        *,
+        mail_from: str,
+        recipient_override: str | None,
+        clock: Callable[[], datetime] = utc_now,
+        poll_seconds: float = 15,
+        max_attempts: int = 12,
+        base_delay: float = 30,
+        max_delay: float = 3600,
+        rng: random.Random | None = None,
+        batch_size: int = 10,
+        lease_seconds: float = 300,
+    ) -> None:
+        self.store = store
+        self.transport = transport
+        self.mail_from = mail_from
+        self.domain = address_domain(mail_from)
+        self.recipient_override = recipient_override
+        self.clock = clock
+        self.poll_seconds = poll_seconds
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
+        self.batch_size = batch_size
+        self.lease_seconds = lease_seconds
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    def from_settings(
+        cls, store: OutboxStore, transport: Transport, settings: Settings
+    ) -> OutboxWorker:
+        """A worker configured from ``MAIL_FROM``, ``RECIPIENT_OVERRIDE`` and the poll interval."""
+        return cls(
+            store,
+            transport,
+            mail_from=settings.mail_from,
+            recipient_override=settings.recipient_override,
+            poll_seconds=settings.outbox_poll_seconds,
+        )
+
+    # -- one pass ---------------------------------------------------------------------------------
+
+    async def run_once(self) -> PassReport:
+        """Send everything that is due now; return how many were sent, retried and failed."""
+        sent = retried = failed = 0
+        seen: set[int] = set()
+        for _batch in range(100):  # a bound, so a pass always ends
+            rows = list(
+                await self.store.claim_due_outbox(
+                    self.clock(), limit=self.batch_size, lease_seconds=self.lease_seconds
+                )
+            )
+            came_back = any(row.id in seen for row in rows)
+            seen.update(row.id for row in rows)
+            for index, row in enumerate(rows):
+                if self._stopping:
+                    await self._release(rows[index:])
+                    return PassReport(sent, retried, failed)
+                outcome = await self._deliver(row)
+                sent += outcome == "sent"
+                retried += outcome == "retried"
+                failed += outcome == "failed"
+            if len(rows) < self.batch_size or came_back:
+                break  # all due rows taken, or a row failed earlier in this pass is due again
+        return PassReport(sent, retried, failed)
+
+    async def _deliver(self, row: OutboxRow) -> str:
+        """Send one row and record the result; returns "sent", "retried" or "failed"."""
+        permanent = False
+        try:
+            message = await self._compose(row)
+            await self.transport.send(message)
+        except (_Permanent, PermanentMailError) as exc:
+            error, permanent = str(exc), True
+        except TransientMailError as exc:
+            error = str(exc)
+        except Exception as exc:
+            log.exception("outbox %d (%s, %s): unexpected error", row.id, row.kind, row.reference)
+            error = f"{type(exc).__name__}: {exc}"
+        else:
+            await self.store.mark_outbox_sent(row.id, self.clock())
+            log.info(
+                "outbox %d (%s, %s) sent as %s", row.id, row.kind, row.reference, row.message_id
+            )
+            return "sent"
+        if permanent:
+            await self.store.mark_outbox_failed(row.id, error)
+            log.error("outbox %d (%s, %s) failed: %s", row.id, row.kind, row.reference, error)
+            return "failed"
+        return await self._retry_or_fail(row, error)
+
+    async def _retry_or_fail(self, row: OutboxRow, error: str) -> str:
+        if row.attempts >= self.max_attempts:
+            final = f"gave up after {row.attempts} attempts: {error}"
+            await self.store.mark_outbox_failed(row.id, final)
+            log.error("outbox %d (%s, %s) %s", row.id, row.kind, row.reference, final)
+            return "failed"
+        delay = backoff_delay(row.attempts, self.base_delay, self.max_delay, self.rng)
+        next_at = self.clock() + timedelta(seconds=delay)
+        await self.store.mark_outbox_retry(row.id, error, next_at)
+        log.warning(
+            "outbox %d (%s, %s) attempt %d failed, retry in %.0f s: %s",
+            row.id,
+            row.kind,
+            row.reference,
+            row.attempts,
+            delay,
+            error,
+        )
+        return "retried"
+
+    async def _release(self, rows: Sequence[OutboxRow]) -> None:
+        """Give claimed but unsent rows back at once, so a restart need not wait for the lease."""
+        now = self.clock()
+        for row in rows:
+            await self.store.mark_outbox_retry(row.id, "not sent: the worker was stopping", now)
+
+    async def _compose(self, row: OutboxRow) -> EmailMessage:
+        submission = await self.store.get_submission(row.reference)
+        if submission is None:
+            raise _Permanent(f"submission {row.reference} not found in storage")
+        message_id = row.message_id or message_id_for(row.reference, row.kind, self.domain)
+        try:
+            if row.kind == "ministry":
+                documents, missing = await self._documents(submission)
+                return compose_ministry_message(
+                    submission,
+                    documents,
+                    mail_from=self.mail_from,
+                    to=self.recipient_override or submission.recipient,
+                    message_id=message_id,
+                    missing=missing,
+                )
+            if row.kind == "receipt":
+                return compose_receipt(
+                    submission,
+                    mail_from=self.mail_from,
+                    to=self.recipient_override or row.recipient,
+                    message_id=message_id,
+                    ministry_recipient=self.recipient_override or submission.recipient,
+                )
+        except ValueError as exc:
+            raise _Permanent(f"cannot compose the message: {exc}") from exc
+        raise _Permanent(f"unknown outbox kind {row.kind!r}")
+
+    async def _documents(self, sub: Submission) -> tuple[list[AttachmentData], list[str]]:
+        """The submission's documents from storage; names of any that are gone are listed."""
+        found: list[AttachmentData] = []
+        missing: list[str] = []
+        for info in sub.attachments:
+            stored = await self.store.attachment(info.id)
+            if stored is None:
+                log.warning("submission %s: attachment %s is missing", sub.reference, info.id)
+                missing.append(info.file_name)
+            else:
+                found.append(stored)
+        return found, missing
+
+    # -- in the background ------------------------------------------------------------------------
+
+    def notify(self) -> None:
+        """Wake the background loop now (call it right after a submission is stored)."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        """Start the background loop (a no-op if it runs already)."""
+        if self._task is not None and not self._task.done():
+            return
+        self._stopping = False
+        self._task = asyncio.create_task(self._loop(), name="outbox-worker")
+
+    async def stop(self) -> None:
+        """Stop the loop; a message being sent is finished and recorded first."""
+        self._stopping = True
+        self._wake.set()
+        task, self._task = self._task, None
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("outbox pass failed; trying again in %.0f s", self.poll_seconds)
+            if self._stopping:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
