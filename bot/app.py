@@ -6,8 +6,10 @@ the conversation service, and the outbox worker that delivers submissions.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.engine.context import Limits
@@ -31,6 +33,8 @@ class Runtime:
     store: Store
     service: ConversationService
     worker: OutboxWorker
+    purge_interval_seconds: float = 24 * 3600
+    _purger: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
     async def open(cls, settings: Settings) -> Runtime:
@@ -52,6 +56,16 @@ class Runtime:
         """Start delivering mail and purge drafts nobody has touched for too long."""
         await self.purge_abandoned_drafts()
         await self.worker.start()
+        if self._purger is None:
+            self._purger = asyncio.create_task(self._purge_daily(), name="draft-purger")
+
+    async def _purge_daily(self) -> None:
+        while True:
+            await asyncio.sleep(self.purge_interval_seconds)
+            try:
+                await self.purge_abandoned_drafts()
+            except Exception:
+                log.exception("purging abandoned drafts failed; trying again later")
 
     async def purge_abandoned_drafts(self) -> int:
         """Delete drafts older than ``DRAFT_RETENTION_DAYS``; return how many."""
@@ -63,5 +77,10 @@ class Runtime:
 
     async def close(self) -> None:
         """Stop the worker (letting a send in flight finish) and close the database."""
+        if self._purger is not None:
+            self._purger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._purger
+            self._purger = None
         await self.worker.stop()
         await self.store.close()
