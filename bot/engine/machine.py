@@ -425,7 +425,6 @@ def _on_summary_choice(ctx: Ctx, choice: str) -> None:
             )
             s.editing_from_summary = True
             _goto(ctx, missing[0])
-            s.editing_from_summary = True
             return
         findings = _personal_data(ctx)
         if findings and not s.personal_data_acknowledged:
@@ -443,6 +442,9 @@ def _on_summary_choice(ctx: Ctx, choice: str) -> None:
         _submit(ctx)
     elif choice == prompts.EDIT:
         _goto(ctx, flow.EDIT)
+    elif choice == prompts.THEMES:
+        s.editing_from_summary = True
+        _goto(ctx, flow.THEMES)
     elif choice == prompts.CANCEL:
         s.return_step = flow.SUMMARY
         _goto(ctx, flow.CANCEL)

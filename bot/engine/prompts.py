@@ -30,6 +30,7 @@ QUICK = "quick"
 LANGUAGE = "lang"
 NONE = "none"
 BACK_TO_SUMMARY = "summary"
+THEMES = "themes"
 REMOVE_PREFIX = "rm-"
 
 
@@ -63,8 +64,10 @@ def choices_for(ctx: Ctx) -> list[Choice]:  # noqa: C901, PLR0911, PLR0912 - one
     if flow.is_answer_step(step):
         return _answer_choices(ctx)
     if step == flow.SUMMARY:
-        return [
-            Choice(SEND, _("✅ Jeg har lest dette – send inn")),
+        choices = [Choice(SEND, _("✅ Jeg har lest dette – send inn"))]
+        if s.flow == "quick" and c.themes and not s.themes:
+            choices.append(Choice(THEMES, _("🏷 Velg tema innspillet handler om (frivillig)")))
+        return choices + [
             Choice(EDIT, _("✏️ Endre noe")),
             Choice(CANCEL, _("🗑 Avbryt og slett utkastet")),
         ]
@@ -274,6 +277,8 @@ def show_summary(ctx: Ctx) -> None:
     """Everything the person has given, then the publication notice and the send button."""
     _, c = ctx._, ctx.c
     ctx.say(summary_text(ctx))
+    if ctx.s.flow == "quick":
+        ctx.say(_("Vil du legge til noe? Send mer tekst eller flere dokumenter nå."))
     notice = "ℹ️ " + ctx.t(c.publication_notice)
     ctx.say(
         notice
