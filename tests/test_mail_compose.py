@@ -12,6 +12,7 @@ from email.message import EmailMessage
 import pytest
 
 from bot.engine.submission import AttachmentInfo, Submission, SubmissionAnswer
+from bot.i18n import gettext_for
 from bot.mail.compose import compose_ministry_message, compose_receipt, message_id_for
 from bot.mail.headers import clean_file_name, clean_header_text, mailbox, safe_address
 from bot.mail.outbox import backoff_delay
@@ -325,6 +326,7 @@ def test_an_invalid_recipient_is_refused() -> None:
 
 def test_receipt_tells_the_respondent_what_went_where() -> None:
     sub = make_submission(
+        language="nb",
         name="Kari\r\nSubject: evil",
         attachments=[
             AttachmentInfo(
@@ -352,12 +354,34 @@ def test_receipt_tells_the_respondent_what_went_where() -> None:
     assert "Vi trenger flere utleieboliger." in body
     assert "- vedlegg.pdf (2,5 MB)" in body
     assert "Navn: Kari Subject: evil" in body
-    assert text_of(mail, "html").startswith('<!DOCTYPE html>\n<html lang="nn">')
+    assert text_of(mail, "html").startswith('<!DOCTYPE html>\n<html lang="nb">')
+
+
+@pytest.mark.parametrize("lang", ["nn", "en"])
+def test_receipt_speaks_the_respondents_language(lang: str) -> None:
+    _ = gettext_for(lang).gettext
+    mail = roundtrip(
+        compose_receipt(
+            make_submission(language=lang),
+            mail_from=MAIL_FROM,
+            to="kari@example.org",
+            message_id="<r@innspill.example.no>",
+        )
+    )
+    subject = _("Kvittering: innspillet ditt er sendt ({reference})")
+    assert subject != "Kvittering: innspillet ditt er sendt ({reference})"  # a catalog exists
+    assert mail["Subject"] == subject.format(reference="SMB-ABCD-EFGH")
+    body = text_of(mail, "plain")
+    thanks = _("Takk for innspillet ditt! Vi har sendt det til {recipient}.")
+    assert thanks.format(recipient=MINISTRY) in body
+    assert f"{_('Referanse')}: SMB-ABCD-EFGH" in body
+    assert "Vi trenger flere utleieboliger." in body  # the answers stay as written
+    assert text_of(mail, "html").startswith(f'<!DOCTYPE html>\n<html lang="{lang}">')
 
 
 def test_receipt_names_the_address_actually_used_in_staging() -> None:
     mail = compose_receipt(
-        make_submission(),
+        make_submission(language="nb"),
         mail_from=MAIL_FROM,
         to="kari@example.org",
         message_id="<r@innspill.example.no>",

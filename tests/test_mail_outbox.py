@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine.submission import Submission, SubmissionAnswer
+from bot.i18n import gettext_for
 from bot.mail.outbox import OutboxWorker, PassReport
 from bot.mail.transport import FileTransport, SmtpTransport, Transport
 from bot.storage import Store
@@ -121,7 +122,10 @@ async def test_a_submission_reaches_the_ministry_and_the_respondent(
     copy = Submission.model_validate(json.loads(files["innspill-SMB-ABCD-EFGH.json"].get_content()))
     assert copy == stored.submission
 
-    assert receipt.message["Subject"] == "Kvittering: innspillet ditt er sendt (SMB-ABCD-EFGH)"
+    receipt_subject = gettext_for("nn").gettext(
+        "Kvittering: innspillet ditt er sendt ({reference})"
+    )
+    assert receipt.message["Subject"] == receipt_subject.format(reference="SMB-ABCD-EFGH")
     assert receipt.message["Message-ID"] == f"<SMB-ABCD-EFGH.receipt@{DOMAIN}>"
     assert [row.status for row in await store.list_outbox()] == ["sent", "sent"]
 
