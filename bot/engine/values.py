@@ -82,7 +82,8 @@ def email_address(text: str) -> str | None:
     """A syntactically valid e-mail address, normalised; ``None`` if it is not one."""
     value = clean_line(text).strip("<>").strip()
     try:
-        result = validate_email(value, check_deliverability=False)
+        # ASCII local parts only: the mailer must be able to send the receipt over plain SMTP.
+        result = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         return None
     return result.normalized

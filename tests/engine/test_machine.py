@@ -542,3 +542,24 @@ def test_quick_path_may_name_themes_from_the_summary(c: Consultation) -> None:
     t.click("send inn")
     assert t.submissions[0].submission.themes == ["Næringsutvikling"]
     assert [a.key for a in t.submissions[0].submission.answers] == ["quick"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Kari@Example.NO", "Kari@example.no"),
+        ("<kari@example.no>", "kari@example.no"),
+        ("ståle@example.no", None),
+        ("kari@example", None),
+        ("kari@example.no\r\nBcc: evil@example.com", None),
+    ],
+)
+def test_email_values(c: Consultation, typed: str, stored: str | None) -> None:
+    t = Talk(c)
+    t.command("start")
+    t.click("Svar på spørsmålene")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Bodø")
+    t.send(typed)
+    assert t.session.respondent.email == stored
