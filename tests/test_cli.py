@@ -1,0 +1,103 @@
+"""The staff's command line: export, statistics, outbox and purge, on a real database."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import email
+import email.policy
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.engine import flow
+from bot.engine.loader import load_consultation
+from bot.service import ConversationService
+from bot.storage import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("TELEGRAM_BOT_TOKEN", "SMTP_HOST", "RECIPIENT_OVERRIDE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
+    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("MAIL_TRANSPORT", "file")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+async def submit(db: Path, user: str, text: str, *, at: datetime | None = None) -> None:
+    consultation = load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
+    async with await Store.open(db) as store:
+        clock = (lambda: at) if at else (lambda: datetime.now(UTC))
+        service = ConversationService(consultation, store, clock=clock)
+        await service.handle_command(user, "start", "rask")
+        await service.handle_choice(user, flow.TYPE, "kommune")
+        await service.handle_text(user, "Harstad kommune")
+        await service.handle_text(user, "Per Hansen")
+        await service.handle_text(user, "Harstad")
+        await service.handle_text(user, text)
+        if text != "draft":
+            await service.handle_choice(user, flow.SUMMARY, "send")
+
+
+def test_export_csv_has_one_row_per_submission(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(submit(env / "db.sqlite3", "a", "=Første innspill"))
+    asyncio.run(submit(env / "db.sqlite3", "b", "Andre innspill"))
+    assert main(["export", "--format", "csv", "--output", str(env / "ut.csv")]) == 0
+    rows = list(csv.DictReader(io.StringIO((env / "ut.csv").read_text("utf-8-sig"))))
+    assert len(rows) == 2
+    assert rows[0]["kommune"] == "Harstad"
+    assert rows[0]["organisasjon"] == "Harstad kommune"
+    assert rows[0]["Innspill"] == "'=Første innspill", "no formula runs in a spreadsheet"
+    assert "2 innspill skrevet" in capsys.readouterr().out
+    assert main(["export", "--format", "json"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert [s["respondent"]["name"] for s in exported] == ["Per Hansen", "Per Hansen"]
+
+
+def test_stats_count_by_type_and_county(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    asyncio.run(submit(env / "db.sqlite3", "a", "Innspill"))
+    assert main(["stats"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["submissions"] == 1
+    assert stats["by_flow"] == {"quick": 1}
+
+
+def test_outbox_send_writes_eml_and_list_shows_it_sent(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(submit(env / "db.sqlite3", "a", "Innspill"))
+    assert main(["outbox", "list"]) == 0
+    assert "pending" in capsys.readouterr().out
+    assert main(["outbox", "send"]) == 0
+    (eml,) = (env / "outbox").glob("*.eml")
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "postmottak@kmd.dep.no"
+    assert main(["outbox", "list", "--status", "sent"]) == 0
+    assert "sent" in capsys.readouterr().out
+    assert main(["outbox", "retry", "999"]) == 1
+
+
+def test_purge_deletes_only_old_drafts(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = datetime.now(UTC) - timedelta(days=45)
+    asyncio.run(submit(env / "db.sqlite3", "old", "draft", at=old))
+    asyncio.run(submit(env / "db.sqlite3", "new", "draft"))
+    assert main(["purge"]) == 0
+    assert "1 gamle utkast slettet" in capsys.readouterr().out
+
+    async def remaining() -> list[str]:
+        async with await Store.open(env / "db.sqlite3") as store:
+            found = [await store.load_session(u, "smabyer") for u in ("old", "new")]
+        return [s.user_id for s in found if s]
+
+    assert asyncio.run(remaining()) == ["new"]
