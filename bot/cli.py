@@ -83,7 +83,8 @@ async def _outbox(args: argparse.Namespace, runtime: Runtime) -> int:
     rows = await store.list_outbox(args.status)
     print(f"{'id':>5}  {'status':<8} {'type':<9} {'forsøk':>6}  {'referanse':<15} mottaker / feil")
     for row in rows:
-        detail = row.recipient + (f"  ({row.last_error})" if row.last_error else "")
+        failed_before = row.last_error and row.status != "sent"
+        detail = row.recipient + (f"  ({row.last_error})" if failed_before else "")
         print(
             f"{row.id:>5}  {row.status:<8} {row.kind:<9} {row.attempts:>6}  "
             f"{row.reference:<15} {detail}"

@@ -149,5 +149,7 @@ async def run_terminal_chat(runtime: Runtime, user: str, lang: str | None) -> No
     try:
         await chat.run()
     finally:
-        # Deliver what was just submitted before the process ends (the loop may still sleep).
+        # Stop the loop (a send in flight finishes), then deliver whatever is still due, so a
+        # submission made just before the input ended is not left waiting for the next run.
+        await runtime.worker.stop()
         await runtime.worker.run_once()

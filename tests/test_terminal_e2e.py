@@ -73,6 +73,8 @@ def test_piped_conversation_produces_one_eml_to_the_ministry(tmp_path: Path) -> 
     files = list((tmp_path / "outbox").glob("*.eml"))
     ministry = [f for f in files if "receipt" not in f.name]
     assert len(ministry) == 1, files
+    receipts = [f for f in files if "receipt" in f.name]
+    assert len(receipts) == 1, "the receipt goes out before the chat ends, too"
     message = email.message_from_bytes(ministry[0].read_bytes(), policy=email.policy.default)
     assert message["To"] == "postmottak@kmd.dep.no"
     assert "20/6204" in message["Subject"]

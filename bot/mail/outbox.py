@@ -300,6 +300,8 @@ class OutboxWorker:
         if task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        # The loop is gone; a later explicit run_once() (a final flush) may send again.
+        self._stopping = False
 
     async def _loop(self) -> None:
         while not self._stopping:
