@@ -321,7 +321,10 @@ def summary_text(ctx: Ctx) -> str:
         if answer and answer.text:
             lines.append(answer.text)
         else:
-            lines.append(_("(hoppet over)") if step != flow.QUICK else _("(ingen tekst)"))
+            if step == flow.QUICK:
+                lines.append(_("(ingen tekst)"))
+            else:
+                lines.append(_("(hoppet over)") if step in s.skipped else _("(ikke besvart)"))
     if s.attachments:
         lines += ["", "📎 " + _("Vedlegg:")]
         lines += [f"– {a.file_name} ({format_size(a.size)})" for a in s.attachments]
