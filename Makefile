@@ -34,16 +34,23 @@ typecheck: $(STAMP)
 pytest: $(STAMP) catalogs
 	$(BIN)/pytest -q
 
-## Translations (bokmål is the source language).
+## Translations (bokmål is the source language; see babel.cfg). After adding or changing a
+## string: `make update-catalogs`, translate the new entries in locales/{nn,en}, `make catalogs`.
+## Keywords are repeated here because babel before 2.18 ignores them in babel.cfg.
+I18N_KEYWORDS := -k _ -k n_:1,2 -k N_ -k gettext -k ngettext:1,2
+
 extract: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
-		--project=innspill --copyright-holder="innspill" -o locales/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg $(I18N_KEYWORDS) --sort-output --no-wrap \
+		--add-location=file --project=innspill --copyright-holder=innspill \
+		-o locales/messages.pot .
 
 update-catalogs: extract
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+	$(BIN)/pybabel -q update -i locales/messages.pot -d locales -D messages \
+		--no-fuzzy-matching --ignore-obsolete --no-wrap
 
 catalogs: $(STAMP)
-	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -q -d locales -D messages; fi
+	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel -q compile -d locales -D messages; fi
 
 bench: install
 	$(BIN)/python -m bench
