@@ -223,7 +223,7 @@ def _set_respondent_value(ctx: Ctx, raw: str) -> None:  # noqa: C901
     if step == flow.NAME or step == flow.ORGANISATION:
         value = person_or_org_name(raw)
         if value is None:
-            ctx.say(_("Det ser ikke ut som et navn. Skriv navnet med bokstaver, kort."))
+            ctx.say(_("Det ser ikke ut som et navn. Skriv bare navnet, med bokstaver."))
             prompts.show(ctx)
             return
         if step == flow.NAME:
@@ -640,21 +640,18 @@ def _on_help(ctx: Ctx) -> None:
     elif s.step.startswith(flow.QUESTION_PREFIX):
         lines.append(ctx.t(c.question(s.step.removeprefix(flow.QUESTION_PREFIX)).help))
     lines.append(
-        _("Dette kan du skrive:")
-        + "\n/tilbake – "
-        + _("gå til forrige spørsmål")
-        + "\n/hopp – "
-        + _("hopp over spørsmålet")
-        + "\n/oppsummering – "
-        + _("se alt du har svart")
-        + "\n/status – "
-        + _("se hvor langt du har kommet")
-        + "\n/språk – "
-        + _("bytt språk")
-        + "\n/avbryt – "
-        + _("slett utkastet")
-        + "\n/slett – "
-        + _("slett alt som er lagret om deg")
+        "\n".join(
+            [
+                _("Dette kan du skrive:"),
+                _("/tilbake – gå til forrige spørsmål"),
+                _("/hopp – hopp over spørsmålet"),
+                _("/oppsummering – se alt du har svart"),
+                _("/status – se hvor langt du har kommet"),
+                _("/språk – bytt språk"),
+                _("/avbryt – slett utkastet"),
+                _("/slett – slett alt som er lagret om deg"),
+            ]
+        )
     )
     lines.append(_("Du kan ta pause når du vil. Svarene er lagret, og du fortsetter med /start."))
     for line in lines:
@@ -677,9 +674,11 @@ def _on_status(ctx: Ctx) -> None:
     answered = [st for st in content if flow.is_done(c, s, st) and st not in s.skipped]
     skipped = [st for st in content if st in s.skipped]
     left = [st for st in flow.remaining(c, s) if st not in s.skipped]
-    text = _("Du har svart på {done} av {total} spørsmål.").format(
-        done=len(answered), total=len(content)
-    )
+    text = ctx.n_(
+        "Du har svart på {done} av {total} spørsmål.",
+        "Du har svart på {done} av {total} spørsmål.",
+        len(content),
+    ).format(done=len(answered), total=len(content))
     if skipped:
         text += "\n" + _("Hoppet over: {steps}.").format(
             steps=", ".join(prompts.step_label(ctx, st) for st in skipped)

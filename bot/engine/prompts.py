@@ -66,7 +66,9 @@ def choices_for(ctx: Ctx) -> list[Choice]:  # noqa: C901, PLR0911, PLR0912 - one
     if step == flow.SUMMARY:
         choices = [Choice(SEND, _("✅ Jeg har lest dette – send inn"))]
         if s.flow == "quick" and c.themes and not s.themes:
-            choices.append(Choice(THEMES, _("🏷 Velg tema innspillet handler om (frivillig)")))
+            choices.append(
+                Choice(THEMES, _("🏷 Velg hvilke tema innspillet handler om (frivillig)"))
+            )
         return choices + [
             Choice(EDIT, _("✏️ Endre noe")),
             Choice(CANCEL, _("🗑 Avbryt og slett utkastet")),
@@ -261,16 +263,17 @@ def _answer_prompt(ctx: Ctx) -> str:
                 original=ctx.t(question.original)
             )
     if answer and answer.text:
-        text += "\n\n" + _("Svaret ditt så langt:") + "\n" + _quote(answer.text)
+        text += "\n\n" + _("Svaret ditt så langt:") + "\n" + _quote(ctx, answer.text)
         text += "\n\n" + _("Skriv mer for å legge til, eller velg under.")
     elif step != flow.QUICK:
         text += "\n\n" + _("Skriv svaret ditt. Trenger du eksempler, skriv /hjelp.")
     return text
 
 
-def _quote(text: str, limit: int = 700) -> str:
+def _quote(ctx: Ctx, text: str, limit: int = 300) -> str:
+    """The start of an answer shown again, so the question stays a short message."""
     short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-    return "«" + short + "»"
+    return ctx._("«{text}»").format(text=short)
 
 
 def show_summary(ctx: Ctx) -> None:
@@ -295,24 +298,27 @@ def summary_text(ctx: Ctx) -> str:
     _, c, s = ctx._, ctx.c, ctx.s
     r = s.respondent
     lines = ["📋 " + _("Oppsummering"), ""]
+    fields: list[tuple[str, str | None]] = []
     if r.type:
         rtype = flow.respondent_type(c, s)
-        lines.append(f"{_('Svarer for')}: {ctx.t(rtype.label) if rtype else r.type}")
-    if r.organisation:
-        lines.append(f"{_('Organisasjon')}: {r.organisation}")
-    if r.org_number:
-        lines.append(f"{_('Organisasjonsnummer')}: {r.org_number}")
-    if r.board_approved:
-        lines.append(f"{_('Vedtatt av styret')}: {format_date(r.board_approved, s.lang)}")
-    lines.append(f"{_('Navn')}: {r.name or '–'}")
+        fields.append((_("Svarer for"), ctx.t(rtype.label) if rtype else r.type))
+    fields += [
+        (_("Organisasjon"), r.organisation),
+        (_("Organisasjonsnummer"), r.org_number),
+        (
+            _("Vedtatt av styret"),
+            format_date(r.board_approved, s.lang) if r.board_approved else None,
+        ),
+        (_("Navn"), r.name or "–"),
+    ]
     if c.respondent.ask_municipality:
         municipality = by_number(r.municipality) if r.municipality else None
-        lines.append(f"{_('Kommune')}: {municipality.display_name if municipality else '–'}")
-    if r.email:
-        lines.append(f"{_('E-post')}: {r.email}")
+        fields.append((_("Kommune"), municipality.display_name if municipality else "–"))
+    fields.append((_("E-post"), r.email))
     if c.themes:
         chosen = [ctx.t(t.title) for t in c.themes if t.id in s.themes]
-        lines.append(f"{_('Tema')}: {', '.join(chosen) if chosen else '–'}")
+        fields.append((_("Tema"), ", ".join(chosen) if chosen else "–"))
+    lines += [label + ": " + value for label, value in fields if value]
     for step in flow.sequence(c, s):
         if not flow.is_answer_step(step):
             continue

@@ -534,7 +534,7 @@ def test_quick_path_may_name_themes_from_the_summary(c: Consultation) -> None:
     t.send("Per Hansen")
     t.send("Harstad")
     t.send("Vårt innspill.")
-    t.click("Velg tema")
+    t.click("tema innspillet")
     t.click("Næringsutvikling")
     t.click("Ferdig")
     assert t.session.step == flow.SUMMARY
