@@ -1,0 +1,350 @@
+"""Thin handlers: read the update, call the service, render the replies. No flow logic here.
+
+Every handler passes ``update_key = "tg:<update_id>"`` so an update that Telegram delivers
+twice (polling confirms offsets before handling; a restart may repeat some) is applied once.
+People are known to the service as ``tg:<telegram user id>``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import (
+    Bot,
+    Document,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.engine.commands import parse_command
+from bot.engine.events import DocumentProblem
+from bot.i18n import N_, gettext_for, resolve_language
+from bot.service import ConversationService, IncomingFile
+from bot.settings import Settings
+from bot.telegram import callbacks
+from bot.telegram.ordering import AlbumCollector, album_of
+from bot.telegram.sender import send_replies
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+UNSUPPORTED_KINDS = (
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "animation",
+    "venue",
+    "location",
+    "contact",
+    "poll",
+    "dice",
+    "game",
+    "story",
+)
+"""Message contents the conversation cannot use, by the attribute Telegram sets (venue before
+location: a venue carries a location too)."""
+
+GROUP_NOTICE = N_("Skriv til meg i en privat melding, så hjelper jeg deg.")
+GROUP_BUTTON = N_("Skriv til meg privat")
+GROUP_NOTICE_INTERVAL = 600.0
+"""Seconds before the same group or channel is told again, so a busy group is not spammed."""
+SORRY = N_("Beklager, noe gikk galt hos meg. Prøv igjen om litt.")
+FALLBACK_FILE_NAME = "dokument"
+
+_NEW_MESSAGE = filters.UpdateType.MESSAGE
+_PRIVATE = filters.ChatType.PRIVATE
+
+
+class _InAlbum(filters.MessageFilter):
+    """Messages that are part of an album (a ``media_group_id`` is set)."""
+
+    def filter(self, message: Message) -> bool:
+        return message.media_group_id is not None
+
+
+IN_ALBUM = _InAlbum(name="InAlbum")
+UNSUPPORTED = (
+    filters.Sticker.ALL
+    | filters.PHOTO
+    | filters.VOICE
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.AUDIO
+    | filters.ANIMATION
+    | filters.LOCATION
+    | filters.VENUE
+    | filters.CONTACT
+    | filters.POLL
+    | filters.Dice.ALL
+    | filters.GAME
+    | filters.STORY
+)
+
+
+def update_key(update: Update) -> str:
+    """The service's idempotency key for an update."""
+    return f"tg:{update.update_id}"
+
+
+def user_key(user_id: int) -> str:
+    """How the service knows a Telegram user."""
+    return f"tg:{user_id}"
+
+
+def unsupported_kind(message: Message) -> str:
+    """What kind of content a message carries, for the engine's friendly explanation."""
+    for kind in UNSUPPORTED_KINDS:
+        if getattr(message, kind, None):
+            return kind
+    return "other"
+
+
+class TelegramHandlers:
+    """The handlers of one application, sharing the service, the settings and the albums."""
+
+    def __init__(
+        self, service: ConversationService, settings: Settings, albums: AlbumCollector
+    ) -> None:
+        self.service = service
+        self.settings = settings
+        self.albums = albums
+        self._told: dict[int, float] = {}
+
+    def register(self, app: AnyApplication) -> None:
+        """Add the handlers; the first that matches an update handles it, so order matters."""
+        # 1. Groups and channels: a pointer to the private chat, nothing stored.
+        app.add_handler(
+            MessageHandler(
+                (filters.ChatType.GROUPS & _NEW_MESSAGE & ~filters.StatusUpdate.ALL)
+                | filters.UpdateType.CHANNEL_POST,
+                self.on_group,
+            )
+        )
+        # 2. Button presses (always answered).
+        app.add_handler(CallbackQueryHandler(self.on_button))
+        # 3. An edited text updates the answer it belonged to.
+        app.add_handler(
+            MessageHandler(
+                _PRIVATE & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, self.on_edit
+            )
+        )
+        # 4. Album parts, before documents and photos, so an album is handled as one.
+        app.add_handler(MessageHandler(_PRIVATE & _NEW_MESSAGE & IN_ALBUM, self.on_album_part))
+        # 5. All private text, commands included, through one parser.
+        app.add_handler(MessageHandler(_PRIVATE & _NEW_MESSAGE & filters.TEXT, self.on_text))
+        # 6. Documents.
+        app.add_handler(
+            MessageHandler(_PRIVATE & _NEW_MESSAGE & filters.Document.ALL, self.on_document)
+        )
+        # 7. Stickers, photos, voice notes, locations, …: a friendly explanation.
+        app.add_handler(MessageHandler(_PRIVATE & _NEW_MESSAGE & UNSUPPORTED, self.on_unsupported))
+        app.add_error_handler(self.on_error)
+
+    # --- private chat --------------------------------------------------------------------
+
+    async def on_text(self, update: Update, context: Context) -> None:
+        """Text or a command (``/start rask``, ``/språk en``, …)."""
+        message = update.message
+        if message is None or message.text is None or message.from_user is None:
+            return
+        user, lang_code = user_key(message.from_user.id), message.from_user.language_code
+        command = parse_command(message.text)
+        if command is not None:
+            name, arg = command
+            replies = await self.service.handle_command(
+                user, name, arg, update_key=update_key(update), language_code=lang_code
+            )
+        else:
+            replies = await self.service.handle_text(
+                user,
+                message.text,
+                message_ref=str(message.message_id),
+                update_key=update_key(update),
+                language_code=lang_code,
+            )
+        await send_replies(context.bot, message.chat_id, replies)
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        """A button press: answer it at once, then let the engine judge whether it is current."""
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            await query.answer()
+        except TelegramError as error:  # e.g. too old after a restart; still handle the press
+            log.info("could not answer callback query: %s", error)
+        message = query.message
+        if not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
+            return
+        user = user_key(query.from_user.id)
+        press = callbacks.decode(query.data) or callbacks.ButtonPress("?", "?")
+        replies = await self.service.handle_choice(
+            user,
+            press.step,
+            press.choice,
+            update_key=update_key(update),
+            language_code=query.from_user.language_code,
+        )
+        session = await self.service.session_of(user) if replies else None
+        await send_replies(
+            context.bot,
+            message.chat_id,
+            replies,
+            pressed=message,
+            pressed_is_current=session is not None and session.step == press.step,
+        )
+
+    async def on_edit(self, update: Update, context: Context) -> None:
+        """The person edited an earlier message."""
+        message = update.edited_message
+        if message is None or message.text is None or message.from_user is None:
+            return
+        replies = await self.service.handle_edit(
+            user_key(message.from_user.id),
+            str(message.message_id),
+            message.text,
+            update_key=update_key(update),
+            language_code=message.from_user.language_code,
+        )
+        await send_replies(context.bot, message.chat_id, replies)
+
+    async def on_document(self, update: Update, context: Context) -> None:
+        """A single document."""
+        message = update.message
+        if message is None or message.document is None or message.from_user is None:
+            return
+        files = [await self._incoming(context.bot, message.document)]
+        replies = await self.service.handle_files(
+            user_key(message.from_user.id),
+            files,
+            update_key=update_key(update),
+            language_code=message.from_user.language_code,
+        )
+        await send_replies(context.bot, message.chat_id, replies)
+
+    async def on_album_part(self, update: Update, context: Context) -> None:
+        """Collect an album's parts; its first part hands them to the service as one."""
+        if not self.albums.add(update):
+            return
+        parts = [u.message for u in await self.albums.collect(update) if u.message is not None]
+        first = parts[0]
+        if first.from_user is None:
+            return
+        user, lang_code = user_key(first.from_user.id), first.from_user.language_code
+        if all(m.document is not None for m in parts):
+            files = [await self._incoming(context.bot, m.document) for m in parts if m.document]
+            replies = await self.service.handle_files(
+                user, files, update_key=update_key(update), language_code=lang_code
+            )
+        else:
+            kind = next((k for k in map(unsupported_kind, parts) if k != "other"), "other")
+            replies = await self.service.handle_unsupported(
+                user, kind, update_key=update_key(update), language_code=lang_code
+            )
+        log.info("album of %d part(s) handled (media group %s)", len(parts), album_of(update))
+        await send_replies(context.bot, first.chat_id, replies)
+
+    async def on_unsupported(self, update: Update, context: Context) -> None:
+        """A sticker, photo, voice note, location, contact or poll: explained kindly."""
+        message = update.message
+        if message is None or message.from_user is None:
+            return
+        replies = await self.service.handle_unsupported(
+            user_key(message.from_user.id),
+            unsupported_kind(message),
+            update_key=update_key(update),
+            language_code=message.from_user.language_code,
+        )
+        await send_replies(context.bot, message.chat_id, replies)
+
+    async def _incoming(self, bot: Bot, document: Document) -> IncomingFile:
+        """Download a document unless it is larger than the Bot API lets bots download."""
+        name = document.file_name or FALLBACK_FILE_NAME
+        size = document.file_size or 0
+        limit = self.settings.telegram_download_limit_bytes
+        if size > limit:
+            return IncomingFile(name, document.mime_type, size, None, "too_large")
+        try:
+            file = await bot.get_file(document.file_id)
+            data = bytes(await file.download_as_bytearray(read_timeout=120))
+        except BadRequest as error:
+            problem: DocumentProblem = (
+                "too_large" if "too big" in error.message.lower() else "download_failed"
+            )
+            log.info("could not download a document: %s", error)
+            return IncomingFile(name, document.mime_type, size, None, problem)
+        except TelegramError as error:
+            log.warning("could not download a document: %s", error)
+            return IncomingFile(name, document.mime_type, size, None, "download_failed")
+        if len(data) > limit:
+            return IncomingFile(name, document.mime_type, len(data), None, "too_large")
+        return IncomingFile(name, document.mime_type, len(data), data)
+
+    # --- groups, channels, errors ----------------------------------------------------------
+
+    async def on_group(self, update: Update, context: Context) -> None:
+        """Point people to the private chat; never store anything said in a group."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        now = time.monotonic()
+        if now - self._told.get(chat.id, -GROUP_NOTICE_INTERVAL) < GROUP_NOTICE_INTERVAL:
+            return
+        if len(self._told) > 1000:
+            self._told = {k: t for k, t in self._told.items() if now - t < GROUP_NOTICE_INTERVAL}
+        self._told[chat.id] = now
+        user = update.effective_user
+        lang, _known = resolve_language(user.language_code if user else None)
+        _ = gettext_for(lang).gettext
+        username = context.bot.username
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(_(GROUP_BUTTON), url=f"https://t.me/{username}")]]
+        )
+        try:
+            await context.bot.send_message(chat.id, _(GROUP_NOTICE), reply_markup=keyboard)
+        except TelegramError as error:  # e.g. no right to post in a channel
+            log.info("could not answer in chat %s: %s", chat.id, error)
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log the failure; in a private chat, tell the person to try again."""
+        log.error("error while handling an update", exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if update.effective_chat.type != ChatType.PRIVATE or update.effective_user is None:
+            return
+        lang = await _safely(
+            self.service.language_of(user_key(update.effective_user.id)),
+            resolve_language(update.effective_user.language_code)[0],
+        )
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id, gettext_for(lang).gettext(SORRY)
+            )
+        except TelegramError as error:
+            log.warning("could not tell the person about the error: %s", error)
+
+
+async def _safely(call: Awaitable[str], fallback: str) -> str:
+    try:
+        return await call
+    except Exception:  # noqa: BLE001 - the error path must not fail in turn
+        return fallback

@@ -1,0 +1,98 @@
+"""Bot API calls that show replies: one message per reply, edits for toggles.
+
+Replies are sent one after the other, in order, after the service has saved the step; the rate
+limiter paces and retries them, so a reply is delayed rather than dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, Message
+from telegram.error import BadRequest, TelegramError
+
+from bot.engine.events import Reply
+from bot.telegram.render import Rendered, render
+
+log = logging.getLogger(__name__)
+
+
+def is_not_modified(error: BadRequest) -> bool:
+    """Telegram's answer to an edit that changes nothing (e.g. a double tap on a toggle)."""
+    return "not modified" in error.message.lower()
+
+
+async def send_replies(
+    bot: Bot,
+    chat_id: int,
+    replies: list[Reply],
+    *,
+    pressed: Message | None = None,
+    pressed_is_current: bool = False,
+) -> None:
+    """Show ``replies`` in a chat.
+
+    ``pressed`` is the message whose button led to these replies. A reply marked
+    ``replace_previous`` edits that message in place (the ✅ toggles of a multi-select).
+    Otherwise, once the person has moved past the pressed question (``pressed_is_current`` is
+    false), its keyboard is taken off, so its buttons cannot be pressed again by mistake; a
+    question still being answered (e.g. "choose at least one theme") keeps its buttons.
+    """
+    will_edit = pressed is not None and any(r.replace_previous for r in replies)
+    if pressed is not None and replies and not will_edit and not pressed_is_current:
+        await remove_keyboard(bot, chat_id, pressed)
+    edited = False
+    for reply in replies:
+        rendered = render(reply)
+        if not rendered.parts:
+            log.warning("skipping an empty reply at step %s", reply.step)
+            continue
+        can_edit = rendered.replace_previous and pressed is not None and not edited
+        if can_edit and pressed is not None and await _edit(bot, chat_id, pressed, rendered):
+            edited = True
+            continue
+        await _send(bot, chat_id, rendered)
+
+
+async def _send(bot: Bot, chat_id: int, rendered: Rendered) -> None:
+    last = len(rendered.parts) - 1
+    for index, part in enumerate(rendered.parts):
+        await bot.send_message(
+            chat_id=chat_id,
+            text=part,
+            reply_markup=rendered.keyboard if index == last else None,
+        )
+
+
+async def _edit(bot: Bot, chat_id: int, pressed: Message, rendered: Rendered) -> bool:
+    """Edit the pressed message; ``False`` if it cannot be edited and a new one is needed."""
+    if len(rendered.parts) != 1:
+        return False
+    try:
+        await bot.edit_message_text(
+            chat_id=chat_id,
+            message_id=pressed.message_id,
+            text=rendered.parts[0],
+            reply_markup=rendered.keyboard,
+        )
+    except BadRequest as error:
+        if is_not_modified(error):
+            return True
+        log.info("could not edit message %s (%s); sending a new one", pressed.message_id, error)
+        return False
+    return True
+
+
+async def remove_keyboard(bot: Bot, chat_id: int, message: Message) -> None:
+    """Take the buttons off a message; harmless if they are gone already."""
+    if message.reply_markup is None or not message.reply_markup.inline_keyboard:
+        return
+    try:
+        await bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=message.message_id, reply_markup=None
+        )
+    except BadRequest as error:
+        if not is_not_modified(error):
+            log.info("could not remove the keyboard of message %s: %s", message.message_id, error)
+    except TelegramError as error:
+        log.warning("could not remove the keyboard of message %s: %s", message.message_id, error)
