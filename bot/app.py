@@ -41,7 +41,9 @@ class Runtime:
         """Load the consultation, open the database and build the service and worker."""
         consultation = load_consultation(settings.conversation_file)
         store = await Store.open(settings.database_path)
-        worker = OutboxWorker.from_settings(store, transport_from_settings(settings), settings)
+        worker = OutboxWorker.from_settings(
+            store, transport_from_settings(settings), settings, consultation
+        )
         service = ConversationService(
             consultation,
             store,

@@ -75,7 +75,7 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 
 def gettext_for(lang: str) -> gettext.NullTranslations:
-    """Return the catalog for ``lang`` (call sites write ``_ = gettext_for(lang).gettext``)."""
+    """Return the catalog for a language; call sites bind its ``gettext`` to ``_``."""
     return translations(lang)
 
 

@@ -26,6 +26,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
 from bot.engine import flow
+from bot.engine.build import localized
 from bot.engine.events import Reply
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
@@ -525,15 +526,17 @@ async def test_a_whole_conversation_in_english(
     assert "Ikke besvart (hoppet over)" in mail
     assert "A doctor who stays longer than a year." in mail
     receipt = compose_receipt(
-        sub,
+        localized(service.consultation, sub, sub.language),
         mail_from="Innspill <innspill@example.no>",
         to="emma@example.org",
         message_id=message_id_for(sub.reference, "receipt", "example.no"),
     )
     assert str(receipt["Subject"]).startswith("Receipt: your input has been sent")
-    assert "Thank you for your input! We have sent it to postmottak@kmd.dep.no." in body_of(
-        receipt
-    )
+    receipt_text = body_of(receipt)
+    assert "Thank you for your input! We have sent it to postmottak@kmd.dep.no." in receipt_text
+    assert "Services" in receipt_text, "the receipt names the theme in English"
+    assert "Private individual" in receipt_text
+    assert "Tjenester" not in receipt_text
 
 
 async def test_switching_language_midway_keeps_every_answer(

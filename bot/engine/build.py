@@ -93,3 +93,43 @@ def build_submission(
             for a in s.attachments
         ],
     )
+
+
+def localized(c: Consultation, sub: Submission, lang: str) -> Submission:
+    """A copy of ``sub`` whose consultation texts are in ``lang``, for the person's receipt.
+
+    The stored submission is in bokmål for the ministry; the receipt should read in the
+    language the person answered in. Texts the file no longer has are left as they are.
+    """
+    if lang == "nb" or sub.consultation_id != c.id:
+        return sub
+    themes = {t.id: t for t in c.themes}
+    questions = {q.id: q for q in c.questions}
+    answers = []
+    for answer in sub.answers:
+        kind, _, item_id = answer.key.partition(".")
+        if kind == "t" and item_id in themes:
+            theme = themes[item_id]
+            answer = answer.model_copy(
+                update={"heading": pick(theme.title, lang), "original": pick(theme.prompt, lang)}
+            )
+        elif kind == "q" and item_id in questions:
+            question = questions[item_id]
+            original = pick(question.original, lang) if question.original else None
+            answer = answer.model_copy(
+                update={"heading": pick(question.text, lang), "original": original}
+            )
+        answers.append(answer)
+    rtype = next((t for t in c.respondent.types if t.id == sub.respondent.type_id), None)
+    respondent = sub.respondent
+    if rtype is not None:
+        respondent = respondent.model_copy(update={"type_label": pick(rtype.label, lang)})
+    titles = {pick(t.title, "nb"): pick(t.title, lang) for t in c.themes}
+    return sub.model_copy(
+        update={
+            "title": pick(c.title, lang),
+            "respondent": respondent,
+            "themes": [titles.get(title, title) for title in sub.themes],
+            "answers": answers,
+        }
+    )

@@ -19,6 +19,8 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
+from bot.engine.build import localized
+from bot.engine.model import Consultation
 from bot.engine.submission import Submission
 from bot.mail.compose import (
     AttachmentData,
@@ -130,6 +132,7 @@ class OutboxWorker:
         rng: random.Random | None = None,
         batch_size: int = 10,
         lease_seconds: float = 300,
+        consultation: Consultation | None = None,
     ) -> None:
         self.store = store
         self.transport = transport
@@ -144,13 +147,18 @@ class OutboxWorker:
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self.batch_size = batch_size
         self.lease_seconds = lease_seconds
+        self.consultation = consultation  # lets receipts read in the person's language
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
     @classmethod
     def from_settings(
-        cls, store: OutboxStore, transport: Transport, settings: Settings
+        cls,
+        store: OutboxStore,
+        transport: Transport,
+        settings: Settings,
+        consultation: Consultation | None = None,
     ) -> OutboxWorker:
         """A worker configured from ``MAIL_FROM``, ``RECIPIENT_OVERRIDE`` and the poll interval."""
         return cls(
@@ -159,6 +167,7 @@ class OutboxWorker:
             mail_from=settings.mail_from,
             recipient_override=settings.recipient_override,
             poll_seconds=settings.outbox_poll_seconds,
+            consultation=consultation,
         )
 
     # -- one pass ---------------------------------------------------------------------------------
@@ -255,6 +264,8 @@ class OutboxWorker:
                     missing=missing,
                 )
             if row.kind == "receipt":
+                if self.consultation is not None:
+                    submission = localized(self.consultation, submission, submission.language)
                 return compose_receipt(
                     submission,
                     mail_from=self.mail_from,
