@@ -101,3 +101,25 @@ def test_purge_deletes_only_old_drafts(env: Path, capsys: pytest.CaptureFixture[
         return [s.user_id for s in found if s]
 
     assert asyncio.run(remaining()) == ["new"]
+
+
+def test_smtp_password_never_reaches_the_log(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import logging
+
+    from bot.logging_setup import configure_logging
+    from bot.settings import Settings
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))  # restored after the test
+    monkeypatch.setattr(root, "level", root.level)
+    monkeypatch.setenv("SMTP_PASSWORD", "hemmelig-passord-123")
+    configure_logging(Settings())
+    try:
+        raise ConnectionError("login failed with hemmelig-passord-123")
+    except ConnectionError:
+        logging.getLogger("bot.test").exception("smtp said %s", "hemmelig-passord-123")
+    logged = capsys.readouterr().err
+    assert "smtp said [REDACTED]" in logged
+    assert "hemmelig-passord-123" not in logged

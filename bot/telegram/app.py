@@ -24,11 +24,11 @@ from telegram import Bot, BotCommandScopeAllPrivateChats
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.logging_setup import install_redaction
 from bot.service import ConversationService
 from bot.settings import Settings
 from bot.telegram.commands import MENU_LANGUAGES, bot_commands
 from bot.telegram.handlers import AnyApplication, TelegramHandlers
-from bot.telegram.logging import install_redaction
 from bot.telegram.ordering import DEFAULT_ALBUM_DELAY, AlbumCollector, ChatOrderedProcessor
 from bot.telegram.ratelimit import PatientRateLimiter
 

@@ -9,9 +9,9 @@ import pytest
 
 from bot.engine.commands import parse_command
 from bot.engine.events import Choice, Reply
+from bot.logging_setup import install_redaction
 from bot.telegram import callbacks
 from bot.telegram.commands import MENU, MENU_LANGUAGES, bot_commands
-from bot.telegram.logging import install_redaction
 from bot.telegram.render import MAX_MESSAGE_CHARS, button_label, keyboard_for, render, split_text
 
 
