@@ -43,6 +43,7 @@ async def submit(db: Path, user: str, text: str, *, at: datetime | None = None) 
         await service.handle_text(user, "Harstad kommune")
         await service.handle_text(user, "Per Hansen")
         await service.handle_text(user, "Harstad")
+        await service.handle_command(user, "skip")  # no receipt
         await service.handle_text(user, text)
         if text != "draft":
             await service.handle_choice(user, flow.SUMMARY, "send")

@@ -43,6 +43,7 @@ async def quick_to_input(service: ConversationService, user: str) -> None:
     await service.handle_text(user, "Harstad Idrettslag")
     await service.handle_text(user, "Per Hansen")
     await service.handle_text(user, "Harstad")
+    await service.handle_command(user, "skip")  # no receipt
 
 
 async def test_every_answer_survives_a_restart(consultation: Consultation, tmp_path: Path) -> None:

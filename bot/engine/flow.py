@@ -71,7 +71,7 @@ def respondent_steps(c: Consultation, s: Session) -> list[str]:
     steps.append(NAME)
     if c.respondent.ask_municipality:
         steps.append(MUNICIPALITY)
-    if c.respondent.ask_email and s.flow == "guided":
+    if c.respondent.ask_email:
         steps.append(EMAIL)
     return steps
 

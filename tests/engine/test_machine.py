@@ -85,7 +85,7 @@ def test_guided_submission_has_every_answer_under_its_theme_and_question(c: Cons
     assert not t.session.answers
 
 
-def test_quick_path_takes_six_interactions_with_a_document(c: Consultation) -> None:
+def test_quick_path_takes_about_six_interactions_with_a_document(c: Consultation) -> None:
     t = Talk(c)
     t.command("start", "rask")
     interactions = 0
@@ -94,13 +94,14 @@ def test_quick_path_takes_six_interactions_with_a_document(c: Consultation) -> N
         lambda: t.send("Harstad Næringsforening"),
         lambda: t.send("Per Hansen"),
         lambda: t.send("Harstad"),
+        lambda: t.send("post@harstad-naering.no"),
         lambda: t.upload(IncomingDocument("innspill.pdf", "application/pdf", 120_000, "A1")),
         lambda: t.click("send inn"),
     ]
     for action in actions:
         action()
         interactions += 1
-    assert interactions <= 6
+    assert interactions <= 7, "type, organisation, name, kommune, e-mail, document, send"
     (submit,) = t.submissions
     assert submit.submission.flow == "quick"
     assert submit.submission.respondent.organisation == "Harstad Næringsforening"
@@ -237,6 +238,7 @@ def test_double_tap_on_send_submits_once(c: Consultation) -> None:
     t.click("Privatperson")
     t.send("Kari")
     t.send("Bodø")
+    t.click("Nei takk")
     t.send("Mitt innspill om småbyer.")
     send_button = t.buttons()
     t.click("send inn")
@@ -252,6 +254,7 @@ def test_summary_edit_changes_an_answer_and_returns_to_summary(c: Consultation) 
     t.click("Privatperson")
     t.send("Kari")
     t.send("Bodø")
+    t.click("Nei takk")
     t.send("Første versjon.")
     t.click("Endre")
     t.click("Navnet ditt")
@@ -267,6 +270,7 @@ def test_quick_summary_offers_optional_email(c: Consultation) -> None:
     t.click("Privatperson")
     t.send("Kari")
     t.send("Bodø")
+    t.click("Nei takk")
     t.send("Innspill.")
     t.click("Endre")
     t.click("E-post")
@@ -296,6 +300,7 @@ def test_cancel_forgets_attachments(c: Consultation) -> None:
     t.click("Privatperson")
     t.send("Kari")
     t.send("Bodø")
+    t.click("Nei takk")
     t.upload(IncomingDocument("a.pdf", "application/pdf", 10, "ATT1"))
     t.command("cancel")
     t.click("Ja")
@@ -331,6 +336,7 @@ def test_documents_album_is_confirmed_once_with_count(c: Consultation) -> None:
     t.send("Lag")
     t.send("Per")
     t.send("Bodø")
+    t.click("Nei takk")
     t.upload(
         IncomingDocument("a.pdf", "application/pdf", 1000, "A"),
         IncomingDocument("b.docx", "application/msword", 1000, "B"),
@@ -364,6 +370,7 @@ def test_bad_documents_are_explained(c: Consultation, doc: IncomingDocument, mes
     t.click("Privatperson")
     t.send("Kari")
     t.send("Bodø")
+    t.click("Nei takk")
     t.upload(doc)
     assert message in t.text
     assert t.session.attachments == []
@@ -376,6 +383,7 @@ def test_total_size_limit_counts_every_attachment(c: Consultation) -> None:
     t.click("Privatperson")
     t.send("Kari")
     t.send("Bodø")
+    t.click("Nei takk")
     mb = 1024 * 1024
     t.upload(IncomingDocument("a.pdf", "application/pdf", 15 * mb, "A"))
     t.upload(IncomingDocument("b.pdf", "application/pdf", 8 * mb, "B"))
@@ -390,6 +398,7 @@ def test_removing_an_attachment_before_sending(c: Consultation) -> None:
     t.click("Privatperson")
     t.send("Kari")
     t.send("Bodø")
+    t.click("Nei takk")
     t.upload(IncomingDocument("a.pdf", "application/pdf", 100, "A"))
     t.click("Endre")
     t.click("Fjern vedlegg: a.pdf")
@@ -403,6 +412,7 @@ def test_personal_data_warning_lets_the_person_decide(c: Consultation) -> None:
     t.click("Privatperson")
     t.send("Kari")
     t.send("Bodø")
+    t.click("Nei takk")
     t.send("Ring naboen min på 912 34 567 om dette.")
     t.click("send inn")
     assert t.session.step == flow.PERSONAL_DATA
@@ -418,6 +428,7 @@ def test_ordinary_numbers_give_no_personal_data_warning(c: Consultation) -> None
     t.click("Privatperson")
     t.send("Kari")
     t.send("Bodø")
+    t.click("Nei takk")
     t.send("I 2021 brukte kommunen 25 000 000 kr på 24 000 innbyggere.")
     t.click("send inn")
     assert len(t.submissions) == 1
@@ -442,6 +453,7 @@ def test_start_after_submission_shows_reference_and_offers_new(c: Consultation) 
     t.click("Privatperson")
     t.send("Kari")
     t.send("Bodø")
+    t.click("Nei takk")
     t.send("Innspill.")
     t.click("send inn")
     t.command("start")
@@ -533,6 +545,7 @@ def test_quick_path_may_name_themes_from_the_summary(c: Consultation) -> None:
     t.send("Harstad kommune")
     t.send("Per Hansen")
     t.send("Harstad")
+    t.click("Nei takk")
     t.send("Vårt innspill.")
     t.click("tema innspillet")
     t.click("Næringsutvikling")

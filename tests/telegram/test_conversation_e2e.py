@@ -37,9 +37,9 @@ async def start_guided(user: FakeUser, name: str = "Kari Nordmann") -> None:
 
 async def wait_for_eml(folder: Path, timeout: float = 10.0) -> EmailMessage:
     async with asyncio.timeout(timeout):
-        while not list(folder.glob("*.eml")):
+        while not list(folder.glob("*.ministry@*.eml")):
             await asyncio.sleep(0.05)
-    [path] = list(folder.glob("*.eml"))
+    [path] = list(folder.glob("*.ministry@*.eml"))
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     return message
@@ -128,6 +128,8 @@ async def test_an_association_sends_a_document_by_the_quick_path(
     await lag.send("Kari Nordmann")
     await lag.wait_for_reply("Hvilken kommune")
     await lag.send("Harstad")
+    await lag.wait_for_reply("kvittering på e-post")
+    await lag.send("post@harstad-il.no")
     await lag.wait_for_reply("send det som dokument")
     await lag.send_document("Styrets innspill.pdf", PDF)
     await lag.wait_for_reply("1 vedlegg mottatt")
