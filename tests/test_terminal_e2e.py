@@ -124,7 +124,16 @@ def test_killed_half_way_resumes_at_the_same_question(tmp_path: Path) -> None:
 def test_quick_path_with_a_local_document(tmp_path: Path) -> None:
     pdf = tmp_path / "styrevedtak.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    lines = ["2", "2", "Harstad Næringsforening", "Per Hansen", "Harstad", "Nei takk", f"/vedlegg {pdf}", "1"]
+    lines = [
+        "2",
+        "2",
+        "Harstad Næringsforening",
+        "Per Hansen",
+        "Harstad",
+        "Nei takk",
+        f"/vedlegg {pdf}",
+        "1",
+    ]
     result = chat(tmp_path, lines, "--user", "lag")
     assert result.returncode == 0, result.stderr
     assert "1 vedlegg mottatt: styrevedtak.pdf" in result.stdout
