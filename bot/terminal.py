@@ -152,4 +152,6 @@ async def run_terminal_chat(runtime: Runtime, user: str, lang: str | None) -> No
         # Stop the loop (a send in flight finishes), then deliver whatever is still due, so a
         # submission made just before the input ended is not left waiting for the next run.
         await runtime.worker.stop()
-        await runtime.worker.run_once()
+        report = await runtime.worker.run_once()
+        if report.sent and runtime.settings.mail_transport == "file":
+            print(f"📨 {report.sent} e-post lagt i {runtime.settings.outbox_dir}/")
