@@ -15,9 +15,10 @@ from datetime import timedelta
 from bot.engine.context import Limits
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
+from bot.mail.headers import address_domain
 from bot.mail.outbox import OutboxWorker
 from bot.mail.transport import transport_from_settings
-from bot.service import ConversationService, mail_domain_of, utc_now
+from bot.service import ConversationService, utc_now
 from bot.settings import Settings
 from bot.storage import Store
 
@@ -48,7 +49,7 @@ class Runtime:
             consultation,
             store,
             limits=Limits(max_submission_bytes=settings.max_submission_bytes),
-            mail_domain=mail_domain_of(settings.mail_from),
+            mail_domain=address_domain(settings.mail_from),
             send_receipts=settings.send_receipts,
             on_submitted=worker.notify,
         )

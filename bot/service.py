@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parseaddr
 
 from bot.documents import safe_file_name, sniff_document
 from bot.engine.context import Limits
@@ -372,8 +371,3 @@ class ConversationService:
             )
         return items
 
-
-def mail_domain_of(mail_from: str) -> str:
-    """The domain part of ``MAIL_FROM``, for Message-IDs."""
-    address = parseaddr(mail_from)[1]
-    return address.rpartition("@")[2] or "innspill.local"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import unicodedata
 from pathlib import Path
 from typing import TextIO
 
@@ -17,6 +16,7 @@ from bot.app import Runtime
 from bot.engine import flow
 from bot.engine.commands import parse_command
 from bot.engine.events import Choice, Reply
+from bot.engine.matching import match_choice
 from bot.i18n import gettext_for
 from bot.service import ConversationService, IncomingFile
 
@@ -30,23 +30,6 @@ def render(reply: Reply) -> str:
         mark = "" if choice.selected is None else ("[x] " if choice.selected else "[ ] ")
         lines.append(f"  {number}) {mark}{choice.label}")
     return "\n".join(lines)
-
-
-def _fold(text: str) -> str:
-    kept = "".join(
-        ch for ch in unicodedata.normalize("NFC", text.lower()) if ch.isalnum() or ch.isspace()
-    )
-    return " ".join(kept.split())
-
-
-def match_choice(line: str, choices: tuple[Choice, ...]) -> Choice | None:
-    """A typed number or label picks one of the choices on screen."""
-    typed = _fold(line)
-    if not typed:
-        return None
-    if typed.isdigit() and 1 <= int(typed) <= len(choices):
-        return choices[int(typed) - 1]
-    return next((c for c in choices if _fold(c.label) == typed), None)
 
 
 class TerminalChat:

@@ -6,8 +6,6 @@ caller must do (store a submission, delete data) comes back as an effect.
 
 from __future__ import annotations
 
-import unicodedata
-
 from bot.engine import flow, prompts
 from bot.engine.build import build_submission, reference_for
 from bot.engine.commands import parse_command
@@ -25,6 +23,7 @@ from bot.engine.events import (
     TextEvent,
     UnsupportedEvent,
 )
+from bot.engine.matching import fold, match_choice
 from bot.engine.model import LANGS, Consultation
 from bot.engine.municipalities import by_number, lookup
 from bot.engine.privacy import Finding, find_personal_data
@@ -161,24 +160,8 @@ def _on_text(ctx: Ctx, raw: str, message_ref: str | None) -> None:
 
 def _match_choice(ctx: Ctx, raw: str) -> str | None:
     """A typed number or label ("2", "privatperson") picks that choice."""
-    choices = prompts.choices_for(ctx)
-    if not choices:
-        return None
-    typed = _fold(raw)
-    if typed.isdigit() and 1 <= int(typed) <= len(choices):
-        return choices[int(typed) - 1].id
-    for choice in choices:
-        if typed in {_fold(choice.label), choice.id.lower()}:
-            return choice.id
-    return None
-
-
-def _fold(text: str) -> str:
-    """Lower case without emoji and punctuation, for matching typed labels."""
-    kept = "".join(
-        ch for ch in unicodedata.normalize("NFC", text.lower()) if ch.isalnum() or ch.isspace()
-    )
-    return " ".join(kept.split())
+    choice = match_choice(raw, prompts.choices_for(ctx))
+    return choice.id if choice else None
 
 
 def _add_answer_text(ctx: Ctx, raw: str, message_ref: str | None) -> None:
@@ -581,9 +564,9 @@ def _on_command(ctx: Ctx, name: str, arg: str) -> None:  # noqa: C901, PLR0912
         s.return_step = s.step if s.step not in CONFIRM_STEPS else flow.START
         _goto(ctx, flow.DELETE)
     elif name == "language":
-        if arg and _fold(arg)[:2] in LANGS and _fold(arg)[:2] in ctx.c.languages:
+        if arg and fold(arg)[:2] in LANGS and fold(arg)[:2] in ctx.c.languages:
             s.step, s.return_step = flow.LANGUAGE, s.step
-            _on_choice(ctx, flow.LANGUAGE, _fold(arg)[:2])
+            _on_choice(ctx, flow.LANGUAGE, fold(arg)[:2])
             return
         s.return_step = s.step if s.step not in CONFIRM_STEPS else flow.START
         _goto(ctx, flow.LANGUAGE)

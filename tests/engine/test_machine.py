@@ -35,6 +35,18 @@ def guided_to_themes(t: Talk) -> None:
     t.send("kari@example.no")
 
 
+def quick_to_input(c: Consultation) -> Talk:
+    """A private person on the quick path, at "paste or upload your input"."""
+    t = Talk(c)
+    t.command("start", "rask")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Bodø")
+    t.click("Nei takk")
+    assert t.session.step == flow.QUICK
+    return t
+
+
 def test_start_shows_intro_notice_and_ways_to_answer(c: Consultation) -> None:
     t = Talk(c)
     t.command("start")
@@ -233,12 +245,7 @@ def test_old_button_never_changes_state(c: Consultation) -> None:
 
 
 def test_double_tap_on_send_submits_once(c: Consultation) -> None:
-    t = Talk(c)
-    t.command("start", "rask")
-    t.click("Privatperson")
-    t.send("Kari")
-    t.send("Bodø")
-    t.click("Nei takk")
+    t = quick_to_input(c)
     t.send("Mitt innspill om småbyer.")
     send_button = t.buttons()
     t.click("send inn")
@@ -249,12 +256,7 @@ def test_double_tap_on_send_submits_once(c: Consultation) -> None:
 
 
 def test_summary_edit_changes_an_answer_and_returns_to_summary(c: Consultation) -> None:
-    t = Talk(c)
-    t.command("start", "rask")
-    t.click("Privatperson")
-    t.send("Kari")
-    t.send("Bodø")
-    t.click("Nei takk")
+    t = quick_to_input(c)
     t.send("Første versjon.")
     t.click("Endre")
     t.click("Navnet ditt")
@@ -265,12 +267,7 @@ def test_summary_edit_changes_an_answer_and_returns_to_summary(c: Consultation) 
 
 
 def test_quick_summary_offers_optional_email(c: Consultation) -> None:
-    t = Talk(c)
-    t.command("start", "rask")
-    t.click("Privatperson")
-    t.send("Kari")
-    t.send("Bodø")
-    t.click("Nei takk")
+    t = quick_to_input(c)
     t.send("Innspill.")
     t.click("Endre")
     t.click("E-post")
@@ -295,12 +292,7 @@ def test_cancel_asks_first_and_keeps_everything_on_no(c: Consultation) -> None:
 
 
 def test_cancel_forgets_attachments(c: Consultation) -> None:
-    t = Talk(c)
-    t.command("start", "rask")
-    t.click("Privatperson")
-    t.send("Kari")
-    t.send("Bodø")
-    t.click("Nei takk")
+    t = quick_to_input(c)
     t.upload(IncomingDocument("a.pdf", "application/pdf", 10, "ATT1"))
     t.command("cancel")
     t.click("Ja")
@@ -365,12 +357,7 @@ def test_documents_album_is_confirmed_once_with_count(c: Consultation) -> None:
     ],
 )
 def test_bad_documents_are_explained(c: Consultation, doc: IncomingDocument, message: str) -> None:
-    t = Talk(c)
-    t.command("start", "rask")
-    t.click("Privatperson")
-    t.send("Kari")
-    t.send("Bodø")
-    t.click("Nei takk")
+    t = quick_to_input(c)
     t.upload(doc)
     assert message in t.text
     assert t.session.attachments == []
@@ -378,12 +365,7 @@ def test_bad_documents_are_explained(c: Consultation, doc: IncomingDocument, mes
 
 
 def test_total_size_limit_counts_every_attachment(c: Consultation) -> None:
-    t = Talk(c)
-    t.command("start", "rask")
-    t.click("Privatperson")
-    t.send("Kari")
-    t.send("Bodø")
-    t.click("Nei takk")
+    t = quick_to_input(c)
     mb = 1024 * 1024
     t.upload(IncomingDocument("a.pdf", "application/pdf", 15 * mb, "A"))
     t.upload(IncomingDocument("b.pdf", "application/pdf", 8 * mb, "B"))
@@ -393,12 +375,7 @@ def test_total_size_limit_counts_every_attachment(c: Consultation) -> None:
 
 
 def test_removing_an_attachment_before_sending(c: Consultation) -> None:
-    t = Talk(c)
-    t.command("start", "rask")
-    t.click("Privatperson")
-    t.send("Kari")
-    t.send("Bodø")
-    t.click("Nei takk")
+    t = quick_to_input(c)
     t.upload(IncomingDocument("a.pdf", "application/pdf", 100, "A"))
     t.click("Endre")
     t.click("Fjern vedlegg: a.pdf")
@@ -407,12 +384,7 @@ def test_removing_an_attachment_before_sending(c: Consultation) -> None:
 
 
 def test_personal_data_warning_lets_the_person_decide(c: Consultation) -> None:
-    t = Talk(c)
-    t.command("start", "rask")
-    t.click("Privatperson")
-    t.send("Kari")
-    t.send("Bodø")
-    t.click("Nei takk")
+    t = quick_to_input(c)
     t.send("Ring naboen min på 912 34 567 om dette.")
     t.click("send inn")
     assert t.session.step == flow.PERSONAL_DATA
@@ -423,12 +395,7 @@ def test_personal_data_warning_lets_the_person_decide(c: Consultation) -> None:
 
 
 def test_ordinary_numbers_give_no_personal_data_warning(c: Consultation) -> None:
-    t = Talk(c)
-    t.command("start", "rask")
-    t.click("Privatperson")
-    t.send("Kari")
-    t.send("Bodø")
-    t.click("Nei takk")
+    t = quick_to_input(c)
     t.send("I 2021 brukte kommunen 25 000 000 kr på 24 000 innbyggere.")
     t.click("send inn")
     assert len(t.submissions) == 1
@@ -448,12 +415,7 @@ def test_start_with_a_draft_offers_to_continue(c: Consultation) -> None:
 
 
 def test_start_after_submission_shows_reference_and_offers_new(c: Consultation) -> None:
-    t = Talk(c)
-    t.command("start", "rask")
-    t.click("Privatperson")
-    t.send("Kari")
-    t.send("Bodø")
-    t.click("Nei takk")
+    t = quick_to_input(c)
     t.send("Innspill.")
     t.click("send inn")
     t.command("start")
