@@ -61,7 +61,7 @@ def bench_engine(c: Consultation) -> float:
     at = datetime(2026, 11, 26, tzinfo=UTC)
 
     def conversation() -> None:
-        s = new_session(c, user_id="u", draft_id="D", lang="nb", at_=at, lang_confirmed=True)
+        s = new_session(c, user_id="u", draft_id="D", lang="nb", at=at, lang_confirmed=True)
         for kind, a, b in SCRIPT:
             s = step(c, s, _event(kind, a, b, at)).session
 
@@ -107,7 +107,7 @@ def bench_memory(c: Consultation) -> None:
     before = tracemalloc.take_snapshot()
     sessions = []
     for n in range(1000):
-        s = new_session(c, user_id=f"u{n}", draft_id="D", lang="nb", at_=at, lang_confirmed=True)
+        s = new_session(c, user_id=f"u{n}", draft_id="D", lang="nb", at=at, lang_confirmed=True)
         for kind, a, b in SCRIPT[:10]:
             s = step(c, s, _event(kind, a, b, at + timedelta(seconds=n))).session
         sessions.append(s)
@@ -121,7 +121,7 @@ def bench_memory(c: Consultation) -> None:
 
 def bench_compose(c: Consultation) -> None:
     at = datetime(2026, 11, 26, tzinfo=UTC)
-    s = new_session(c, user_id="u", draft_id="D", lang="nb", at_=at, lang_confirmed=True)
+    s = new_session(c, user_id="u", draft_id="D", lang="nb", at=at, lang_confirmed=True)
     outcome = None
     for kind, a, b in SCRIPT:
         outcome = step(c, s, _event(kind, a, b, at))

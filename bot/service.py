@@ -302,7 +302,7 @@ class ConversationService:
                     user_id=user_id,
                     draft_id=self._make_id(),
                     lang=lang,
-                    at_=now,
+                    at=now,
                     lang_confirmed=known,
                 )
             outcome = step(

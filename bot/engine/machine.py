@@ -6,6 +6,8 @@ caller must do (store a submission, delete data) comes back as an effect.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.engine import flow, prompts
 from bot.engine.build import build_submission, reference_for
 from bot.engine.commands import parse_command
@@ -40,19 +42,17 @@ CONFIRM_STEPS = (flow.CANCEL, flow.DELETE, flow.LANGUAGE, flow.RESUME, flow.EDIT
 
 
 def new_session(
-    c: Consultation, *, user_id: str, draft_id: str, lang: str, at_: object, lang_confirmed: bool
+    c: Consultation, *, user_id: str, draft_id: str, lang: str, at: datetime, lang_confirmed: bool
 ) -> Session:
     """A fresh session for someone we have not met (or who starts over)."""
-    return Session.model_validate(
-        {
-            "user_id": user_id,
-            "consultation_id": c.id,
-            "draft_id": draft_id,
-            "lang": lang if lang in c.languages else "nb",
-            "lang_confirmed": lang_confirmed,
-            "started_at": at_,
-            "updated_at": at_,
-        }
+    return Session(
+        user_id=user_id,
+        consultation_id=c.id,
+        draft_id=draft_id,
+        lang=lang if lang in c.languages else "nb",
+        lang_confirmed=lang_confirmed,
+        started_at=at,
+        updated_at=at,
     )
 
 
@@ -114,7 +114,7 @@ def _start_over(ctx: Ctx) -> None:
         user_id=old.user_id,
         draft_id=ctx.event.fresh_id or old.draft_id,
         lang=old.lang,
-        at_=ctx.event.at,
+        at=ctx.event.at,
         lang_confirmed=old.lang_confirmed,
     )
     fresh.seq = old.seq
@@ -504,7 +504,7 @@ def _submit(ctx: Ctx) -> None:
         user_id=s.user_id,
         draft_id=s.draft_id,
         lang=s.lang,
-        at_=ctx.event.at,
+        at=ctx.event.at,
         lang_confirmed=s.lang_confirmed,
     )
     ctx.s.seq = s.seq

@@ -236,7 +236,11 @@ def show_welcome(ctx: Ctx) -> None:
     if not s.notice_shown:
         ctx.say("ℹ️ " + ctx.t(c.publication_notice))
         s.notice_shown = True
-    ctx.say(_("Hvordan vil du svare?"), choices_for(ctx))
+    question = _("Hvordan vil du svare?")
+    if not s.lang_confirmed:
+        # Telegram gave no language we know: make the switch impossible to miss.
+        question += "\n\n" + "Nynorsk? English? → «Språk / Language»"
+    ctx.say(question, choices_for(ctx))
 
 
 def _answer_prompt(ctx: Ctx) -> str:

@@ -68,8 +68,6 @@ class Session(BaseModel):
     """The person chose the language (or it came from a known client language)."""
     flow: Flow = "guided"
     step: str = "start"
-    history: list[str] = Field(default_factory=list)
-    """Steps visited, for /tilbake."""
     respondent: Respondent = Field(default_factory=Respondent)
     municipality_candidates: list[str] = Field(default_factory=list)
     themes: list[str] = Field(default_factory=list)

@@ -43,7 +43,7 @@ class Talk:
             user_id="u1",
             draft_id="D0000000AA",
             lang=self.lang,
-            at_=self.now,
+            at=self.now,
             lang_confirmed=True,
         )
 

@@ -538,3 +538,13 @@ def test_email_values(c: Consultation, typed: str, stored: str | None) -> None:
     t.send("Bodø")
     t.send(typed)
     assert t.session.respondent.email == stored
+
+
+@pytest.mark.parametrize(("confirmed", "hint"), [(True, False), (False, True)])
+def test_unknown_client_language_gets_the_switch_pointed_out(
+    c: Consultation, confirmed: bool, hint: bool
+) -> None:
+    t = Talk(c)
+    t.session.lang_confirmed = confirmed
+    t.command("start")
+    assert ("English?" in t.buttons().text) is hint
