@@ -594,4 +594,5 @@ async def test_switching_language_midway_keeps_every_answer(
     assert sub.answers[0].heading == "Attraktive byer og levende sentrum"
     mail = ministry_mail(sub)
     assert "Språk: engelsk" in mail
-    assert "Spørsmål: Hva kan kommunen i byen gjøre" in mail
+    assert "Spørsmål 2: Hvilken rolle kan og bør bykommunen ta" in mail
+    assert "Stilt i boten som: Hva kan kommunen i byen gjøre" in mail

@@ -187,9 +187,8 @@ def test_staff_read_the_respondent_first_then_themes_then_answers() -> None:
         "Vi trenger flere utleieboliger.\nSærlig for unge.\n\nOg <b>fortau</b>!",
         "Tema: Samferdsel",
         "Flere bussavganger til flyplassen.",
-        "Spørsmål: Hva gjør byen din til et kraftsenter?",
-        "Departementets ordlyd: Hvilke faktorer bidrar til at småbyer fungerer som regionale "
-        "kraftsentre?",
+        "Spørsmål 1: Hvilke faktorer bidrar til at småbyer fungerer som regionale kraftsentre?",
+        "Stilt i boten som: Hva gjør byen din til et kraftsenter?",
         "Ikke besvart (hoppet over)",
         "VEDLEGG",
         "innspill-SMB-ABCD-EFGH.json",
@@ -299,8 +298,8 @@ def test_unanswered_and_unchosen_are_told_apart() -> None:
     )
     body = text_of(ministry_mail(sub), "plain")
     assert "Tema: Kultur\n------------\nIkke valgt" in body
-    assert "Spørsmål: Noe mer?\n------------------\nIkke besvart\n" in body
-    assert "Spørsmål: Hvorfor?\n------------------\nIkke besvart (hoppet over)" in body
+    assert "Spørsmål 1: Noe mer?\n--------------------\nIkke besvart\n" in body
+    assert "Spørsmål 2: Hvorfor?\n--------------------\nIkke besvart (hoppet over)" in body
     assert "Innspill\n--------\nFritekst." in body
 
 

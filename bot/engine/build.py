@@ -47,7 +47,6 @@ def build_submission(
                     key=step,
                     kind="theme",
                     heading=pick(theme.title, "nb"),
-                    original=pick(theme.prompt, "nb"),
                     answer=text,
                     skipped=text is None,
                 )
@@ -110,9 +109,7 @@ def localized(c: Consultation, sub: Submission, lang: str) -> Submission:
         kind, _, item_id = answer.key.partition(".")
         if kind == "t" and item_id in themes:
             theme = themes[item_id]
-            answer = answer.model_copy(
-                update={"heading": pick(theme.title, lang), "original": pick(theme.prompt, lang)}
-            )
+            answer = answer.model_copy(update={"heading": pick(theme.title, lang)})
         elif kind == "q" and item_id in questions:
             question = questions[item_id]
             original = pick(question.original, lang) if question.original else None

@@ -143,15 +143,29 @@ def _respondent_section(sub: Submission, lang: str, _: Translate) -> _Section:
     return _Section(_("Innsender"), fields=tuple(fields))
 
 
-def _answer(item: SubmissionAnswer, _: Translate) -> _Answer:
-    heading = _one_line(item.heading)
+def _answer(item: SubmissionAnswer, _: Translate, number: int, *, for_staff: bool) -> _Answer:
+    """One theme or question with its answer.
+
+    Staff compare answers with their own questions, so their copy leads with the ministry's
+    wording and shows the plain version the person saw under it; the person's receipt does
+    the opposite.
+    """
+    asked = _one_line(item.heading)
+    original = _one_line(item.original) if item.original else None
+    note = None
     if item.kind == "theme":
-        heading = _("Tema: {heading}").format(heading=heading)
+        heading = _("Tema: {heading}").format(heading=asked)
     elif item.kind == "question":
-        heading = _("Spørsmål: {heading}").format(heading=heading)
-    original = None
-    if item.original and _one_line(item.original) != _one_line(item.heading):
-        original = _Field(_("Departementets ordlyd"), _one_line(item.original))
+        shown = original if for_staff and original else asked
+        heading = _("Spørsmål {number}: {heading}").format(number=number, heading=shown)
+        if original and original != asked:
+            note = (
+                _Field(_("Stilt i boten som"), asked)
+                if for_staff
+                else _Field(_("Departementets ordlyd"), original)
+            )
+    else:
+        heading = asked
     text = clean_body_text(item.answer) if item.answer else None
     if item.skipped:
         placeholder = _("Ikke besvart (hoppet over)")
@@ -159,17 +173,32 @@ def _answer(item: SubmissionAnswer, _: Translate) -> _Answer:
         placeholder = _("Ikke valgt")
     else:
         placeholder = _("Ikke besvart")
-    return _Answer(heading=heading, original=original, text=text or None, placeholder=placeholder)
+    return _Answer(heading=heading, original=note, text=text or None, placeholder=placeholder)
+
+
+def _answers(sub: Submission, _: Translate, *, for_staff: bool) -> tuple[_Answer, ...]:
+    numbers: dict[str, int] = {}
+    for item in sub.answers:
+        if item.kind == "question":
+            numbers[item.key] = len(numbers) + 1
+    return tuple(
+        _answer(item, _, numbers.get(item.key, 0), for_staff=for_staff) for item in sub.answers
+    )
 
 
 def _content_sections(
-    sub: Submission, lang: str, _: Translate, attachment_lines: Sequence[str]
+    sub: Submission,
+    lang: str,
+    _: Translate,
+    attachment_lines: Sequence[str],
+    *,
+    for_staff: bool,
 ) -> tuple[_Section, ...]:
     themes = tuple(_one_line(t) for t in sub.themes) or (_("Ingen temaer valgt"),)
     sections = [
         _respondent_section(sub, lang, _),
         _Section(_("Valgte temaer"), items=themes),
-        _Section(_("Svar"), answers=tuple(_answer(a, _) for a in sub.answers)),
+        _Section(_("Svar"), answers=_answers(sub, _, for_staff=for_staff)),
     ]
     if attachment_lines:
         sections.append(_Section(_("Vedlegg"), items=tuple(attachment_lines)))
@@ -363,7 +392,7 @@ def compose_ministry_message(
         lang="nb",
         title=_one_line(sub.title),
         lead=tuple(_lead(sub, "nb", _)),
-        sections=_content_sections(sub, "nb", _, lines),
+        sections=_content_sections(sub, "nb", _, lines, for_staff=True),
     )
     _set_bodies(message, doc)
     for name, (maintype, subtype), data in files:
@@ -428,7 +457,7 @@ def compose_receipt(
             _Field(_("Sendt til"), sent_to),
             *_lead(sub, lang, _),
         ),
-        sections=_content_sections(sub, lang, _, lines),
+        sections=_content_sections(sub, lang, _, lines, for_staff=False),
         outro=(_("Denne e-posten er sendt automatisk fordi du ba om en kvittering."),),
     )
     _set_bodies(message, doc)
