@@ -6,7 +6,8 @@ caller must do (store a submission, delete data) comes back as an effect.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 
 from bot.engine import flow, prompts
 from bot.engine.build import build_submission, reference_for
@@ -37,6 +38,7 @@ from bot.engine.values import (
     organisation_number,
     person_or_org_name,
 )
+from bot.i18n import N_
 
 CONFIRM_STEPS = (flow.CANCEL, flow.DELETE, flow.LANGUAGE, flow.RESUME, flow.EDIT)
 
@@ -200,44 +202,52 @@ def _append_quick(ctx: Ctx, raw: str, message_ref: str | None) -> None:
     _goto(ctx, flow.SUMMARY)
 
 
-def _set_respondent_value(ctx: Ctx, raw: str) -> None:  # noqa: C901
-    s, _, r = ctx.s, ctx._, ctx.s.respondent
-    step = s.step
-    if step == flow.NAME or step == flow.ORGANISATION:
-        value = person_or_org_name(raw)
-        if value is None:
-            ctx.say(_("Det ser ikke ut som et navn. Skriv bare navnet, med bokstaver."))
-            prompts.show(ctx)
-            return
-        if step == flow.NAME:
-            r.name = value
-        else:
-            r.organisation = value
-    elif step == flow.ORG_NUMBER:
-        number = organisation_number(raw)
-        if number is None:
-            ctx.say(_("Det er ikke et gyldig organisasjonsnummer. Sjekk de ni sifrene."))
-            prompts.show(ctx)
-            return
-        r.org_number = number
-    elif step == flow.BOARD:
-        approved = board_date(raw, today=ctx.event.at.date())
-        if approved is None:
-            ctx.say(_("Jeg forstod ikke datoen. Skriv den slik: 12.2.2021."))
-            prompts.show(ctx)
-            return
-        r.board_approved = approved
-    elif step == flow.EMAIL:
-        address = email_address(raw)
-        if address is None:
-            ctx.say(_("Den e-postadressen ser ikke riktig ut. Prøv igjen, eller trykk «Nei takk»."))
-            prompts.show(ctx)
-            return
-        r.email = address
-    else:
+_Parser = Callable[[str, date], object]
+
+_RESPONDENT_FIELDS: dict[str, tuple[str, _Parser, str]] = {
+    flow.NAME: (
+        "name",
+        lambda raw, _today: person_or_org_name(raw),
+        N_("Det ser ikke ut som et navn. Skriv bare navnet, med bokstaver."),
+    ),
+    flow.ORGANISATION: (
+        "organisation",
+        lambda raw, _today: person_or_org_name(raw),
+        N_("Det ser ikke ut som et navn. Skriv bare navnet, med bokstaver."),
+    ),
+    flow.ORG_NUMBER: (
+        "org_number",
+        lambda raw, _today: organisation_number(raw),
+        N_("Det er ikke et gyldig organisasjonsnummer. Sjekk de ni sifrene."),
+    ),
+    flow.BOARD: (
+        "board_approved",
+        lambda raw, today: board_date(raw, today=today),
+        N_("Jeg forstod ikke datoen. Skriv den slik: 12.2.2021."),
+    ),
+    flow.EMAIL: (
+        "email",
+        lambda raw, _today: email_address(raw),
+        N_("Den e-postadressen ser ikke riktig ut. Prøv igjen, eller trykk «Nei takk»."),
+    ),
+}
+"""Respondent steps answered by one short value: the field it fills, its parser, and what to
+say when the value cannot be used (the question is then asked again, nothing else changes)."""
+
+
+def _set_respondent_value(ctx: Ctx, raw: str) -> None:
+    s = ctx.s
+    if s.step not in _RESPONDENT_FIELDS:
         _set_municipality(ctx, raw)
         return
-    _unskip(s, step)
+    field, parse, problem = _RESPONDENT_FIELDS[s.step]
+    value = parse(raw, ctx.event.at.date())
+    if value is None:
+        ctx.say(ctx._(problem))
+        prompts.show(ctx)
+        return
+    setattr(s.respondent, field, value)
+    _unskip(s, s.step)
     _advance(ctx)
 
 
