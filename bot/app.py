@@ -48,7 +48,10 @@ class Runtime:
         service = ConversationService(
             consultation,
             store,
-            limits=Limits(max_submission_bytes=settings.max_submission_bytes),
+            limits=Limits(
+                max_submission_bytes=settings.max_submission_bytes,
+                draft_retention_days=settings.draft_retention_days,
+            ),
             mail_domain=address_domain(settings.mail_from),
             send_receipts=settings.send_receipts,
             on_submitted=worker.notify,

@@ -198,6 +198,7 @@ class ConversationService:
         user_id: str,
         files: Sequence[IncomingFile],
         *,
+        caption: str | None = None,
         update_key: str | None = None,
         language_code: str | None = None,
     ) -> list[Reply]:
@@ -244,7 +245,7 @@ class ConversationService:
             )
 
         def make(at: datetime, fresh: str) -> Event:
-            return DocumentEvent(at=at, fresh_id=fresh, documents=tuple(documents))
+            return DocumentEvent(at=at, fresh_id=fresh, documents=tuple(documents), caption=caption)
 
         def attach(session: Session) -> None:
             stored.extend(
@@ -370,4 +371,3 @@ class ConversationService:
                 )
             )
         return items
-

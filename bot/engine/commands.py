@@ -32,6 +32,8 @@ ALIASES: dict[str, str] = {
     "sprak": "language",
     "sprog": "language",
     "language": "language",
+    "personvern": "privacy",
+    "privacy": "privacy",
     "vedlegg": "attach",
     "attach": "attach",
 }

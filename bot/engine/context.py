@@ -17,6 +17,8 @@ class Limits:
     max_submission_bytes: int = 20 * 1024 * 1024
     max_attachments: int = 10
     max_answer_chars: int = 30_000
+    draft_retention_days: int = 30
+    """How long an untouched draft is kept; told to people who ask about privacy."""
 
 
 @dataclass

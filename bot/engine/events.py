@@ -76,6 +76,8 @@ class DocumentEvent(_Event):
     """One or more documents (an album arrives as one event)."""
 
     documents: tuple[IncomingDocument, ...]
+    caption: str | None = None
+    """Text sent with the document(s); it joins the answer like any other message."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -580,6 +580,8 @@ def _on_command(ctx: Ctx, name: str, arg: str) -> None:  # noqa: C901, PLR0912
             return
         s.return_step = s.step if s.step not in CONFIRM_STEPS else flow.START
         _goto(ctx, flow.LANGUAGE)
+    elif name == "privacy":
+        _on_privacy(ctx)
     elif name == "attach":
         ctx.say(_("Send dokumentet som en fil, så legger jeg det ved innspillet."))
     else:
@@ -643,12 +645,31 @@ def _on_help(ctx: Ctx) -> None:
                 _("/språk – bytt språk"),
                 _("/avbryt – slett utkastet"),
                 _("/slett – slett alt som er lagret om deg"),
+                _("/personvern – hva vi lagrer, og hvem som ser det"),
             ]
         )
     )
     lines.append(_("Du kan ta pause når du vil. Svarene er lagret, og du fortsetter med /start."))
     for line in lines:
         ctx.say(line)
+    prompts.show(ctx)
+
+
+def _on_privacy(ctx: Ctx) -> None:
+    _, c = ctx._, ctx.c
+    ctx.say(
+        _(
+            "Dette lagrer vi: svarene dine, hvem du svarer for, og dokumentene du sender. "
+            "Et utkast du ikke rører på {days} dager, blir slettet."
+        ).format(days=ctx.limits.draft_retention_days)
+    )
+    ctx.say(
+        _("Når du sender, går innspillet til {ministry}. Der er det offentlig.").format(
+            ministry=c.ministry_short
+        )
+        + " "
+        + _("Skriv /slett for å slette alt vi har lagret om deg.")
+    )
     prompts.show(ctx)
 
 
@@ -763,6 +784,9 @@ def _on_documents(ctx: Ctx, event: DocumentEvent) -> None:  # noqa: C901
     s.attachments.extend(accepted)
     s.personal_data_acknowledged = False
     _unskip(s, s.step)
+    if event.caption and event.caption.strip() and _takes_text(s):
+        answer = s.answers.setdefault(_text_step(s), Answer())
+        answer.parts.append(AnswerPart(text=clean_answer(event.caption)))
     ctx.say(
         ctx.n_(
             "{count} vedlegg mottatt: {names}", "{count} vedlegg mottatt: {names}", len(accepted)
@@ -772,6 +796,15 @@ def _on_documents(ctx: Ctx, event: DocumentEvent) -> None:  # noqa: C901
         _goto(ctx, flow.SUMMARY)
     else:
         prompts.show(ctx)
+
+
+def _takes_text(s: Session) -> bool:
+    """Whether a caption can join an answer here (not at menus and confirmations)."""
+    return flow.is_answer_step(s.step) or (s.step == flow.SUMMARY and s.flow == "quick")
+
+
+def _text_step(s: Session) -> str:
+    return flow.QUICK if s.step == flow.SUMMARY else s.step
 
 
 def _on_edit(ctx: Ctx, event: EditEvent) -> None:

@@ -19,6 +19,7 @@ MENU: tuple[tuple[str, str], ...] = (
     ("oppsummering", N_("Se alt du har svart")),
     ("avbryt", N_("Slett utkastet og begynn på nytt")),
     ("slett", N_("Slett alt som er lagret om deg")),
+    ("personvern", N_("Hva vi lagrer, og hvem som ser det")),
     ("sprak", N_("Bytt språk / Change language")),
 )
 """Registered name and description (bokmål, marked for translation), in menu order."""

@@ -236,6 +236,7 @@ class TelegramHandlers:
         replies = await self.service.handle_files(
             user_key(message.from_user.id),
             files,
+            caption=message.caption,
             update_key=update_key(update),
             language_code=message.from_user.language_code,
         )
@@ -252,8 +253,13 @@ class TelegramHandlers:
         user, lang_code = user_key(first.from_user.id), first.from_user.language_code
         if all(m.document is not None for m in parts):
             files = [await self._incoming(context.bot, m.document) for m in parts if m.document]
+            caption = next((m.caption for m in parts if m.caption), None)
             replies = await self.service.handle_files(
-                user, files, update_key=update_key(update), language_code=lang_code
+                user,
+                files,
+                caption=caption,
+                update_key=update_key(update),
+                language_code=lang_code,
             )
         else:
             kind = next((k for k in map(unsupported_kind, parts) if k != "other"), "other")

@@ -68,8 +68,10 @@ class Talk:
     def unsupported(self, kind: str) -> list[Reply]:
         return self._apply(lambda at, f: UnsupportedEvent(at=at, fresh_id=f, kind=kind))
 
-    def upload(self, *docs: IncomingDocument) -> list[Reply]:
-        return self._apply(lambda at, f: DocumentEvent(at=at, fresh_id=f, documents=docs))
+    def upload(self, *docs: IncomingDocument, caption: str | None = None) -> list[Reply]:
+        return self._apply(
+            lambda at, f: DocumentEvent(at=at, fresh_id=f, documents=docs, caption=caption)
+        )
 
     def press(self, step_id: str, choice: str) -> list[Reply]:
         return self._apply(

@@ -548,3 +548,23 @@ def test_unknown_client_language_gets_the_switch_pointed_out(
     t.session.lang_confirmed = confirmed
     t.command("start")
     assert ("English?" in t.buttons().text) is hint
+
+
+def test_a_caption_sent_with_a_document_joins_the_input(c: Consultation) -> None:
+    t = quick_to_input(c)
+    t.upload(
+        IncomingDocument("vedtak.pdf", "application/pdf", 900, "A"),
+        caption="Vedtatt i styremøtet i går.",
+    )
+    assert t.session.answers["quick"].text == "Vedtatt i styremøtet i går."
+    assert "Vedtatt i styremøtet i går." in t.text, "the summary shows it"
+
+
+def test_privacy_command_tells_what_is_stored_and_for_how_long(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.command("privacy")
+    assert "30 dager" in t.text
+    assert "offentlig" in t.text
+    assert "/slett" in t.text
+    assert t.session.step == flow.THEMES

@@ -131,7 +131,7 @@ async def test_an_association_sends_a_document_by_the_quick_path(
     await lag.wait_for_reply("kvittering på e-post")
     await lag.send("post@harstad-il.no")
     await lag.wait_for_reply("send det som dokument")
-    await lag.send_document("Styrets innspill.pdf", PDF)
+    await lag.send_document("Styrets innspill.pdf", PDF, caption="Vedtatt av styret 12. februar.")
     await lag.wait_for_reply("1 vedlegg mottatt")
     await lag.wait_for_reply("Når du trykker «Send inn»")
     await lag.click("✅ Jeg har lest dette – send inn")
@@ -145,6 +145,7 @@ async def test_an_association_sends_a_document_by_the_quick_path(
     body = mail.get_body(("plain",))
     assert body is not None
     assert "Harstad idrettslag" in body.get_content()
+    assert "Vedtatt av styret 12. februar." in body.get_content(), "the caption is part of it"
 
 
 async def test_resume_after_restart_and_a_repeated_update_is_applied_once(
