@@ -7,7 +7,7 @@ caller must do (store a submission, delete data) comes back as an effect.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.engine import flow, prompts
 from bot.engine.build import build_submission, reference_for
@@ -41,6 +41,8 @@ from bot.engine.values import (
 from bot.i18n import N_
 
 CONFIRM_STEPS = (flow.CANCEL, flow.DELETE, flow.LANGUAGE, flow.RESUME, flow.EDIT)
+WELCOME_BACK_AFTER = timedelta(hours=12)
+"""A pause this long earns a "welcome back" before the reply, so the person is not lost."""
 
 
 def new_session(
@@ -67,6 +69,8 @@ def step(
     s.seq += 1
     s.updated_at = event.at
     ctx = Ctx(c=c, s=s, event=event, limits=limits or Limits())
+    if _returning(session, event):
+        ctx.say(ctx._("Velkommen tilbake! Svarene dine er lagret, og vi fortsetter der du slapp."))
     if isinstance(event, TextEvent):
         command = parse_command(event.text)
         if command:
@@ -84,6 +88,21 @@ def step(
     elif isinstance(event, UnsupportedEvent):
         _on_unsupported(ctx, event.kind)
     return Outcome(ctx.s, ctx.replies, ctx.effects)
+
+
+def _returning(session: Session, event: Event) -> bool:
+    """Someone writes again after a long pause, in the middle of a draft (not via /start)."""
+    paused = event.at - session.updated_at >= WELCOME_BACK_AFTER
+    mid_draft = session.status == "draft" and session.step not in (flow.START, flow.RESUME)
+    starting = isinstance(event, CommandEvent | TextEvent) and _is_start(event)
+    return paused and mid_draft and session.has_content and not starting
+
+
+def _is_start(event: CommandEvent | TextEvent) -> bool:
+    if isinstance(event, CommandEvent):
+        return event.name in ("start", "continue")
+    command = parse_command(event.text)
+    return command is not None and command[0] in ("start", "continue")
 
 
 # --- moving between steps ---------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -568,3 +569,16 @@ def test_privacy_command_tells_what_is_stored_and_for_how_long(c: Consultation) 
     assert "offentlig" in t.text
     assert "/slett" in t.text
     assert t.session.step == flow.THEMES
+
+
+def test_writing_again_after_days_is_welcomed_back_and_nothing_is_lost(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.click("Tjenester")
+    t.click("Ferdig")
+    t.now += timedelta(days=2)
+    t.send("Legevakt som er åpen om natta.")
+    assert "Velkommen tilbake" in t.replies[0].text
+    assert t.session.answers["t.tjenester"].text == "Legevakt som er åpen om natta."
+    t.send("Og jordmor.")
+    assert "Velkommen tilbake" not in t.text, "only after a long pause"
