@@ -199,10 +199,13 @@ class ConversationService:
         files: Sequence[IncomingFile],
         *,
         caption: str | None = None,
-        update_key: str | None = None,
+        update_key: str | Sequence[str] | None = None,
         language_code: str | None = None,
     ) -> list[Reply]:
         """One or more documents; the content decides the type, not the name.
+
+        An album arrives as several updates: pass all their keys, so a partial redelivery
+        after a restart is recognised too.
 
         Accepted files are stored in the same transaction as the step that accepts them, so a
         document the person was told about is never lost.
@@ -285,15 +288,17 @@ class ConversationService:
         user_id: str,
         make_event: EventFactory,
         *,
-        update_key: str | None,
+        update_key: str | Sequence[str] | None,
         language_code: str | None,
         attachments: list[NewAttachment] | None = None,
         before_save: Callable[[Session], None] | None = None,
     ) -> list[Reply]:
         async with self._locks(user_id):
-            if update_key and await self.store.is_update_processed(update_key):
-                log.info("ignoring update %s: already handled", update_key)
-                return []
+            keys = [update_key] if isinstance(update_key, str) else list(update_key or ())
+            for key in keys:
+                if await self.store.is_update_processed(key):
+                    log.info("ignoring update %s: already handled", key)
+                    return []
             now = self._clock()
             session = await self.store.load_session(user_id, self.consultation.id)
             if session is None:

@@ -192,3 +192,17 @@ async def test_language_comes_from_the_telegram_code(service: ConversationServic
     assert await service.language_of("nn-user") == "nn"
     await service.handle_command("de-user", "start", language_code="de")
     assert await service.language_of("de-user") == "nb"
+
+
+async def test_an_album_redelivered_in_part_is_not_stored_twice(
+    service: ConversationService,
+) -> None:
+    await quick_to_input(service, "u")
+    album = [IncomingFile(f"del{i}.pdf", None, len(PDF), PDF) for i in range(3)]
+    replies = await service.handle_files("u", album, update_key=["tg:10", "tg:11", "tg:12"])
+    assert "3 vedlegg mottatt" in replies[0].text
+    again = await service.handle_files("u", album[2:], update_key="tg:12")
+    assert again == []
+    session = await service.session_of("u")
+    assert session is not None
+    assert len(session.attachments) == 3

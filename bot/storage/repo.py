@@ -159,7 +159,7 @@ class Store:
         self,
         session: Session,
         *,
-        update_key: str | None = None,
+        update_key: str | Sequence[str] | None = None,
         new_attachments: Sequence[NewAttachment] = (),
         forget_attachments: Sequence[str] = (),
         submission: Submission | None = None,
@@ -171,16 +171,18 @@ class Store:
         The step's time is ``session.updated_at`` (the engine has no clock of its own); it
         stamps the update key, the attachments and the outbox rows, which are due at once.
 
+        ``update_key`` may be several keys when one step handles several updates (an album).
+
         Raises:
-            DuplicateUpdateError: ``update_key`` was applied already; nothing was written.
+            DuplicateUpdateError: an update key was applied already; nothing was written.
             StaleSessionError: the stored session is not the one this step started from.
             sqlite3.IntegrityError: e.g. a submission reference that exists already, or a
                 submission naming an attachment that is not stored; nothing was written.
         """
         at = to_db_time(session.updated_at)
         async with self._transaction() as db:
-            if update_key is not None:
-                await self._record_update(db, update_key, at)
+            for key in [update_key] if isinstance(update_key, str) else update_key or ():
+                await self._record_update(db, key, at)
             await self._upsert_session(db, session)
             for attachment in new_attachments:
                 await self._insert_attachment(db, attachment, at)

@@ -246,7 +246,9 @@ class TelegramHandlers:
         """Collect an album's parts; its first part hands them to the service as one."""
         if not self.albums.add(update):
             return
-        parts = [u.message for u in await self.albums.collect(update) if u.message is not None]
+        updates = await self.albums.collect(update)
+        keys = [update_key(u) for u in updates]
+        parts = [u.message for u in updates if u.message is not None]
         first = parts[0]
         if first.from_user is None:
             return
@@ -258,7 +260,7 @@ class TelegramHandlers:
                 user,
                 files,
                 caption=caption,
-                update_key=update_key(update),
+                update_key=keys,
                 language_code=lang_code,
             )
         else:
