@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_security: Literal["none", "starttls", "tls"] = "starttls"
     smtp_timeout: float = 30.0
+    smtp_ca_file: Path | None = None
+    """A CA bundle to trust for the SMTP server (an internal mail relay); default: the system's."""
     outbox_poll_seconds: float = 15.0
     max_submission_bytes: int = 20 * 1024 * 1024
     send_receipts: bool = True

@@ -229,3 +229,22 @@ def test_settings_choose_the_transport(tmp_path: Path) -> None:
         12,
     )
     assert "topphemmelig" not in repr(smtp)
+
+
+async def test_settings_trust_an_internal_ca_file(
+    tls: TlsFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler = RecordingHandler()
+    with smtp_server(handler, ssl_context=tls.server_context()) as server:
+        for name, value in {
+            "MAIL_TRANSPORT": "smtp",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(server.port),
+            "SMTP_SECURITY": "tls",
+            "SMTP_TIMEOUT": "5",
+            "SMTP_CA_FILE": str(tls.cert),
+        }.items():
+            monkeypatch.setenv(name, value)
+        transport = transport_from_settings(Settings())
+        await transport.send(ministry_message())
+    assert len(handler.received) == 1

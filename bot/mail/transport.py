@@ -218,5 +218,10 @@ def transport_from_settings(settings: Settings) -> Transport:
             password=settings.smtp_password,
             security=settings.smtp_security,
             timeout=settings.smtp_timeout,
+            tls_context=(
+                ssl.create_default_context(cafile=str(settings.smtp_ca_file))
+                if settings.smtp_ca_file
+                else None
+            ),
         )
     return FileTransport(settings.outbox_dir)
