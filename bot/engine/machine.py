@@ -305,6 +305,10 @@ def _unskip(s: Session, step: str) -> None:
 def _on_choice(ctx: Ctx, step: str, choice: str) -> None:  # noqa: C901, PLR0912
     s, _ = ctx.s, ctx._
     valid = {c.id for c in prompts.choices_for(ctx)}
+    if flow.is_answer_step(s.step) and prompts.is_skippable(ctx):
+        # The question's own "Hopp over" button stays on screen after an answer: pressing it
+        # then means "go on", keeping the answer.
+        valid.add(prompts.SKIP)
     if step != s.step or choice not in valid:
         if s.step == flow.DONE and step in (flow.SUMMARY, flow.PERSONAL_DATA):
             ctx.say(

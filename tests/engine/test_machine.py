@@ -582,3 +582,18 @@ def test_writing_again_after_days_is_welcomed_back_and_nothing_is_lost(c: Consul
     assert t.session.answers["t.tjenester"].text == "Legevakt som er åpen om natta."
     t.send("Og jordmor.")
     assert "Velkommen tilbake" not in t.text, "only after a long pause"
+
+
+def test_skip_button_of_an_answered_question_moves_on_and_keeps_the_answer(
+    c: Consultation,
+) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.command("skip")
+    question = t.buttons()
+    assert question.step == "q.q1"
+    t.send("Mitt svar.")
+    t.press("q.q1", "skip")
+    assert t.session.step == "q.q2"
+    assert t.session.answers["q.q1"].text == "Mitt svar."
+    assert "q.q1" not in t.session.skipped
