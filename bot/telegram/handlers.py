@@ -37,6 +37,7 @@ from bot.service import ConversationService, IncomingFile
 from bot.settings import Settings
 from bot.telegram import callbacks
 from bot.telegram.ordering import AlbumCollector, album_of
+from bot.telegram.render import SELECTED
 from bot.telegram.sender import send_replies
 
 log = logging.getLogger(__name__)
@@ -211,6 +212,7 @@ class TelegramHandlers:
             replies,
             pressed=message,
             pressed_is_current=session is not None and session.step == press.step,
+            pressed_label=_label_of(message, query.data),
         )
 
     async def on_edit(self, update: Update, context: Context) -> None:
@@ -349,6 +351,26 @@ class TelegramHandlers:
             )
         except TelegramError as error:
             log.warning("could not tell the person about the error: %s", error)
+
+
+def _label_of(message: Message, data: str | None) -> str | None:
+    """The text of the button that sent ``data``, to show under the question once chosen."""
+    markup = message.reply_markup
+    if markup is None or data is None:
+        return None
+    selected = [
+        b.text.removeprefix(SELECTED).strip()
+        for row in markup.inline_keyboard
+        for b in row
+        if b.text.startswith(SELECTED)
+    ]
+    if selected:  # a multi-select: what counts is what was ticked, not "Ferdig"
+        return ", ".join(selected)
+    for row in markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == data:
+                return button.text
+    return None
 
 
 async def _safely(call: Awaitable[str], fallback: str) -> str:

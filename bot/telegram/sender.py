@@ -9,12 +9,15 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot, Message
+from telegram.constants import MessageLimit
 from telegram.error import BadRequest, TelegramError
 
 from bot.engine.events import Reply
 from bot.telegram.render import Rendered, render
 
 log = logging.getLogger(__name__)
+
+MAX_MESSAGE_LENGTH = MessageLimit.MAX_TEXT_LENGTH
 
 
 def is_not_modified(error: BadRequest) -> bool:
@@ -29,6 +32,7 @@ async def send_replies(
     *,
     pressed: Message | None = None,
     pressed_is_current: bool = False,
+    pressed_label: str | None = None,
 ) -> None:
     """Show ``replies`` in a chat.
 
@@ -36,11 +40,12 @@ async def send_replies(
     ``replace_previous`` edits that message in place (the ✅ toggles of a multi-select).
     Otherwise, once the person has moved past the pressed question (``pressed_is_current`` is
     false), its keyboard is taken off, so its buttons cannot be pressed again by mistake; a
-    question still being answered (e.g. "choose at least one theme") keeps its buttons.
+    question still being answered (e.g. "choose at least one theme") keeps its buttons, and
+    the chosen ``pressed_label`` is written under the question, so the chat shows the answer.
     """
     will_edit = pressed is not None and any(r.replace_previous for r in replies)
     if pressed is not None and replies and not will_edit and not pressed_is_current:
-        await remove_keyboard(bot, chat_id, pressed)
+        await remove_keyboard(bot, chat_id, pressed, chosen=pressed_label)
     edited = False
     for reply in replies:
         rendered = render(reply)
@@ -83,14 +88,22 @@ async def _edit(bot: Bot, chat_id: int, pressed: Message, rendered: Rendered) ->
     return True
 
 
-async def remove_keyboard(bot: Bot, chat_id: int, message: Message) -> None:
-    """Take the buttons off a message; harmless if they are gone already."""
+async def remove_keyboard(
+    bot: Bot, chat_id: int, message: Message, *, chosen: str | None = None
+) -> None:
+    """Take the buttons off a message, noting the ``chosen`` one; harmless if they are gone."""
     if message.reply_markup is None or not message.reply_markup.inline_keyboard:
         return
+    answered = f"{message.text}\n\n→ {chosen}" if chosen and message.text else None
     try:
-        await bot.edit_message_reply_markup(
-            chat_id=chat_id, message_id=message.message_id, reply_markup=None
-        )
+        if answered and len(answered) <= MAX_MESSAGE_LENGTH:
+            await bot.edit_message_text(
+                chat_id=chat_id, message_id=message.message_id, text=answered, reply_markup=None
+            )
+        else:
+            await bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message.message_id, reply_markup=None
+            )
     except BadRequest as error:
         if not is_not_modified(error):
             log.info("could not remove the keyboard of message %s: %s", message.message_id, error)

@@ -69,6 +69,10 @@ async def test_full_guided_submission_ends_in_an_email_to_the_ministry(
     assert "✅ Attraktive byer og levende sentrum" in toggled.labels
     await kari.click("Ferdig ➡️")
     await kari.wait_for_reply("Tema 1 av 1")
+    # The answered question keeps what was chosen, without buttons to press again.
+    answered = kari.current(themes)
+    assert answered.buttons == ()
+    assert answered.text.endswith("→ Attraktive byer og levende sentrum")
 
     # A long answer, and an edit of its first message.
     first = await kari.send("Mer liv i sentrum, med kafeer og butikker.")
