@@ -98,7 +98,13 @@ def _position_step(step: str) -> str:
 def next_step(c: Consultation, s: Session) -> str:
     """The step after the current one (the summary when the person came from there)."""
     if s.editing_from_summary:
-        return SUMMARY
+        # Back to the summary, but first through any newly chosen theme still unanswered.
+        pending = [
+            step
+            for step in sequence(c, s)
+            if step.startswith(THEME_PREFIX) and step != s.step and not is_done(c, s, step)
+        ]
+        return pending[0] if pending else SUMMARY
     steps = sequence(c, s)
     current = _position_step(s.step)
     if current not in steps:
@@ -153,3 +159,23 @@ def respondent_type(c: Consultation, s: Session) -> RespondentType | None:
     if s.respondent.type is None:
         return None
     return next((t for t in c.respondent.types if t.id == s.respondent.type), None)
+
+
+def repair(c: Consultation, s: Session) -> None:
+    """Fit a stored session to the consultation file as it is now.
+
+    A file may be corrected while drafts are open (a theme or question removed, a respondent
+    type renamed). Unknown choices are dropped and a step that no longer exists is replaced by
+    the first open step, so nobody is stuck and nothing still valid is lost.
+    """
+    theme_ids = {t.id for t in c.themes}
+    s.themes = [t for t in s.themes if t in theme_ids]
+    if s.respondent.type is not None and respondent_type(c, s) is None:
+        s.respondent.type = None
+    outside_sequence = (START, RESUME, LANGUAGE, EDIT, PERSONAL_DATA, CANCEL, DELETE, DONE)
+    # The pick list belongs to "kommune"; the quick path reaches the optional respondent
+    # steps and the theme choice from the summary.
+    reachable = (MUNICIPALITY_PICK, *OPTIONAL_RESPONDENT_STEPS, *([THEMES] if c.themes else []))
+    known = {*sequence(c, s), *outside_sequence, *reachable}
+    if s.step not in known:
+        s.step = next(iter(remaining(c, s)), SUMMARY)

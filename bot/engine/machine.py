@@ -68,6 +68,7 @@ def step(
     s = Session.model_validate(session.model_dump())
     s.seq += 1
     s.updated_at = event.at
+    flow.repair(c, s)
     ctx = Ctx(c=c, s=s, event=event, limits=limits or Limits())
     if _returning(session, event):
         ctx.say(ctx._("Velkommen tilbake! Svarene dine er lagret, og vi fortsetter der du slapp."))

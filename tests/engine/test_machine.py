@@ -597,3 +597,35 @@ def test_skip_button_of_an_answered_question_moves_on_and_keeps_the_answer(
     assert t.session.step == "q.q2"
     assert t.session.answers["q.q1"].text == "Mitt svar."
     assert "q.q1" not in t.session.skipped
+
+
+def test_a_draft_survives_a_question_removed_from_the_file(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.command("skip")
+    t.click("Hopp over")
+    t.click("Hopp over")
+    assert t.session.step == "q.q3"
+    trimmed = c.model_copy(update={"questions": [q for q in c.questions if q.id != "q3"]})
+    t.c = trimmed
+    t.send("Et svar.")
+    assert t.session.step == "q.q4", "moved on to the first open question"
+    assert t.session.respondent.name == "Kari Nordmann"
+
+
+def test_newly_chosen_theme_from_the_summary_is_asked_before_returning(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.click("Tjenester")
+    t.click("Ferdig")
+    t.send("Legevakt.")
+    t.click("Neste")
+    t.command("summary")
+    t.click("Endre")
+    t.click("Valg av tema")
+    t.click("Næringsutvikling")
+    t.click("Ferdig")
+    assert t.session.step == "t.naering"
+    t.send("Flere gründere.")
+    t.click("Neste")
+    assert t.session.step == flow.SUMMARY
