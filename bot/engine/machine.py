@@ -165,7 +165,9 @@ def _on_text(ctx: Ctx, raw: str, message_ref: str | None) -> None:
     elif step in flow.RESPONDENT_TEXT_STEPS or step == flow.MUNICIPALITY_PICK:
         _set_respondent_value(ctx, raw)
     elif step == flow.SUMMARY and s.flow == "quick":
-        _append_quick(ctx, raw, message_ref)
+        # More text in the quick path's summary is more of the input.
+        s.step = flow.QUICK
+        _add_answer_text(ctx, raw, message_ref)
     elif step == flow.START:
         prompts.show(ctx)
     elif step == flow.DONE:
@@ -211,15 +213,6 @@ def _add_answer_text(ctx: Ctx, raw: str, message_ref: str | None) -> None:
         saved + " " + _("Skriv mer hvis du vil, eller trykk «Neste»."),
         prompts.choices_for(ctx),
     )
-
-
-def _append_quick(ctx: Ctx, raw: str, message_ref: str | None) -> None:
-    """In the quick path's summary, more text is added to the input, then shown again."""
-    answer = ctx.s.answers.setdefault(flow.QUICK, Answer())
-    answer.parts.append(AnswerPart(text=clean_answer(raw), message_ref=message_ref))
-    ctx.s.personal_data_acknowledged = False
-    ctx.say(ctx._("Lagt til ✅"))
-    _goto(ctx, flow.SUMMARY)
 
 
 _Parser = Callable[[str, date], object]

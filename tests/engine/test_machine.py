@@ -629,3 +629,13 @@ def test_newly_chosen_theme_from_the_summary_is_asked_before_returning(c: Consul
     t.send("Flere gründere.")
     t.click("Neste")
     assert t.session.step == flow.SUMMARY
+
+
+def test_more_text_at_the_quick_summary_is_added_to_the_input(c: Consultation) -> None:
+    t = quick_to_input(c)
+    t.send("Første del.")
+    assert t.session.step == flow.SUMMARY
+    t.send("Andre del.")
+    assert t.session.step == flow.SUMMARY
+    assert t.session.answers["quick"].text == "Første del.\n\nAndre del."
+    assert "Andre del." in t.text, "the summary is shown again with it"
