@@ -395,10 +395,9 @@ def _on_theme_toggle(ctx: Ctx, choice: str) -> None:
         _advance(ctx)
         return
     if choice in s.themes:
+        # The theme's answer is kept (a slip of the finger must not lose it); only chosen
+        # themes are asked, summarised and sent.
         s.themes.remove(choice)
-        step = flow.theme_step(choice)
-        if step in s.answers:
-            ctx.s.answers.pop(step)
     else:
         s.themes.append(choice)
     prompts.show(ctx, replace_previous=True)
@@ -470,7 +469,9 @@ def _missing_required(ctx: Ctx) -> list[str]:
 
 
 def _personal_data(ctx: Ctx) -> list[Finding]:
-    texts = [a.text for a in ctx.s.answers.values()]
+    """Findings in what will be sent (answers to themes no longer chosen are not sent)."""
+    sent = [step for step in flow.sequence(ctx.c, ctx.s) if flow.is_answer_step(step)]
+    texts = [ctx.s.answers[step].text for step in sent if step in ctx.s.answers]
     return list(find_personal_data("\n\n".join(texts), own_email=ctx.s.respondent.email))
 
 

@@ -639,3 +639,20 @@ def test_more_text_at_the_quick_summary_is_added_to_the_input(c: Consultation) -
     assert t.session.step == flow.SUMMARY
     assert t.session.answers["quick"].text == "Første del.\n\nAndre del."
     assert "Andre del." in t.text, "the summary is shown again with it"
+
+
+def test_unticking_a_theme_by_mistake_keeps_its_answer(c: Consultation) -> None:
+    t = Talk(c)
+    guided_to_themes(t)
+    t.click("Tjenester")
+    t.click("Ferdig")
+    t.send("Legevakt.")
+    t.command("back")
+    t.click("Tjenester")  # off
+    t.click("Næringsutvikling")
+    t.click("Ferdig")
+    assert t.session.step == "t.naering"
+    t.command("back")
+    t.click("Tjenester")  # on again
+    t.click("Ferdig")
+    assert t.session.answers["t.tjenester"].text == "Legevakt."
