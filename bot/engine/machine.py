@@ -131,10 +131,16 @@ def _start_over(ctx: Ctx) -> None:
     old = ctx.s
     if old.attachments:
         ctx.effects.append(ForgetAttachments(tuple(a.id for a in old.attachments)))
+    ctx.s = _fresh_session(ctx, ctx.event.fresh_id or old.draft_id)
+
+
+def _fresh_session(ctx: Ctx, draft_id: str) -> Session:
+    """An empty draft that remembers only the language, the notice and the last reference."""
+    old = ctx.s
     fresh = new_session(
         ctx.c,
         user_id=old.user_id,
-        draft_id=ctx.event.fresh_id or old.draft_id,
+        draft_id=draft_id,
         lang=old.lang,
         at=ctx.event.at,
         lang_confirmed=old.lang_confirmed,
@@ -143,7 +149,7 @@ def _start_over(ctx: Ctx) -> None:
     fresh.notice_shown = old.notice_shown
     fresh.reference = old.reference
     fresh.submitted_at = old.submitted_at
-    ctx.s = fresh
+    return fresh
 
 
 # --- text ------------------------------------------------------------------------------
@@ -527,16 +533,8 @@ def _submit(ctx: Ctx) -> None:
     reference = reference_for(c, s.draft_id)
     submission = build_submission(c, s, reference=reference, received_at=ctx.event.at)
     ctx.effects.append(Submit(submission))
-    ctx.s = new_session(
-        c,
-        user_id=s.user_id,
-        draft_id=s.draft_id,
-        lang=s.lang,
-        at=ctx.event.at,
-        lang_confirmed=s.lang_confirmed,
-    )
-    ctx.s.seq = s.seq
-    ctx.s.notice_shown = True
+    # What was sent lives on in the submission; the session keeps no answers or names.
+    ctx.s = _fresh_session(ctx, s.draft_id)
     ctx.s.status = "submitted"
     ctx.s.reference = reference
     ctx.s.submitted_at = ctx.event.at
