@@ -41,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--output", type=Path, help="fil å skrive til (standard: skjermen)")
 
-    sub.add_parser("stats", help="statistikk over innspill")
+    stats = sub.add_parser("stats", help="statistikk over innspill")
+    stats.add_argument("--json", action="store_true", help="maskinlesbart, som JSON")
     sub.add_parser("purge", help="slett gamle, uferdige utkast")
     return parser
 

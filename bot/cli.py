@@ -9,6 +9,7 @@ import sys
 from bot.app import Runtime
 from bot.exports import submissions_csv, submissions_json
 from bot.settings import Settings
+from bot.statistics import render_stats
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -55,7 +56,10 @@ async def _run(args: argparse.Namespace, runtime: Runtime) -> int:
         return 0
     if args.command == "stats":
         stats = await runtime.store.stats(runtime.consultation.id)
-        print(json.dumps(stats, ensure_ascii=False, indent=2, default=str))
+        if args.json:
+            print(json.dumps(stats, ensure_ascii=False, indent=2, default=str))
+        else:
+            sys.stdout.write(render_stats(stats, runtime.consultation))
         return 0
     if args.command == "purge":
         purged = await runtime.purge_abandoned_drafts()

@@ -68,10 +68,18 @@ def test_export_csv_has_one_row_per_submission(
 
 def test_stats_count_by_type_and_county(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     asyncio.run(submit(env / "db.sqlite3", "a", "Innspill"))
-    assert main(["stats"]) == 0
+    asyncio.run(submit(env / "db.sqlite3", "b", "draft"))
+    assert main(["stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["submissions"] == 1
     assert stats["by_flow"] == {"quick": 1}
+    assert main(["stats"]) == 0
+    text = capsys.readouterr().out
+    assert "Innspill i alt: 1" in text
+    assert "Utkast under arbeid: 1" in text
+    assert "  Kommune: 1" in text
+    assert "  Troms: 1" in text
+    assert "  Harstad: 1" in text
 
 
 def test_outbox_send_writes_eml_and_list_shows_it_sent(
