@@ -174,6 +174,9 @@ def _on_text(ctx: Ctx, raw: str, message_ref: str | None) -> None:
         # More text in the quick path's summary is more of the input.
         s.step = flow.QUICK
         _add_answer_text(ctx, raw, message_ref)
+    elif step == flow.START and s.notice_shown:
+        # The intro was read already; a "hei" should not bring the whole of it back.
+        ctx.say(ctx._("Hvordan vil du svare?"), prompts.choices_for(ctx))
     elif step == flow.START:
         prompts.show(ctx)
     elif step == flow.DONE:

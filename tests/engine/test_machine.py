@@ -656,3 +656,13 @@ def test_unticking_a_theme_by_mistake_keeps_its_answer(c: Consultation) -> None:
     t.click("Tjenester")  # on again
     t.click("Ferdig")
     assert t.session.answers["t.tjenester"].text == "Legevakt."
+
+
+def test_chatting_at_the_start_repeats_only_the_question(c: Consultation) -> None:
+    t = Talk(c)
+    t.send("hei")
+    assert len(t.replies) == 3, "first contact: intro, publication notice, the question"
+    t.send("hallo?")
+    assert len(t.replies) == 1
+    assert t.replies[0].text == "Hvordan vil du svare?"
+    assert [ch.id for ch in t.replies[0].choices] == ["guided", "quick", "lang"]
