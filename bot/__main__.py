@@ -63,9 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     _configure_logging(settings, quiet=args.command == "chat" or _is_terminal_run(args, settings))
     from bot.cli import dispatch
+    from bot.engine.loader import ConsultationError
 
     try:
         return asyncio.run(dispatch(args, settings))
+    except ConsultationError as error:
+        print(f"CONVERSATION_FILE kan ikke brukes: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -132,3 +132,16 @@ def test_smtp_password_never_reaches_the_log(
     logged = capsys.readouterr().err
     assert "smtp said [REDACTED]" in logged
     assert "hemmelig-passord-123" not in logged
+
+
+def test_a_broken_consultation_file_is_explained_not_a_traceback(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = env / "broken.toml"
+    broken.write_text('id = "x"\n', encoding="utf-8")
+    monkeypatch.setenv("CONVERSATION_FILE", str(broken))
+    assert main(["stats"]) == 1
+    err = capsys.readouterr().err
+    assert "CONVERSATION_FILE kan ikke brukes" in err
+    assert "broken.toml" in err
+    assert "Traceback" not in err
