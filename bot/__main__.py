@@ -62,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = Settings()
     _configure_logging(settings, quiet=args.command == "chat" or _is_terminal_run(args, settings))
+    from telegram.error import InvalidToken
+
     from bot.cli import dispatch
     from bot.engine.loader import ConsultationError
 
@@ -69,6 +71,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(dispatch(args, settings))
     except ConsultationError as error:
         print(f"CONVERSATION_FILE kan ikke brukes: {error}", file=sys.stderr)
+        return 1
+    except InvalidToken:
+        print(
+            "Telegram godtar ikke TELEGRAM_BOT_TOKEN. Sjekk tokenet fra @BotFather.",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 130
