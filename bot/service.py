@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.documents import safe_file_name, sniff_document
+from bot.documents import Sniffed, safe_file_name, sniff_document
 from bot.engine.context import Limits
 from bot.engine.events import (
     ChoiceEvent,
@@ -59,6 +59,16 @@ class IncomingFile:
     size: int
     data: bytes | None
     problem: DocumentProblem | None = None
+
+
+@dataclass(frozen=True)
+class _Accepted:
+    """A file whose content is a document we take; stored with the step that accepts it."""
+
+    id: str
+    file_name: str
+    sniffed: Sniffed
+    data: bytes
 
 
 class _UserLocks:
@@ -211,65 +221,43 @@ class ConversationService:
         document the person was told about is never lost.
         """
         documents: list[IncomingDocument] = []
-        stored: list[NewAttachment] = []
-        pending: list[tuple[str, str, str, bytes]] = []
+        accepted: list[_Accepted] = []
         for file in files:
-            if file.problem or file.data is None:
+            data = file.data if file.problem is None else None
+            sniffed = sniff_document(data, file.file_name) if data is not None else None
+            if data is None or sniffed is None:
+                problem = file.problem or (
+                    "download_failed" if data is None else "unsupported_type"
+                )
                 documents.append(
                     IncomingDocument(
                         file_name=file.file_name,
                         mime_type=file.mime_type or "application/octet-stream",
-                        size=file.size,
-                        problem=file.problem or "download_failed",
+                        size=len(data) if data is not None else file.size,
+                        problem=problem,
                     )
                 )
                 continue
-            sniffed = sniff_document(file.data, file.file_name)
-            if sniffed is None:
-                documents.append(
-                    IncomingDocument(
-                        file_name=file.file_name,
-                        mime_type=file.mime_type or "application/octet-stream",
-                        size=len(file.data),
-                        problem="unsupported_type",
-                    )
-                )
-                continue
-            attachment_id = self._make_id()
-            name = safe_file_name(file.file_name, sniffed.kind)
-            pending.append((attachment_id, name, sniffed.mime_type, file.data))
+            kept = _Accepted(
+                self._make_id(), safe_file_name(file.file_name, sniffed.kind), sniffed, data
+            )
+            accepted.append(kept)
             documents.append(
                 IncomingDocument(
-                    file_name=name,
+                    file_name=kept.file_name,
                     mime_type=sniffed.mime_type,
-                    size=len(file.data),
-                    attachment_id=attachment_id,
+                    size=len(data),
+                    attachment_id=kept.id,
                 )
             )
-
-        def make(at: datetime, fresh: str) -> Event:
-            return DocumentEvent(at=at, fresh_id=fresh, documents=tuple(documents), caption=caption)
-
-        def attach(session: Session) -> None:
-            stored.extend(
-                NewAttachment(
-                    id=attachment_id,
-                    user_id=user_id,
-                    draft_id=session.draft_id,
-                    file_name=name,
-                    mime_type=mime,
-                    data=data,
-                )
-                for attachment_id, name, mime, data in pending
-            )
-
         return await self._handle(
             user_id,
-            make,
+            lambda at, fresh: DocumentEvent(
+                at=at, fresh_id=fresh, documents=tuple(documents), caption=caption
+            ),
             update_key=update_key,
             language_code=language_code,
-            attachments=stored,
-            before_save=attach,
+            accepted=accepted,
         )
 
     async def language_of(self, user_id: str) -> Lang:
@@ -290,8 +278,7 @@ class ConversationService:
         *,
         update_key: str | Sequence[str] | None,
         language_code: str | None,
-        attachments: list[NewAttachment] | None = None,
-        before_save: Callable[[Session], None] | None = None,
+        accepted: Sequence[_Accepted] = (),
     ) -> list[Reply]:
         async with self._locks(user_id):
             keys = [update_key] if isinstance(update_key, str) else list(update_key or ())
@@ -314,8 +301,17 @@ class ConversationService:
             outcome = step(
                 self.consultation, session, make_event(now, self._make_id()), limits=self.limits
             )
-            if before_save:
-                before_save(session)
+            new_attachments = [
+                NewAttachment(
+                    id=file.id,
+                    user_id=user_id,
+                    draft_id=session.draft_id,
+                    file_name=file.file_name,
+                    mime_type=file.sniffed.mime_type,
+                    data=file.data,
+                )
+                for file in accepted
+            ]
             submission = None
             outbox: list[OutboxItem] = []
             forget: list[str] = []
@@ -339,7 +335,7 @@ class ConversationService:
                 await self.store.save_step(
                     outcome.session,
                     update_key=update_key,
-                    new_attachments=attachments or (),
+                    new_attachments=new_attachments,
                     forget_attachments=forget,
                     submission=submission,
                     submission_user_id=user_id if submission else None,
