@@ -12,13 +12,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.clock import utc_now
 from bot.engine.context import Limits
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.mail.headers import address_domain
 from bot.mail.outbox import OutboxWorker
 from bot.mail.transport import transport_from_settings
-from bot.service import ConversationService, utc_now
+from bot.service import ConversationService
 from bot.settings import Settings
 from bot.storage import Store
 

@@ -77,7 +77,7 @@ async def _outbox(args: argparse.Namespace, runtime: Runtime) -> int:
         )
         return 0 if report.failed == 0 else 1
     if args.outbox_command == "retry":
-        from bot.service import utc_now
+        from bot.clock import utc_now
 
         if await store.retry_outbox(args.id, utc_now()):
             print(f"E-post {args.id} sendes på nytt ved neste runde (innspill outbox send).")

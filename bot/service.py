@@ -13,8 +13,9 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from bot.clock import utc_now
 from bot.documents import Sniffed, safe_file_name, sniff_document
 from bot.engine.context import Limits
 from bot.engine.events import (
@@ -43,11 +44,6 @@ from bot.storage import DuplicateUpdateError, NewAttachment, OutboxItem, Store
 log = logging.getLogger(__name__)
 
 EventFactory = Callable[[datetime, str], Event]
-
-
-def utc_now() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

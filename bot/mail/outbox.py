@@ -15,10 +15,11 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
+from bot.clock import utc_now
 from bot.engine.build import localized
 from bot.engine.model import Consultation
 from bot.engine.submission import Submission
@@ -93,11 +94,6 @@ class PassReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
-
-
-def utc_now() -> datetime:
-    """The default clock."""
-    return datetime.now(UTC)
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> float:
