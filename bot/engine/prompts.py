@@ -11,7 +11,7 @@ from bot.engine.context import Ctx
 from bot.engine.events import Choice
 from bot.engine.model import LANGS
 from bot.engine.municipalities import by_number
-from bot.i18n import LANGUAGE_NAMES, format_date
+from bot.i18n import LANGUAGE_NAMES, N_, format_date
 
 NEXT = "next"
 SKIP = "skip"
@@ -32,6 +32,33 @@ NONE = "none"
 BACK_TO_SUMMARY = "summary"
 THEMES = "themes"
 REMOVE_PREFIX = "rm-"
+
+
+QUESTIONS: dict[str, str] = {
+    flow.TYPE: N_("Hvem svarer du for?"),
+    flow.ORGANISATION: N_("Hva heter organisasjonen, virksomheten eller kommunen du svarer for?"),
+    flow.ORG_NUMBER: N_(
+        "Har dere et organisasjonsnummer? Skriv de ni sifrene. Dette er frivillig."
+    ),
+    flow.BOARD: N_(
+        "Er innspillet vedtatt av styret? Skriv datoen for vedtaket, for eksempel 12.2.2021."
+    ),
+    flow.NAME: N_("Hva heter du?"),
+    flow.MUNICIPALITY: N_("Hvilken kommune bor du i, eller hører dere til i?"),
+    flow.MUNICIPALITY_PICK: N_("Hvilken kommune mener du?"),
+    flow.EMAIL: N_(
+        "Vil du ha en kvittering på e-post? Skriv e-postadressen din. "
+        "Departementet ser den også, så de kan svare deg."
+    ),
+    flow.THEMES: N_("Hvilke tema vil du si noe om? Velg ett eller flere, og trykk «Ferdig»."),
+    flow.EDIT: N_("Hva vil du endre?"),
+    flow.CANCEL: N_("Vil du slette utkastet? Svarene du har gitt, blir borte."),
+    flow.DELETE: N_(
+        "Vil du slette alt som er lagret om deg her? Innspill som allerede er sendt "
+        "til departementet, kan vi ikke hente tilbake."
+    ),
+}
+"""What each step with a fixed question asks (bokmål msgids, translated when shown)."""
 
 
 def choices_for(ctx: Ctx) -> list[Choice]:  # noqa: C901, PLR0911, PLR0912 - one branch per step
@@ -161,7 +188,7 @@ def _extra_allowed(ctx: Ctx, step: str) -> bool:
     return rtype.org_number if step == flow.ORG_NUMBER else rtype.board_approval
 
 
-def show(ctx: Ctx, *, replace_previous: bool = False) -> None:  # noqa: C901, PLR0912
+def show(ctx: Ctx, *, replace_previous: bool = False) -> None:
     """Show the current step's question (or menu) with its choices."""
     _, s, step = ctx._, ctx.s, ctx.s.step
     choices = choices_for(ctx)
@@ -175,44 +202,14 @@ def show(ctx: Ctx, *, replace_previous: bool = False) -> None:  # noqa: C901, PL
             + _("Du var her: {where}.").format(where=step_label(ctx, s.return_step or flow.TYPE))
         )
     elif step == flow.LANGUAGE:
-        text = "Velg språk · Vel språk · Choose language"
-    elif step == flow.TYPE:
-        text = _("Hvem svarer du for?")
-    elif step == flow.ORGANISATION:
-        text = _("Hva heter organisasjonen, virksomheten eller kommunen du svarer for?")
-    elif step == flow.ORG_NUMBER:
-        text = _("Har dere et organisasjonsnummer? Skriv de ni sifrene. Dette er frivillig.")
-    elif step == flow.BOARD:
-        text = _(
-            "Er innspillet vedtatt av styret? Skriv datoen for vedtaket, for eksempel 12.2.2021."
-        )
-    elif step == flow.NAME:
-        text = _("Hva heter du?")
-    elif step == flow.MUNICIPALITY:
-        text = _("Hvilken kommune bor du i, eller hører dere til i?")
-    elif step == flow.MUNICIPALITY_PICK:
-        text = _("Hvilken kommune mener du?")
-    elif step == flow.EMAIL:
-        text = _(
-            "Vil du ha en kvittering på e-post? Skriv e-postadressen din. "
-            "Departementet ser den også, så de kan svare deg."
-        )
-    elif step == flow.THEMES:
-        text = _("Hvilke tema vil du si noe om? Velg ett eller flere, og trykk «Ferdig».")
+        text = "Velg språk · Vel språk · Choose language"  # the same in every language
+    elif step in QUESTIONS:
+        text = _(QUESTIONS[step])
     elif flow.is_answer_step(step):
         text = _answer_prompt(ctx)
     elif step == flow.SUMMARY:
         show_summary(ctx)
         return
-    elif step == flow.EDIT:
-        text = _("Hva vil du endre?")
-    elif step == flow.CANCEL:
-        text = _("Vil du slette utkastet? Svarene du har gitt, blir borte.")
-    elif step == flow.DELETE:
-        text = _(
-            "Vil du slette alt som er lagret om deg her? Innspill som allerede er sendt "
-            "til departementet, kan vi ikke hente tilbake."
-        )
     elif step == flow.DONE:
         text = _("Innspillet ditt er sendt. Referansenummer: {reference}.").format(
             reference=s.reference
