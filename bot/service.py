@@ -8,10 +8,8 @@ any reply is sent. Events of one person are handled strictly one at a time.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,6 +36,7 @@ from bot.engine.model import Consultation, Lang
 from bot.engine.session import Session
 from bot.i18n import resolve_language
 from bot.ids import new_id
+from bot.locks import KeyedLocks
 from bot.mail.compose import message_id_for
 from bot.storage import DuplicateUpdateError, NewAttachment, OutboxItem, Store
 
@@ -67,27 +66,6 @@ class _Accepted:
     data: bytes
 
 
-class _UserLocks:
-    """One lock per person, dropped again when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._holders: dict[str, int] = {}
-
-    @asynccontextmanager
-    async def __call__(self, user_id: str) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(user_id, asyncio.Lock())
-        self._holders[user_id] = self._holders.get(user_id, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._holders[user_id] -= 1
-            if not self._holders[user_id]:
-                del self._holders[user_id]
-                del self._locks[user_id]
-
-
 class ConversationService:
     """Runs the conversation for every person, with storage and delivery behind it."""
 
@@ -111,7 +89,7 @@ class ConversationService:
         self._clock = clock
         self._make_id = make_id
         self._on_submitted = on_submitted
-        self._locks = _UserLocks()
+        self._locks: KeyedLocks[str] = KeyedLocks()
 
     # --- one method per kind of input ----------------------------------------------------
 
@@ -276,7 +254,7 @@ class ConversationService:
         language_code: str | None,
         accepted: Sequence[_Accepted] = (),
     ) -> list[Reply]:
-        async with self._locks(user_id):
+        async with self._locks.hold(user_id):
             keys = [update_key] if isinstance(update_key, str) else list(update_key or ())
             for key in keys:
                 if await self.store.is_update_processed(key):

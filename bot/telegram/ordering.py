@@ -15,14 +15,15 @@ person sends after the album still waits until the album has been handled.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import BaseUpdateProcessor
+
+from bot.locks import KeyedLocks
 
 DEFAULT_ALBUM_DELAY = 1.0
 """Seconds of quiet after the last part before an album is taken as complete."""
@@ -117,39 +118,13 @@ class AlbumCollector:
         return sorted(album.parts, key=lambda u: u.message.message_id if u.message else 0)
 
 
-class _ChatLocks:
-    """One FIFO lock per chat, dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._users: dict[int, int] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, chat_id: int) -> AsyncIterator[None]:
-        # Everything up to ``acquire`` runs without yielding, so the order in which updates
-        # arrive is the order in which they queue for the lock (asyncio.Lock is FIFO).
-        lock = self._locks.setdefault(chat_id, asyncio.Lock())
-        self._users[chat_id] = self._users.get(chat_id, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._users[chat_id] -= 1
-            if not self._users[chat_id]:
-                del self._users[chat_id]
-                del self._locks[chat_id]
-
-    def __len__(self) -> int:
-        return len(self._locks)
-
-
 class ChatOrderedProcessor(BaseUpdateProcessor):
     """Per-chat strict order, concurrency across chats, album parts let through to their album."""
 
     def __init__(self, albums: AlbumCollector, max_concurrent_updates: int = 256) -> None:
         super().__init__(max_concurrent_updates)
         self.albums = albums
-        self._locks = _ChatLocks()
+        self._locks: KeyedLocks[int] = KeyedLocks()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run ``coroutine`` after the earlier updates of the same chat."""
