@@ -324,14 +324,15 @@ def summary_text(ctx: Ctx) -> str:
         if not flow.is_answer_step(step):
             continue
         answer = s.answers.get(step)
+        if step == flow.QUICK and not (answer and answer.text) and s.attachments:
+            continue  # the input is the document(s), listed below
         lines += ["", f"▪️ {_answer_heading(ctx, step)}"]
         if answer and answer.text:
             lines.append(answer.text)
+        elif step == flow.QUICK:
+            lines.append(_("(ingen tekst)"))
         else:
-            if step == flow.QUICK:
-                lines.append(_("(ingen tekst)"))
-            else:
-                lines.append(_("(hoppet over)") if step in s.skipped else _("(ikke besvart)"))
+            lines.append(_("(hoppet over)") if step in s.skipped else _("(ikke besvart)"))
     if s.attachments:
         lines += ["", "📎 " + _("Vedlegg:")]
         lines += [f"– {a.file_name} ({format_size(a.size)})" for a in s.attachments]
