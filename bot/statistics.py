@@ -14,14 +14,20 @@ from bot.staff.table import NOT_CHOSEN, NOT_REACHED, SKIPPED, answer_columns, an
 _LANGUAGES = {"nb": "bokmål", "nn": "nynorsk", "en": "engelsk"}
 _FLOWS = {"guided": "veiledet", "quick": "rask (ferdig tekst/dokument)"}
 _OUTBOX = {"pending": "venter", "sending": "sendes nå", "sent": "sendt", "failed": "feilet"}
-_STATES = {"answered": "besvart", "skipped": SKIPPED, "not_reached": NOT_REACHED}
+_STATES = {
+    "answered": "besvart",
+    "skipped": SKIPPED,
+    "not_reached": NOT_REACHED,
+    "not_chosen": NOT_CHOSEN,
+}
 
 
 def content_stats(c: Consultation, submissions: list[Submission]) -> dict[str, Any]:
     """Figures that need the submissions themselves: answers per theme/question and late ones.
 
-    ``by_theme`` and ``by_question`` map each heading (in the file's order) to counts of
-    ``answered``, ``skipped`` and ``not_reached``; a theme nobody chose counts as not reached.
+    ``by_theme`` and ``by_question`` map each theme title or question heading (in the file's
+    order) to counts of ``answered``, ``skipped`` and ``not_reached``; themes also count
+    ``not_chosen`` (guided respondents who did not pick the theme).
     """
     result: dict[str, Any] = {"late": sum(is_late(s.received_at, c.deadline) for s in submissions)}
     for kind, key in (("theme", "by_theme"), ("question", "by_question")):
@@ -30,15 +36,13 @@ def content_stats(c: Consultation, submissions: list[Submission]) -> dict[str, A
             if column.kind != kind:
                 continue
             tally = {"answered": 0, "skipped": 0, "not_reached": 0}
+            if kind == "theme":
+                tally["not_chosen"] = 0
             for sub in submissions:
                 value = answer_value(sub, column)
-                if value == SKIPPED:
-                    tally["skipped"] += 1
-                elif value in (NOT_REACHED, NOT_CHOSEN):
-                    tally["not_reached"] += 1
-                else:
-                    tally["answered"] += 1
-            counts[column.title] = tally
+                state = {SKIPPED: "skipped", NOT_REACHED: "not_reached", NOT_CHOSEN: "not_chosen"}
+                tally[state.get(value, "answered")] += 1
+            counts[column.short if kind == "theme" else column.title] = tally
         result[key] = counts
     return result
 
@@ -78,7 +82,7 @@ def render_stats(stats: Mapping[str, Any], consultation: Consultation) -> str:
         per_item: Mapping[str, Mapping[str, int]] = stats.get(key, {})
         lines += ["", title + ":"]
         lines += [
-            f"  {heading}: "
+            f"  {heading} – "
             + ", ".join(f"{_STATES[state]} {count}" for state, count in tally.items())
             for heading, tally in per_item.items()
         ] or ["  –"]

@@ -111,7 +111,8 @@ def build_compilation(c: Consultation, submissions: list[Submission]) -> Compila
                 for sub in submissions
                 if (text := answered(sub, col.key)) is not None
             ]
-            sections.append(Section(col.title, 2, note, entries))
+            title = col.short if kind == "theme" else col.title
+            sections.append(Section(title, 2, note, entries))
     quick = [
         Entry(byline(sub, c), text) for sub in submissions if (text := quick_text(sub)) is not None
     ]
