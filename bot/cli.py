@@ -66,7 +66,7 @@ async def _export(args: argparse.Namespace, runtime: Runtime) -> int:
         print("XLSX skrives ikke til skjermen: bruk --output FIL.xlsx", file=sys.stderr)
         return 2
     submissions = await runtime.store.list_submissions(runtime.consultation.id)
-    progress = Progress(len(submissions), "Eksporterer")
+    progress = Progress("Eksporterer")
     data = export_bytes(
         runtime.consultation,
         submissions,
@@ -89,8 +89,11 @@ async def _compile(args: argparse.Namespace, runtime: Runtime) -> int:
             print("Word-filen skrives ikke til skjermen: bruk --output FIL.docx", file=sys.stderr)
             return 2
         from bot.staff.compile_docx import compilation_docx
+        from bot.staff.progress import Progress
 
-        data = compilation_docx(compilation)
+        progress = Progress("Lager Word-dokument")
+        data = compilation_docx(compilation, progress=progress)
+        progress.finish()
     else:
         from bot.staff.compile_html import compilation_html
 

@@ -8,11 +8,14 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 
 from bot.staff.compilation import Compilation
+from bot.staff.progress import Progress
 from bot.staff.safe import xml_text
 
 
-def compilation_docx(comp: Compilation) -> bytes:
+def compilation_docx(comp: Compilation, *, progress: Progress | None = None) -> bytes:
     """A ``.docx`` that opens in Word and LibreOffice: cover page, then theme by theme."""
+    if progress is not None:
+        progress.start(sum(len(section.entries) for section in comp.sections))
     doc = Document()
     doc.core_properties.title = xml_text(comp.title)
     doc.core_properties.language = "nb-NO"
@@ -38,6 +41,8 @@ def compilation_docx(comp: Compilation) -> bytes:
             doc.add_paragraph().add_run(xml_text(entry.byline)).bold = True
             for paragraph in _paragraphs(entry.text):
                 doc.add_paragraph(paragraph)
+            if progress is not None:
+                progress.step()
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -32,6 +32,8 @@ def submissions_csv(
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([csv_cell(h) for h in table.header])
+    if progress is not None:
+        progress.start(len(table.rows))
     for row in table.rows:
         writer.writerow([csv_cell(value) for value in row])
         if progress is not None:

@@ -40,6 +40,9 @@ def submissions_xlsx(
 ) -> bytes:
     """The workbook as bytes, ready to write to a ``.xlsx`` file."""
     table = submissions_table(c, submissions)
+    per_column = [answer_rows(c, submissions, column.key) for column in table.columns]
+    if progress is not None:
+        progress.start(len(table.rows) + sum(len(rows) for rows in per_column))
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook always has one sheet
@@ -47,18 +50,12 @@ def submissions_xlsx(
     widths = [_width_for(name) for name in RESPONDENT_COLUMNS] + [_WIDE] * len(table.columns)
     _fill(sheet, table.header, table.rows, widths, progress)
     used: set[str] = {SUBMISSIONS_SHEET}
-    for column in table.columns:
-        rows = answer_rows(c, submissions, column.key)
+    for column, rows in zip(table.columns, per_column, strict=True):
         tab = book.create_sheet(_sheet_name(column.short, used))
+        # Row 1 names the theme or question in full; row 2 is the header.
+        _put(tab.cell(row=1, column=1), column.title).font = _BOLD
         widths = [_width_for(name) for name in ANSWER_SHEET_COLUMNS[:-1]] + [_WIDE * 2]
-        _fill(tab, [column.title, *[""] * (len(ANSWER_SHEET_COLUMNS) - 1)], [], widths, None)
-        header = list(ANSWER_SHEET_COLUMNS)
-        for index, name in enumerate(header, start=1):
-            _put(tab.cell(row=2, column=index), name).font = _BOLD
-        for row_index, row in enumerate(rows, start=3):
-            for col_index, value in enumerate(row, start=1):
-                _put(tab.cell(row=row_index, column=col_index), value)
-        tab.freeze_panes = "A3"
+        _fill(tab, ANSWER_SHEET_COLUMNS, rows, widths, progress, first_row=2)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -70,20 +67,24 @@ def _fill(
     rows: Sequence[Sequence[str]],
     widths: Sequence[int],
     progress: Progress | None,
+    *,
+    first_row: int = 1,
 ) -> None:
     """Header in bold and frozen, text wrapped, widths set; one row per entry."""
     for index, name in enumerate(header, start=1):
-        _put(sheet.cell(row=1, column=index), name).font = _BOLD
-    for row_index, row in enumerate(rows, start=2):
+        _put(sheet.cell(row=first_row, column=index), name).font = _BOLD
+    for row_index, row in enumerate(rows, start=first_row + 1):
         for col_index, value in enumerate(row, start=1):
             _put(sheet.cell(row=row_index, column=col_index), value)
         if progress is not None:
             progress.step()
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{first_row + 1}"
     if rows:
-        sheet.auto_filter.ref = sheet.dimensions
+        sheet.auto_filter.ref = (
+            f"A{first_row}:{get_column_letter(len(header))}{first_row + len(rows)}"
+        )
 
 
 def _put(cell: Cell | MergedCell, value: str) -> Cell | MergedCell:

@@ -10,17 +10,27 @@ LARGE_EXPORT = 500
 
 
 class Progress:
-    """Counts rows done and redraws one line; silent when the stream is not a terminal."""
+    """Counts rows done and redraws one line; silent when the stream is not a terminal.
+
+    The writer that knows how many rows it will write calls :meth:`start`, then :meth:`step`
+    per row, so the bar covers every sheet, not just the first.
+    """
 
     def __init__(
-        self, total: int, label: str, *, stream: TextIO | None = None, minimum: int = LARGE_EXPORT
+        self, label: str, *, stream: TextIO | None = None, minimum: int = LARGE_EXPORT
     ) -> None:
-        self.total = total
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
+        self.minimum = minimum
+        self.total = 0
         self.done = 0
+        self.active = False
         self._shown = -1
-        self.active = total >= minimum and self.stream.isatty()
+
+    def start(self, total: int) -> None:
+        """Expect ``total`` rows; show the bar only if that is many and a person is watching."""
+        self.total, self.done, self._shown = total, 0, -1
+        self.active = total >= self.minimum and self.stream.isatty()
 
     def step(self, count: int = 1) -> None:
         """Record ``count`` more rows and redraw when the percentage changed."""
@@ -40,3 +50,4 @@ class Progress:
         if self.active:
             self.stream.write("\n")
             self.stream.flush()
+            self.active = False
