@@ -33,6 +33,9 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _BOLD = Font(bold=True)
 _NARROW, _MEDIUM, _WIDE = 14, 24, 60
 _SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+EXCEL_CELL_LIMIT = 32_767
+"""Excel refuses (and offers to "repair") a workbook with a longer cell."""
+CUT_MARK = " […] (forkortet: Excel har plass til 32 767 tegn; hele teksten er i e-posten og JSON)"
 
 
 def submissions_xlsx(
@@ -88,8 +91,10 @@ def _fill(
 
 
 def _put(cell: Cell | MergedCell, value: str) -> Cell | MergedCell:
-    """Write ``value`` as text, never as a formula."""
+    """Write ``value`` as text, never as a formula, cut to what Excel can hold."""
     text = xml_text(value)
+    if len(text) > EXCEL_CELL_LIMIT:
+        text = text[: EXCEL_CELL_LIMIT - len(CUT_MARK)] + CUT_MARK
     cell.value = text
     cell.data_type = "s"
     cell.alignment = _WRAP

@@ -205,3 +205,25 @@ def test_progress_bar_only_for_a_person_at_a_terminal(env: Path, c: Consultation
     small = Terminal(tty=True)
     export_bytes(c, subs, "csv", progress=Progress("Eksporterer", stream=small))
     assert small.getvalue() == "", "a small export needs no bar"
+
+
+def test_a_text_longer_than_an_excel_cell_is_cut_visibly(env: Path, c: Consultation) -> None:
+    async def submissions() -> list[Submission]:
+        async with await Store.open(env / "db.sqlite3") as store:
+            return await store.list_submissions()
+
+    subs = asyncio.run(submissions())
+    org = subs[-1]
+    huge = "Et langt høringssvar. " * 2000
+    answers = [a.model_copy(update={"answer": huge}) for a in org.answers]
+    subs[-1] = org.model_copy(update={"answers": answers})
+    path = env / "lang.xlsx"
+    path.write_bytes(export_bytes(c, subs, "xlsx"))
+    sheet = load_workbook(path)["Innspill"]
+    header = [str(cell.value) for cell in sheet[1]]
+    cell = str(sheet.cell(row=4, column=header.index("Innspill (ferdig tekst)") + 1).value)
+    assert len(cell) == 32_767
+    assert cell.startswith("Et langt høringssvar.")
+    assert cell.endswith("hele teksten er i e-posten og JSON)")
+    full = export_bytes(c, subs, "csv").decode("utf-8-sig")
+    assert huge.strip() in full, "the CSV keeps the whole text"
