@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.engine import flow
 from bot.engine.model import Consultation, pick
 from bot.engine.submission import Submission
 from bot.i18n import OSLO
@@ -76,13 +77,27 @@ def byline(sub: Submission, c: Consultation) -> str:
 
 def build_compilation(c: Consultation, submissions: list[Submission]) -> Compilation:
     """Cover facts and counts, then every theme and question with all its answers."""
+    return Compilation(
+        title=pick(c.title, "nb"),
+        subtitle=f"Innspill samlet per tema og spørsmål – sak {c.case_number}",
+        facts=_facts(c, submissions),
+        counts=[
+            ("Etter innsendertype", _count(s.respondent.type_label for s in submissions)),
+            ("Etter fylke", _count(s.respondent.county or "(ikke oppgitt)" for s in submissions)),
+            ("Etter språk", _count(_LANGUAGES.get(s.language, s.language) for s in submissions)),
+        ],
+        sections=_answer_sections(c, submissions) + _other_sections(c, submissions),
+    )
+
+
+def _facts(c: Consultation, submissions: list[Submission]) -> list[tuple[str, str]]:
     late = sum(1 for s in submissions if is_late(s.received_at, c.deadline))
     if submissions:
         first, last = submissions[0].received_at, submissions[-1].received_at
         period = f"{norwegian_date(first)} – {norwegian_date(last)}"
     else:
         period = "ingen innspill ennå"
-    facts = [
+    return [
         ("Departement", pick(c.ministry, "nb")),
         ("Saksnummer", c.case_number),
         ("Høringsfrist", norwegian_date(c.deadline)),
@@ -90,19 +105,17 @@ def build_compilation(c: Consultation, submissions: list[Submission]) -> Compila
         ("Antall innspill", str(len(submissions))),
         (LATE_LABEL, str(late)),
     ]
-    counts = [
-        ("Etter innsendertype", _count(s.respondent.type_label for s in submissions)),
-        ("Etter fylke", _count(s.respondent.county or "(ikke oppgitt)" for s in submissions)),
-        ("Etter språk", _count(_LANGUAGES.get(s.language, s.language) for s in submissions)),
-    ]
-    sections: list[Section] = []
+
+
+def _answer_sections(c: Consultation, submissions: list[Submission]) -> list[Section]:
+    """The groups "Tema" and "Spørsmål" (level 1), each theme and question under them (level 2)."""
+    originals = {flow.question_step(q.id): q.original for q in c.questions}
     columns = answer_columns(c, submissions)
+    sections: list[Section] = []
     for kind, group in (("theme", "Tema"), ("question", "Spørsmål")):
         mine = [col for col in columns if col.kind == kind]
-        if not mine:
-            continue
-        sections.append(Section(group, 1, empty=None))
-        originals = {f"q.{q.id}": q.original for q in c.questions}
+        if mine:
+            sections.append(Section(group, 1, empty=None))
         for col in mine:
             original = originals.get(col.key)
             note = f"Departementets ordlyd: {pick(original, 'nb')}" if original else None
@@ -113,6 +126,12 @@ def build_compilation(c: Consultation, submissions: list[Submission]) -> Compila
             ]
             title = col.short if kind == "theme" else col.title
             sections.append(Section(title, 2, note, entries))
+    return sections
+
+
+def _other_sections(c: Consultation, submissions: list[Submission]) -> list[Section]:
+    """The quick path's texts and each submission's documents."""
+    sections = []
     quick = [
         Entry(byline(sub, c), text) for sub in submissions if (text := quick_text(sub)) is not None
     ]
@@ -129,13 +148,7 @@ def build_compilation(c: Consultation, submissions: list[Submission]) -> Compila
         if sub.attachments
     ]
     sections.append(Section("Vedlagte dokumenter", 1, entries=documents, empty="Ingen vedlegg."))
-    return Compilation(
-        title=pick(c.title, "nb"),
-        subtitle=f"Innspill samlet per tema og spørsmål – sak {c.case_number}",
-        facts=facts,
-        counts=counts,
-        sections=sections,
-    )
+    return sections
 
 
 def _count(values: Iterable[str]) -> list[tuple[str, int]]:
