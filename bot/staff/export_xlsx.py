@@ -23,7 +23,10 @@ from bot.staff.progress import Progress
 from bot.staff.safe import looks_like_formula, xml_text
 from bot.staff.table import (
     ANSWER_SHEET_COLUMNS,
+    NOT_CHOSEN,
+    NOT_REACHED,
     RESPONDENT_COLUMNS,
+    SKIPPED,
     answer_rows,
     submissions_table,
 )
@@ -31,6 +34,9 @@ from bot.staff.table import (
 SUBMISSIONS_SHEET = "Innspill"
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _BOLD = Font(bold=True)
+_NO_ANSWER = Font(italic=True, color="808080")
+"""Grey italics set "hoppet over" and "ikke besvart" apart from what people wrote."""
+_PLACEHOLDERS = frozenset({SKIPPED, NOT_REACHED, NOT_CHOSEN})
 _NARROW, _MEDIUM, _WIDE = 14, 24, 60
 _SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 EXCEL_CELL_LIMIT = 32_767
@@ -78,7 +84,9 @@ def _fill(
         _put(sheet.cell(row=first_row, column=index), name).font = _BOLD
     for row_index, row in enumerate(rows, start=first_row + 1):
         for col_index, value in enumerate(row, start=1):
-            _put(sheet.cell(row=row_index, column=col_index), value)
+            cell = _put(sheet.cell(row=row_index, column=col_index), value)
+            if value in _PLACEHOLDERS:
+                cell.font = _NO_ANSWER
         if progress is not None:
             progress.step()
     for index, width in enumerate(widths, start=1):

@@ -63,6 +63,9 @@ def test_xlsx_has_a_row_per_submission_in_the_files_column_order(
     assert kari["Tema: Tilgjengelighet"] == THEME_ANSWER
     assert kari["Tema: Attraktive byer og levende sentrum"] == "hoppet over"
     assert kari["Tema: Næringsutvikling"] == "ikke valgt"
+    skipped = sheet.cell(row=3, column=header.index("Tema: Næringsutvikling") + 1)
+    assert skipped.value == "ikke valgt"
+    assert skipped.font.italic, "no-answer values look different from what people wrote"
     questions = [h for h in header if str(h).startswith("Spørsmål")]
     assert kari[questions[0]] == Q1_ANSWER
     assert kari[questions[1]] == "hoppet over"
