@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
+from docx.oxml.ns import qn
 
 from bot.staff.compilation import Compilation
 from bot.staff.progress import Progress
@@ -19,6 +21,7 @@ def compilation_docx(comp: Compilation, *, progress: Progress | None = None) -> 
     doc = Document()
     doc.core_properties.title = xml_text(comp.title)
     doc.core_properties.language = "nb-NO"
+    _norwegian_proofing(doc)
     doc.add_heading(xml_text(comp.title), level=0)
     doc.add_paragraph(xml_text(comp.subtitle))
     facts = doc.add_table(rows=0, cols=2)
@@ -46,6 +49,12 @@ def compilation_docx(comp: Compilation, *, progress: Progress | None = None) -> 
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def _norwegian_proofing(doc: DocumentObject) -> None:
+    """Make bokmål the text language, so Word and LibreOffice spell-check in Norwegian."""
+    for lang in doc.styles.element.iter(qn("w:lang")):
+        lang.set(qn("w:val"), "nb-NO")
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 
 from bot.__main__ import main
 from bot.engine.model import Consultation, pick
@@ -79,6 +80,8 @@ def test_docx_cover_page_counts_who_answered(env: Path) -> None:
     assert "Nordland: 1" in texts
     assert "nynorsk: 1" in texts
     assert document.core_properties.title == "Strategi for småbyer som regionale kraftsentre"
+    default_language = document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang")
+    assert default_language[0].get(qn("w:val")) == "nb-NO", "spell-checked as Norwegian"
 
 
 class Outline(HTMLParser):
