@@ -18,6 +18,7 @@ from bot.i18n import OSLO
 from bot.staff.deadline import LATE_LABEL, is_late
 from bot.staff.table import answer_columns, answered, quick_text, who
 
+QUICK_HEADING = "Innspill som ferdig tekst"
 _LANGUAGES = {"nb": "bokmål", "nn": "nynorsk", "en": "engelsk"}
 _MONTHS = (
     *("januar", "februar", "mars", "april", "mai", "juni"),
@@ -43,6 +44,8 @@ class Section:
     entries: list[Entry] = field(default_factory=list)
     empty: str | None = "Ingen svar."
     """What to print when there are no entries (``None`` for a group heading)."""
+    see_also: str | None = None
+    """Ready texts tagged with this theme, which are printed once under their own heading."""
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,21 @@ def _answer_sections(c: Consultation, submissions: list[Submission]) -> list[Sec
                 if (text := answered(sub, col.key)) is not None
             ]
             title = col.short if kind == "theme" else col.title
-            sections.append(Section(title, 2, note, entries))
+            see_also = _tagged(c, submissions, col.short) if kind == "theme" else None
+            sections.append(Section(title, 2, note, entries, see_also=see_also))
     return sections
+
+
+def _tagged(c: Consultation, submissions: list[Submission], theme_title: str) -> str | None:
+    """A pointer to the quick-path texts whose senders tagged them with this theme."""
+    tagged = [
+        f"{who(sub)} ({sub.reference})"
+        for sub in submissions
+        if sub.flow == "quick" and theme_title in sub.themes
+    ]
+    if not tagged:
+        return None
+    return f"Se også {QUICK_HEADING.lower()} merket med dette temaet: " + "; ".join(tagged)
 
 
 def _other_sections(c: Consultation, submissions: list[Submission]) -> list[Section]:
@@ -137,7 +153,7 @@ def _other_sections(c: Consultation, submissions: list[Submission]) -> list[Sect
     ]
     if c.quick_path or quick:
         sections.append(
-            Section("Innspill som ferdig tekst", 1, entries=quick, empty="Ingen ferdige tekster.")
+            Section(QUICK_HEADING, 1, entries=quick, empty="Ingen ferdige tekster.")
         )
     documents = [
         Entry(

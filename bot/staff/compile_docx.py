@@ -36,8 +36,9 @@ def compilation_docx(comp: Compilation, *, progress: Progress | None = None) -> 
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     for section in comp.sections:
         doc.add_heading(xml_text(section.title), level=section.level)
-        if section.note:
-            doc.add_paragraph().add_run(xml_text(section.note)).italic = True
+        for note in (section.note, section.see_also):
+            if note:
+                doc.add_paragraph().add_run(xml_text(note)).italic = True
         if not section.entries and section.empty:
             doc.add_paragraph(section.empty)
         for entry in section.entries:

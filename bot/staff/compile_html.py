@@ -36,8 +36,9 @@ def compilation_html(comp: Compilation) -> str:
     for section in comp.sections:
         tag = f"h{section.level}"
         out.append(f"<{tag}>{escape(section.title)}</{tag}>")
-        if section.note:
-            out.append(f'<p class="note">{escape(section.note)}</p>')
+        for note in (section.note, section.see_also):
+            if note:
+                out.append(f'<p class="note">{escape(note)}</p>')
         if not section.entries and section.empty:
             out.append(f"<p>{escape(section.empty)}</p>")
         for entry in section.entries:

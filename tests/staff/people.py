@@ -65,7 +65,10 @@ async def guided_oslo(c: Consultation, store: Store, user: str = "kari") -> None
 
 
 async def quick_organisation(c: Consultation, store: Store, user: str = "org") -> None:
-    """An organisation whose name and text start like formulas, late by one minute."""
+    """An organisation whose name and text start like formulas, late by one minute.
+
+    It tags its text with the theme "Tilgjengelighet" from the summary, as the quick path allows.
+    """
     s = _service(c, store, LATE)
     await s.handle_command(user, "start", "rask")
     await s.handle_choice(user, flow.TYPE, "organisasjon")
@@ -75,6 +78,9 @@ async def quick_organisation(c: Consultation, store: Store, user: str = "org") -
     await s.handle_command(user, "skip")  # no e-mail
     await s.handle_text(user, HOSTILE_TEXT)
     await s.handle_files(user, [IncomingFile("vedtak.pdf", "application/pdf", len(PDF), PDF)])
+    await s.handle_choice(user, flow.SUMMARY, "themes")
+    await s.handle_choice(user, flow.THEMES, "tilgjengelighet")
+    await s.handle_choice(user, flow.THEMES, "done")
     await s.handle_choice(user, flow.SUMMARY, "send")
 
 

@@ -49,6 +49,10 @@ def test_docx_has_every_answer_under_its_theme_and_question(env: Path, c: Consul
         ("Heading 1", "Vedlagte dokumenter"),
     ], "Word's navigation pane shows themes and questions"
     accessibility = under(paragraphs, "Tilgjengelighet")
+    pointer = accessibility.pop(0)
+    assert pointer.startswith("Se også innspill som ferdig tekst merket med dette temaet: ")
+    assert f"{HOSTILE_ORG} (SMB-" in pointer, "the organisation tagged its text with the theme"
+    assert under(paragraphs, "Næringsutvikling") == ["Ingen svar."]
     assert accessibility[1] == NN_ANSWER
     assert accessibility[0].startswith("privatperson – Bodø (Nordland) – SMB-")
     assert accessibility[3] == THEME_ANSWER
