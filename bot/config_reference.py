@@ -29,6 +29,14 @@ ENV_HEADER = """\
 # Nothing here is required for the terminal chat.
 """
 
+ENV_FOOTER = """
+# --- Read by Docker Compose, not by the bot (see README, Deployment) ---
+# Which services `docker compose up` starts: production or staging.
+# COMPOSE_PROFILES=production
+# The staging profile's own bot (never the production token).
+# STAGING_TELEGRAM_BOT_TOKEN=
+"""
+
 
 @dataclass(frozen=True)
 class SettingDoc:
@@ -80,6 +88,7 @@ def env_example() -> str:
     parts = [ENV_HEADER]
     for row in settings_reference():
         parts.append(f"\n# {row.meaning}\n# {row.name}={row.default}\n")
+    parts.append(ENV_FOOTER)
     return "".join(parts)
 
 

@@ -108,3 +108,25 @@ def test_the_service_and_the_outbox_count_what_they_do(
     assert after[metrics.UPDATES] - before[metrics.UPDATES] == 8
     assert after[metrics.SUBMISSIONS] - before[metrics.SUBMISSIONS] == 1
     assert after[metrics.DELIVERIES] - before[metrics.DELIVERIES] == 1
+
+
+def test_answers_and_names_never_reach_the_log_at_info(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.__main__ import main
+    from tests.test_health import submit
+
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
+    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("MAIL_TRANSPORT", "file")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("bot.__main__._configure_logging", lambda *_a, **_k: None)  # keep caplog
+    caplog.set_level(logging.INFO)
+    asyncio.run(submit(tmp_path / "db.sqlite3", "a", datetime.now(UTC)))
+    assert main(["outbox", "send"]) == 0
+    logged = caplog.text
+    assert "stored and queued" in logged, "the events themselves are logged"
+    assert "sent as" in logged
+    for private in ("Per Hansen", "Harstad kommune", "Innspill til"):
+        assert private not in logged
