@@ -116,6 +116,9 @@ def _main(args: argparse.Namespace) -> int:
     except (sqlite3.Error, SchemaTooNewError) as error:
         print(f"DATABASE_PATH={settings.database_path} kan ikke brukes: {error}", file=sys.stderr)
         return 1
+    except PermissionError as error:
+        print(f"Ingen tilgang til {error.filename}: {error.strerror}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -9,6 +9,7 @@ them into one line per variable.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
@@ -20,6 +21,9 @@ from bot.resources import conversations_dir
 
 DEFAULT_CONVERSATION = "strategi-for-smabyer.toml"
 MB = 1024 * 1024
+
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+"""What Telegram accepts as a webhook ``secret_token``."""
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -147,16 +151,24 @@ class Settings(BaseSettings):
         default=5.0, gt=0, description="How long `innspill health` waits for the Bot API."
     )
 
-    @field_validator("log_level", "log_format", "mail_transport", "smtp_security", mode="before")
+    @field_validator("log_level", mode="before")
     @classmethod
-    def _case_insensitive(cls, value: Any) -> Any:
-        """``info`` is as good as ``INFO`` for an enum-like setting."""
-        if not isinstance(value, str):
-            return value
-        text = value.strip()
-        return (
-            text.upper() if text.upper() in {"DEBUG", "INFO", "WARNING", "ERROR"} else text.lower()
-        )
+    def _upper(cls, value: Any) -> Any:
+        """``info`` is as good as ``INFO``."""
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", "mail_transport", "smtp_security", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        """``SMTP`` is as good as ``smtp``."""
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET_TOKEN.match(value.get_secret_value()):
+            raise ValueError("kan bare inneholde A-Z, a-z, 0-9, _ og - (1 til 256 tegn)")
+        return value
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -210,14 +222,23 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"{value} er en mappe; oppgi en fil, f.eks. {value / 'innspill.sqlite3'}"
             )
+        _check_folder_can_exist(value.parent)
         return value
 
     @field_validator("outbox_dir")
     @classmethod
     def _folder_path(cls, value: Path) -> Path:
-        if value.exists() and not value.is_dir():
-            raise ValueError(f"{value} er en fil; oppgi en mappe")
+        _check_folder_can_exist(value)
         return value
+
+
+def _check_folder_can_exist(folder: Path) -> None:
+    """Fail if ``folder``, or the nearest part of it that exists, is a file."""
+    for part in (folder, *folder.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise ValueError(f"{part} er en fil, ikke en mappe")
+            return
 
 
 SHOWN_DEFAULTS = {"conversation_file": f"conversations/{DEFAULT_CONVERSATION}"}

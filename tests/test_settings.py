@@ -58,12 +58,29 @@ def test_a_bad_setting_is_one_line_naming_the_variable(
     assert "Traceback" not in err
 
 
-def test_a_database_path_that_is_a_folder_is_refused(
-    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("DATABASE_PATH", ".", "er en mappe; oppgi en fil"),
+        ("DATABASE_PATH", "notes.txt/db.sqlite3", "notes.txt er en fil, ikke en mappe"),
+        ("OUTBOX_DIR", "notes.txt", "notes.txt er en fil, ikke en mappe"),
+        ("OUTBOX_DIR", "notes.txt/outbox", "notes.txt er en fil, ikke en mappe"),
+    ],
+)
+def test_a_path_that_cannot_work_is_refused_before_anything_opens(
+    env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    value: str,
+    expected: str,
 ) -> None:
-    monkeypatch.setenv("DATABASE_PATH", str(env))
+    (env / "notes.txt").write_text("x", encoding="utf-8")
+    monkeypatch.setenv(name, value)
     assert main(["stats"]) == 1
-    assert capsys.readouterr().err.startswith("Ugyldig innstilling DATABASE_PATH: ")
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"Ugyldig innstilling {name}: ")
+    assert expected in line
 
 
 def test_a_bad_secret_is_named_but_never_echoed(
@@ -75,7 +92,8 @@ def test_a_bad_secret_is_named_but_never_echoed(
     assert main(["stats"]) == 1
     err = capsys.readouterr().err
     assert "hemmelig" not in err
-    assert len(err.splitlines()) == 2
+    assert "Ugyldig innstilling WEBHOOK_SECRET: kan bare inneholde A-Z" in err
+    assert len(err.splitlines()) == 3
 
 
 def test_enum_settings_accept_any_case(env: Path) -> None:
@@ -132,3 +150,12 @@ def test_env_example_loads_as_the_defaults(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "25"
+
+
+def test_a_file_that_is_not_a_database_is_one_line(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (env / "db.sqlite3").write_bytes(b"this is not SQLite" * 100)
+    assert main(["stats"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"DATABASE_PATH={env / 'db.sqlite3'} kan ikke brukes: ")
