@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,60 +89,28 @@ def _main(args: argparse.Namespace) -> int:
         return 1
     settings = loaded
     if _needs_token(args, settings):
+        from bot.operator_errors import NO_TOKEN
+
         print(NO_TOKEN, file=sys.stderr)
         return 1
     _configure_logging(settings, quiet=args.command == "chat" or _is_terminal_run(args, settings))
-    from telegram.error import InvalidToken, NetworkError
-
     from bot.cli import dispatch
-    from bot.engine.loader import ConsultationError
-    from bot.storage.errors import SchemaTooNewError
+    from bot.operator_errors import explain
 
     try:
         return asyncio.run(dispatch(args, settings))
-    except ConsultationError as error:
-        print(f"CONVERSATION_FILE kan ikke brukes: {error}", file=sys.stderr)
-        return 1
-    except InvalidToken:
-        print(
-            "Telegram godtar ikke TELEGRAM_BOT_TOKEN. Sjekk tokenet fra @BotFather.",
-            file=sys.stderr,
-        )
-        return 1
-    except NetworkError as error:
-        print(network_failure(settings, error), file=sys.stderr)
-        return 1
-    except (sqlite3.Error, SchemaTooNewError) as error:
-        print(f"DATABASE_PATH={settings.database_path} kan ikke brukes: {error}", file=sys.stderr)
-        return 1
-    except PermissionError as error:
-        print(f"Ingen tilgang til {error.filename}: {error.strerror}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        explained = explain(error, settings)
+        if explained is None:
+            raise
+        print(explained, file=sys.stderr)
+        return 1
 
 
 PRIVATE_UMASK = 0o077
 """Files the bot creates (database, WAL, .eml files, folders) are its user's alone: 0600/0700."""
-
-NO_TOKEN = (
-    "innspill run: TELEGRAM_BOT_TOKEN er ikke satt, og ingen terminal er koblet til. "
-    "Sett TELEGRAM_BOT_TOKEN (f.eks. i .env), eller bruk `innspill chat` for samtalen i terminalen."
-)
-
-
-def network_failure(settings: Settings, error: Exception) -> str:
-    """One line for a network failure at start-up, with what was tried."""
-    from bot.telegram.app import TelegramOptions
-
-    options = TelegramOptions()
-    last = options.network_backoff * 2 ** (options.network_retries - 1)
-    return (
-        f"Får ikke kontakt med Telegram på {settings.telegram_api_url}: {error}. "
-        f"Hvert kall ble prøvd {options.network_retries + 1} ganger med ventetid "
-        f"{options.network_backoff:g}–{last:g} s. Sjekk nettverket og TELEGRAM_API_URL; "
-        "innspill avslutter med kode 1 (docker compose starter den igjen)."
-    )
 
 
 def _needs_token(args: argparse.Namespace, settings: Settings) -> bool:
