@@ -1,11 +1,13 @@
 """Mistakes an operator can fix, as the one line ``innspill`` prints instead of a traceback.
 
-A table from exception type to a sentence: the first matching type wins, so more specific
-types come first. Anything not listed is a bug and keeps its traceback.
+A table from exception type to a sentence: the first matching type whose sentence is not
+``None`` wins, so more specific types come first. Anything not explained is a bug and keeps
+its traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Callable
 
@@ -52,19 +54,33 @@ def _permission(error: BaseException, _settings: Settings) -> str:
     return f"Ingen tilgang til {filename}: {reason or error}"
 
 
-EXPLAINED: tuple[tuple[type[BaseException], Callable[[BaseException, Settings], str]], ...] = (
+def _address(error: BaseException, settings: Settings) -> str | None:
+    """The webhook server could not listen: the port is taken or the address is not ours."""
+    if getattr(error, "errno", None) not in {errno.EADDRINUSE, errno.EADDRNOTAVAIL}:
+        return None
+    return (
+        f"Webhooken kan ikke lytte på {settings.webhook_listen}:{settings.webhook_port} "
+        f"({error}). Velg en ledig WEBHOOK_PORT eller en annen WEBHOOK_LISTEN."
+    )
+
+
+Sentence = Callable[[BaseException, Settings], str | None]
+
+EXPLAINED: tuple[tuple[type[BaseException], Sentence], ...] = (
     (ConsultationError, _consultation),
     (InvalidToken, _token),
     (NetworkError, _network),
     (sqlite3.Error, _database),
     (SchemaTooNewError, _database),
     (PermissionError, _permission),
+    (OSError, _address),
 )
 
 
 def explain(error: BaseException, settings: Settings) -> str | None:
     """The line for an operator mistake, or ``None`` for a bug."""
     for kind, sentence in EXPLAINED:
-        if isinstance(error, kind):
-            return " ".join(sentence(error, settings).split())
+        line = sentence(error, settings) if isinstance(error, kind) else None
+        if line is not None:
+            return " ".join(line.split())
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 
 from telegram.error import InvalidToken, TimedOut
@@ -24,4 +25,8 @@ def test_operator_mistakes_are_one_line_and_bugs_are_not_explained() -> None:
     assert locked == "DATABASE_PATH=var/innspill.sqlite3 kan ikke brukes: database is locked"
     for line in (timed_out, denied, locked):
         assert "\n" not in line
+    taken = explain(OSError(errno.EADDRINUSE, "Address already in use"), settings)
+    assert taken is not None
+    assert taken.startswith("Webhooken kan ikke lytte på 0.0.0.0:8443")
     assert explain(KeyError("bug"), settings) is None
+    assert explain(OSError(errno.EIO, "I/O error"), settings) is None
