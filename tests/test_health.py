@@ -132,3 +132,18 @@ def test_a_failed_mail_is_unhealthy_until_staff_acknowledge_it(
     asyncio.run(fail_outbox(db, 1))
     assert health(capsys)[0] == 1
     assert main(["outbox", "ack", "99"]) == 1
+
+
+def test_a_database_not_yet_migrated_is_unhealthy(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import contextlib
+    import sqlite3
+
+    assert main(["purge"]) == 0
+    with contextlib.closing(sqlite3.connect(env / "db.sqlite3")) as raw:
+        raw.execute("PRAGMA user_version = 1")
+    capsys.readouterr()
+    code, lines = health(capsys)
+    assert code == 1
+    assert lines[0].startswith("FEIL database: skjema 1, denne versjonen trenger")
