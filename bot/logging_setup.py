@@ -61,7 +61,7 @@ def install_redaction(*secrets: str | None) -> None:
     Safe to call more than once (each call adds secrets); also lowers the httpx and httpcore
     loggers to WARNING so request URLs are not logged at all.
     """
-    global _installed  # noqa: PLW0603 - one process-wide record factory, installed once
+    global _installed  # one process-wide record factory, installed once
     with _lock:
         _secrets.update(s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH)
         if not _installed:

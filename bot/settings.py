@@ -57,7 +57,7 @@ class Settings(BaseSettings):
         "reverse proxy); unset: long polling.",
     )
     webhook_listen: str = Field(
-        default="0.0.0.0",  # noqa: S104 - a webhook must listen beyond loopback
+        default="0.0.0.0",  # a webhook must listen beyond loopback
         description="Address the webhook server listens on.",
     )
     webhook_port: int = Field(

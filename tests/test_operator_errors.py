@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+from pathlib import Path
 
 from telegram.error import InvalidToken, TimedOut
 
@@ -12,7 +13,13 @@ from bot.settings import Settings
 
 
 def test_operator_mistakes_are_one_line_and_bugs_are_not_explained() -> None:
-    settings = Settings(_env_file=None)
+    settings = Settings(
+        _env_file=None,
+        telegram_api_url="https://api.telegram.org",
+        database_path=Path("var/innspill.sqlite3"),
+        webhook_listen="0.0.0.0",
+        webhook_port=8443,
+    )
     assert explain(InvalidToken(), settings) == (
         "Telegram godtar ikke TELEGRAM_BOT_TOKEN. Sjekk tokenet fra @BotFather."
     )
