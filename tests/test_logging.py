@@ -17,6 +17,8 @@ from bot.settings import Settings
 
 @pytest.fixture
 def root_logger(monkeypatch: pytest.MonkeyPatch) -> logging.Logger:
+    for name in ("LOG_LEVEL", "LOG_FORMAT", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
     root = logging.getLogger()
     monkeypatch.setattr(root, "handlers", list(root.handlers))  # restored after the test
     monkeypatch.setattr(root, "level", root.level)
