@@ -1,4 +1,4 @@
-# innspill: the bot in a small image. Build: docker compose build. Run: docker compose up -d.
+# innspill: the bot in a small image. Build and run with docker compose (see README, Deployment).
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -10,7 +10,11 @@ RUN pip install --no-cache-dir build babel \
  && python -m build --wheel --outdir /dist
 
 FROM python:3.11-slim
-RUN useradd --create-home --uid 10001 innspill
+# A fixed, unprivileged user; /data belongs to it, so a fresh named volume does too.
+RUN useradd --create-home --uid 10001 innspill \
+ && mkdir -p /data \
+ && chown innspill:innspill /data \
+ && chmod 0700 /data
 COPY --from=build /dist/*.whl /tmp/
 RUN pip install --no-cache-dir /tmp/*.whl && rm /tmp/*.whl
 USER innspill
@@ -19,4 +23,9 @@ ENV DATABASE_PATH=/data/innspill.sqlite3 \
     OUTBOX_DIR=/data/outbox \
     PYTHONUNBUFFERED=1
 VOLUME ["/data"]
+# The bot saves every step before replying; on SIGTERM it stops taking updates and closes cleanly.
+STOPSIGNAL SIGTERM
+# One line per check (database, catalogs, consultation, outbox, Bot API); exit 1 marks it unhealthy.
+HEALTHCHECK --interval=60s --timeout=20s --start-period=30s --retries=3 \
+    CMD ["innspill", "health"]
 CMD ["innspill", "run"]

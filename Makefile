@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run chat test lint typecheck pytest catalogs extract update-catalogs bench clean
+.PHONY: install run chat test lint typecheck pytest catalogs extract update-catalogs bench clean \
+	settings-docs
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -51,6 +52,10 @@ update-catalogs: extract
 catalogs: $(STAMP)
 	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 		$(BIN)/pybabel -q compile -d locales -D messages; fi
+
+## The README's settings table and .env.example, regenerated from bot/settings.py.
+settings-docs: $(STAMP)
+	$(BIN)/python -m bot.config_reference --write
 
 bench: install
 	$(BIN)/python -m bench

@@ -1,14 +1,20 @@
-"""Command line: ``innspill run | chat | check | outbox | export | compile | stats | purge``."""
+"""Command line: ``innspill run | chat | health | check | outbox | export | compile | stats | purge``.
+
+Operator mistakes (a bad setting, a missing token without a terminal, an unreachable network)
+end here as one line on stderr and a non-zero exit, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.settings import Settings
+from bot.settings_errors import load_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -17,7 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="start boten (Telegram med token, ellers terminal)")
+    run = sub.add_parser(
+        "run", help="start boten (Telegram med token, ellers samtalen i terminalen)"
+    )
     run.add_argument("--webhook-url", help="bruk webhook på denne adressen i stedet for polling")
     run.add_argument("--listen", help="adresse webhooken lytter på (standard 0.0.0.0)")
     run.add_argument("--port", type=int, help="port webhooken lytter på (standard 8443)")
@@ -25,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="samtalen i terminalen")
     chat.add_argument("--user", default="terminal", help="hvem du er (hver bruker har sitt utkast)")
     chat.add_argument("--lang", choices=["nb", "nn", "en"], help="språk: nb, nn eller en")
+
+    sub.add_parser("health", help="sjekk at alt virker (database, språk, høring, utboks, Telegram)")
 
     check = sub.add_parser("check", help="sjekk en høringsfil (TOML)")
     check.add_argument("file", type=Path)
@@ -36,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", choices=["pending", "sending", "sent", "failed"])
     retry = outbox_sub.add_parser("retry", help="prøv en feilet e-post på nytt")
     retry.add_argument("id", type=int)
+    ack = outbox_sub.add_parser(
+        "ack", help="kvitter for en feilet e-post (health slutter å varsle)"
+    )
+    ack.add_argument("id", type=int)
 
     export = sub.add_parser("export", help="eksporter innspill (XLSX, CSV eller JSON)")
     export.add_argument("--format", choices=["xlsx", "csv", "json"], default="xlsx")
@@ -65,26 +79,48 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{args.file}: OK")
         return 1 if problems else 0
 
-    settings = Settings()
-    _configure_logging(settings, quiet=args.command == "chat" or _is_terminal_run(args, settings))
-    from telegram.error import InvalidToken
+    previous_umask = os.umask(PRIVATE_UMASK)
+    try:
+        return _main(args)
+    finally:
+        os.umask(previous_umask)
 
+
+def _main(args: argparse.Namespace) -> int:
+    loaded = load_settings()
+    if isinstance(loaded, list):
+        for line in loaded:
+            print(line, file=sys.stderr)
+        return 1
+    settings = loaded
+    if _needs_token(args, settings):
+        from bot.operator_errors import NO_TOKEN
+
+        print(NO_TOKEN, file=sys.stderr)
+        return 1
+    _configure_logging(settings, quiet=args.command == "chat" or _is_terminal_run(args, settings))
     from bot.cli import dispatch
-    from bot.engine.loader import ConsultationError
+    from bot.operator_errors import explain
 
     try:
         return asyncio.run(dispatch(args, settings))
-    except ConsultationError as error:
-        print(f"CONVERSATION_FILE kan ikke brukes: {error}", file=sys.stderr)
-        return 1
-    except InvalidToken:
-        print(
-            "Telegram godtar ikke TELEGRAM_BOT_TOKEN. Sjekk tokenet fra @BotFather.",
-            file=sys.stderr,
-        )
-        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        explained = explain(error, settings)
+        if explained is None:
+            raise
+        print(explained, file=sys.stderr)
+        return 1
+
+
+PRIVATE_UMASK = 0o077
+"""Files the bot creates (database, WAL, .eml files, folders) are its user's alone: 0600/0700."""
+
+
+def _needs_token(args: argparse.Namespace, settings: Settings) -> bool:
+    """``run`` without a token only makes sense with a person at a terminal."""
+    return _is_terminal_run(args, settings) and not sys.stdin.isatty()
 
 
 def _is_terminal_run(args: argparse.Namespace, settings: Settings) -> bool:

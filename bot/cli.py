@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -14,17 +16,52 @@ from bot.settings import Settings
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     """Run one subcommand against an opened runtime; return the exit code."""
     if args.command == "run" and settings.telegram_bot_token is not None:
-        from bot.telegram.app import run_telegram
+        return await _run_telegram(args, settings)
+    if args.command == "health":
+        from bot.health import health
 
-        await run_telegram(
-            settings, webhook_url=args.webhook_url, listen=args.listen, port=args.port
-        )
-        return 0
+        return await health(settings)
+    if args.command == "outbox" and args.outbox_command == "ack":
+        return _acknowledge(args.id, settings)
     runtime = await Runtime.open(settings)
     try:
         return await _run(args, runtime)
     finally:
         await runtime.close()
+
+
+async def _run_telegram(args: argparse.Namespace, settings: Settings) -> int:
+    """The bot on Telegram, with the periodic counts line alongside."""
+    from bot.metrics import report_periodically
+    from bot.telegram.app import run_telegram
+
+    reporter = asyncio.create_task(report_periodically(settings.log_stats_seconds))
+    try:
+        await run_telegram(
+            settings, webhook_url=args.webhook_url, listen=args.listen, port=args.port
+        )
+    finally:
+        reporter.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reporter
+    return 0
+
+
+def _acknowledge(outbox_id: int, settings: Settings) -> int:
+    """Staff have seen a failed e-mail: ``innspill health`` stops reporting it."""
+    from bot.clock import utc_now
+    from bot.storage.health import acknowledge_failure, open_existing
+
+    db = open_existing(settings.database_path)
+    try:
+        acknowledged = acknowledge_failure(db, outbox_id, utc_now())
+    finally:
+        db.close()
+    if acknowledged:
+        print(f"E-post {outbox_id} er kvittert; health varsler ikke om den lenger.")
+        return 0
+    print(f"Fant ingen feilet e-post med id {outbox_id}.", file=sys.stderr)
+    return 1
 
 
 async def _run(args: argparse.Namespace, runtime: Runtime) -> int:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot import metrics
 from bot.clock import utc_now
 from bot.documents import Sniffed, safe_file_name, sniff_document
 from bot.engine.context import Limits
@@ -254,6 +255,7 @@ class ConversationService:
         language_code: str | None,
         accepted: Sequence[_Accepted] = (),
     ) -> list[Reply]:
+        metrics.count(metrics.UPDATES)
         async with self._locks.hold(user_id):
             keys = [update_key] if isinstance(update_key, str) else list(update_key or ())
             for key in keys:
@@ -319,6 +321,7 @@ class ConversationService:
                 return []
             if submission is not None:
                 log.info("submission %s stored and queued", submission.reference)
+                metrics.count(metrics.SUBMISSIONS)
                 if self._on_submitted:
                     self._on_submitted()
             return outcome.replies

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
+from bot import metrics
 from bot.clock import utc_now
 from bot.engine.build import localized
 from bot.engine.model import Consultation
@@ -207,12 +208,14 @@ class OutboxWorker:
             error = f"{type(exc).__name__}: {exc}"
         else:
             await self.store.mark_outbox_sent(row.id, self.clock())
+            metrics.count(metrics.DELIVERIES)
             log.info(
                 "outbox %d (%s, %s) sent as %s", row.id, row.kind, row.reference, row.message_id
             )
             return "sent"
         if permanent:
             await self.store.mark_outbox_failed(row.id, error)
+            metrics.count(metrics.DELIVERY_FAILURES)
             log.error("outbox %d (%s, %s) failed: %s", row.id, row.kind, row.reference, error)
             return "failed"
         return await self._retry_or_fail(row, error)
@@ -221,6 +224,7 @@ class OutboxWorker:
         if row.attempts >= self.max_attempts:
             final = f"gave up after {row.attempts} attempts: {error}"
             await self.store.mark_outbox_failed(row.id, final)
+            metrics.count(metrics.DELIVERY_FAILURES)
             log.error("outbox %d (%s, %s) %s", row.id, row.kind, row.reference, final)
             return "failed"
         delay = backoff_delay(row.attempts, self.base_delay, self.max_delay, self.rng)

@@ -1,0 +1,149 @@
+"""``innspill health`` as an operator and the container's HEALTHCHECK see it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.engine import flow
+from bot.engine.loader import load_consultation
+from bot.service import ConversationService
+from bot.storage import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("TELEGRAM_BOT_TOKEN", "SMTP_HOST", "RECIPIENT_OVERRIDE", "CONVERSATION_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
+    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("MAIL_TRANSPORT", "file")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+async def submit(db: Path, user: str, at: datetime) -> None:
+    """A quick-path submission made ``at`` (its e-mail queued then)."""
+    consultation = load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
+    async with await Store.open(db) as store:
+        service = ConversationService(consultation, store, clock=lambda: at)
+        await service.handle_command(user, "start", "rask")
+        await service.handle_choice(user, flow.TYPE, "kommune")
+        await service.handle_text(user, "Harstad kommune")
+        await service.handle_text(user, "Per Hansen")
+        await service.handle_text(user, "Harstad")
+        await service.handle_command(user, "skip")  # no receipt
+        await service.handle_text(user, "Innspill")
+        await service.handle_choice(user, flow.SUMMARY, "send")
+
+
+async def fail_outbox(db: Path, outbox_id: int) -> None:
+    async with await Store.open(db) as store:
+        await store.mark_outbox_failed(outbox_id, "550 mailbox unavailable")
+
+
+async def retry_outbox(db: Path, outbox_id: int) -> None:
+    async with await Store.open(db) as store:
+        assert await store.retry_outbox(outbox_id, datetime.now(UTC))
+
+
+def health(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(["health"])
+    return code, capsys.readouterr().out.splitlines()
+
+
+def test_a_working_installation_is_healthy_one_line_per_check(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["purge"]) == 0  # creates and migrates the database, as the bot does
+    capsys.readouterr()
+    code, lines = health(capsys)
+    assert code == 0, lines
+    assert [line.split(":")[0] for line in lines] == [
+        "OK   database",
+        "OK   catalogs",
+        "OK   consultation",
+        "OK   outbox",
+    ]
+
+
+def test_no_database_is_unhealthy_and_says_so(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, lines = health(capsys)
+    assert code == 1
+    assert lines[0].startswith("FEIL database: ")
+    assert "finnes ikke" in lines[0]
+    assert not (env / "db.sqlite3").exists(), "a health probe never creates the database"
+
+
+def test_a_broken_consultation_file_is_reported_among_the_checks(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["purge"]) == 0
+    broken = env / "broken.toml"
+    broken.write_text('id = "x"\n', encoding="utf-8")
+    monkeypatch.setenv("CONVERSATION_FILE", str(broken))
+    capsys.readouterr()
+    code, lines = health(capsys)
+    assert code == 1
+    assert [line for line in lines if line.startswith("FEIL")][0].startswith("FEIL consultation")
+
+
+def test_mail_waiting_too_long_is_unhealthy_until_it_is_sent(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(submit(env / "db.sqlite3", "a", datetime.now(UTC) - timedelta(hours=2)))
+    code, lines = health(capsys)
+    assert code == 1
+    assert "FEIL outbox: 1 e-post har ventet over 60 min" in lines[3]
+    assert main(["outbox", "send"]) == 0
+    capsys.readouterr()
+    assert health(capsys)[0] == 0
+
+
+def test_fresh_mail_is_not_stuck(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    asyncio.run(submit(env / "db.sqlite3", "a", datetime.now(UTC)))
+    assert health(capsys)[0] == 0
+
+
+def test_a_failed_mail_is_unhealthy_until_staff_acknowledge_it(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = env / "db.sqlite3"
+    asyncio.run(submit(db, "a", datetime.now(UTC)))
+    asyncio.run(fail_outbox(db, 1))
+    code, lines = health(capsys)
+    assert code == 1
+    assert "1 feilet e-post ikke kvittert" in lines[3]
+
+    assert main(["outbox", "ack", "1"]) == 0
+    assert "kvittert" in capsys.readouterr().out
+    assert health(capsys)[0] == 0
+
+    # Retried and failed again: a new failure needs a new acknowledgement.
+    asyncio.run(retry_outbox(db, 1))
+    asyncio.run(fail_outbox(db, 1))
+    assert health(capsys)[0] == 1
+    assert main(["outbox", "ack", "99"]) == 1
+
+
+def test_a_database_not_yet_migrated_is_unhealthy(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import contextlib
+    import sqlite3
+
+    assert main(["purge"]) == 0
+    with contextlib.closing(sqlite3.connect(env / "db.sqlite3")) as raw:
+        raw.execute("PRAGMA user_version = 1")
+    capsys.readouterr()
+    code, lines = health(capsys)
+    assert code == 1
+    assert lines[0].startswith("FEIL database: skjema 1, denne versjonen trenger")
