@@ -1,4 +1,4 @@
-"""Command line: ``innspill run | chat | health | check | outbox | export | compile | stats | purge``.
+"""Command line: ``innspill`` with run, chat, health, check, outbox, export, compile, stats, purge.
 
 Operator mistakes (a bad setting, a missing token without a terminal, an unreachable network)
 end here as one line on stderr and a non-zero exit, never a traceback.
