@@ -32,9 +32,9 @@ from bot.engine.events import (
     UnsupportedEvent,
 )
 from bot.engine.machine import new_session, step
-from bot.engine.model import Consultation, Lang
+from bot.engine.model import Consultation
 from bot.engine.session import Session
-from bot.i18n import resolve_language
+from bot.i18n import Lang, resolve_language
 from bot.ids import new_id
 from bot.locks import KeyedLocks
 from bot.mail.compose import message_id_for

@@ -31,7 +31,6 @@ PERSONAL_DATA = "pii"
 CANCEL = "cancel"
 DELETE = "delete"
 DONE = "done"
-REMOVE_ATTACHMENT = "rm"
 
 THEME_PREFIX = "t."
 QUESTION_PREFIX = "q."

@@ -9,9 +9,8 @@ from __future__ import annotations
 from bot.engine import flow
 from bot.engine.context import Ctx
 from bot.engine.events import Choice
-from bot.engine.model import LANGS
 from bot.engine.municipalities import by_number
-from bot.i18n import LANGUAGE_NAMES, N_, format_date
+from bot.i18n import LANGS, LANGUAGE_NAMES, N_, format_date, format_size
 
 NEXT = "next"
 SKIP = "skip"
@@ -335,7 +334,7 @@ def summary_text(ctx: Ctx) -> str:
             lines.append(_("(hoppet over)") if step in s.skipped else _("(ikke besvart)"))
     if s.attachments:
         lines += ["", "📎 " + _("Vedlegg:")]
-        lines += [f"– {a.file_name} ({format_size(a.size)})" for a in s.attachments]
+        lines += [f"– {a.file_name} ({format_size(a.size, s.lang)})" for a in s.attachments]
     return "\n".join(lines)
 
 
@@ -344,10 +343,3 @@ def _answer_heading(ctx: Ctx, step: str) -> str:
         question = ctx.c.question(step.removeprefix(flow.QUESTION_PREFIX))
         return f"{step_label(ctx, step)}: {ctx.t(question.text)}"
     return step_label(ctx, step)
-
-
-def format_size(size: int) -> str:
-    """A file size people can read: "830 kB", "2,4 MB"."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} kB"
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.engine.model import Lang
+from bot.i18n import Lang
 
 Flow = Literal["guided", "quick"]
 

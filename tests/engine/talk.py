@@ -47,6 +47,14 @@ class Talk:
             lang_confirmed=True,
         )
 
+    @classmethod
+    def resume(cls, c: Consultation, session: Session, lang: str = "nb") -> Talk:
+        """Continue a stored session (e.g. a draft saved by an older release)."""
+        talk = cls(c, lang)
+        talk.session = session
+        talk.now = session.updated_at
+        return talk
+
     def _apply(self, make: object) -> list[Reply]:
         self.now += timedelta(seconds=1)
         event = make(self.now, f"FRESH{next(self._ids):05d}")  # type: ignore[operator]
