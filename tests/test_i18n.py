@@ -33,7 +33,7 @@ from bot.engine.model import Consultation
 from bot.engine.submission import Submission
 from bot.i18n import format_date, format_size, gettext_for, resolve_language
 from bot.mail.compose import compose_ministry_message, compose_receipt, message_id_for
-from bot.service import ConversationService
+from bot.service import ConversationService, Handled
 from bot.storage import Store
 from tests.engine.talk import Talk
 
@@ -345,7 +345,8 @@ class Person:
     heard: list[Reply] = field(default_factory=list)
     last: list[Reply] = field(default_factory=list)
 
-    def _keep(self, replies: list[Reply]) -> str:
+    def _keep(self, handled: Handled) -> str:
+        replies = handled.replies
         self.heard += replies
         self.last = replies
         return "\n".join(r.text for r in replies)

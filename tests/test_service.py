@@ -60,16 +60,16 @@ async def test_every_answer_survives_a_restart(consultation: Consultation, tmp_p
         assert session is not None
         assert session.respondent.name == "Kari Nordmann"
         assert session.step == flow.MUNICIPALITY
-        replies = await service.handle_command("u", "start")
-        assert "Velkommen tilbake" in replies[0].text
+        handled = await service.handle_command("u", "start")
+        assert "Velkommen tilbake" in handled.replies[0].text
 
 
 async def test_a_repeated_update_is_handled_once(service: ConversationService) -> None:
     await service.handle_command("u", "start", update_key="tg:1")
     first = await service.handle_choice("u", flow.START, "guided", update_key="tg:2")
     again = await service.handle_choice("u", flow.START, "guided", update_key="tg:2")
-    assert first
-    assert again == []
+    assert first.replies
+    assert again.replies == []
     session = await service.session_of("u")
     assert session is not None
     assert session.step == flow.TYPE
@@ -106,8 +106,8 @@ async def test_submission_and_its_mail_are_stored_together(
 ) -> None:
     await quick_to_input(service, "u")
     await service.handle_files("u", [IncomingFile("vedtak.pdf", "application/pdf", len(PDF), PDF)])
-    replies = await service.handle_choice("u", flow.SUMMARY, "send")
-    assert "Referansenummer" in replies[-1].text
+    handled = await service.handle_choice("u", flow.SUMMARY, "send")
+    assert "Referansenummer" in handled.replies[-1].text
     (submission,) = await store.list_submissions()
     assert submission.respondent.organisation == "Harstad Idrettslag"
     assert [a.file_name for a in submission.attachments] == ["vedtak.pdf"]
@@ -146,14 +146,14 @@ async def test_file_type_is_checked_by_content_not_name(
 ) -> None:
     await quick_to_input(service, "u")
     png_named_pdf = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
-    replies = await service.handle_files(
+    handled = await service.handle_files(
         "u",
         [
             IncomingFile("bilde.pdf", "application/pdf", len(png_named_pdf), png_named_pdf),
             IncomingFile("notat", None, 0, docx_bytes()),
         ],
     )
-    text = "\n".join(r.text for r in replies)
+    text = "\n".join(r.text for r in handled.replies)
     assert "«bilde.pdf» kan jeg ikke ta imot" in text
     assert "1 vedlegg mottatt: notat.docx" in text
     session = await service.session_of("u")
@@ -182,8 +182,8 @@ async def test_delete_everything_leaves_nothing_about_the_person(
     await quick_to_input(service, "u")
     await service.handle_text("u", "Et særegent svar som skal bort.")
     await service.handle_command("u", "delete")
-    replies = await service.handle_choice("u", flow.DELETE, "yes")
-    assert "slettet" in replies[-1].text
+    handled = await service.handle_choice("u", flow.DELETE, "yes")
+    assert "slettet" in handled.replies[-1].text
     assert await service.session_of("u") is None
 
 
@@ -199,10 +199,28 @@ async def test_an_album_redelivered_in_part_is_not_stored_twice(
 ) -> None:
     await quick_to_input(service, "u")
     album = [IncomingFile(f"del{i}.pdf", None, len(PDF), PDF) for i in range(3)]
-    replies = await service.handle_files("u", album, update_key=["tg:10", "tg:11", "tg:12"])
-    assert "3 vedlegg mottatt" in replies[0].text
+    handled = await service.handle_files("u", album, update_key=["tg:10", "tg:11", "tg:12"])
+    assert "3 vedlegg mottatt" in handled.replies[0].text
     again = await service.handle_files("u", album[2:], update_key="tg:12")
-    assert again == []
+    assert again.replies == []
     session = await service.session_of("u")
     assert session is not None
     assert len(session.attachments) == 3
+
+
+async def test_the_service_says_whether_a_pressed_keyboard_is_still_current(
+    service: ConversationService,
+) -> None:
+    await service.handle_command("u", "start")
+    await service.handle_choice("u", flow.START, "guided")
+    await service.handle_choice("u", flow.TYPE, "privatperson")
+    await service.handle_text("u", "Kari Nordmann")
+    await service.handle_text("u", "Harstad")
+    await service.handle_command("u", "skip")
+    toggled = await service.handle_choice("u", flow.THEMES, "naering")
+    assert toggled.keyboard_is_current  # the theme menu is updated in place
+    old = await service.handle_choice("u", flow.TYPE, "kommune")
+    assert "tidligere spørsmål" in old.replies[0].text
+    assert not old.keyboard_is_current
+    typed = await service.handle_text("u", "hei")
+    assert not typed.keyboard_is_current

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.engine import flow, prompts
+from bot.engine import flow, prompts, screens
 from bot.engine.context import Ctx
 from bot.engine.municipalities import by_number
 from bot.engine.navigation import (
@@ -65,7 +65,7 @@ def _stale(ctx: Ctx, step: str) -> None:
         )
         return
     ctx.say(_("Den knappen gjelder et tidligere spørsmål. Her er du nå:"))
-    prompts.show(ctx)
+    screens.show(ctx)
 
 
 def _on_start(ctx: Ctx, choice: str) -> None:
@@ -79,7 +79,7 @@ def _on_start(ctx: Ctx, choice: str) -> None:
 def _on_resume(ctx: Ctx, choice: str) -> None:
     if choice == prompts.RESTART:
         start_over(ctx)
-        prompts.show_welcome(ctx)
+        screens.show_welcome(ctx)
     else:
         return_from_confirmation(ctx, flow.TYPE)
 
@@ -122,9 +122,7 @@ def _on_theme_toggle(ctx: Ctx, choice: str) -> None:
     s = ctx.s
     if choice == prompts.DONE:
         if not s.themes:
-            ctx.say(
-                ctx._("Velg minst ett tema, eller skriv /hopp for å gå rett til spørsmålene.")
-            )
+            ctx.say(ctx._("Velg minst ett tema, eller skriv /hopp for å gå rett til spørsmålene."))
             return
         unskip(s, flow.THEMES)
         s.themes = [t.id for t in ctx.c.themes if t.id in s.themes]
@@ -136,13 +134,13 @@ def _on_theme_toggle(ctx: Ctx, choice: str) -> None:
         s.themes.remove(choice)
     else:
         s.themes.append(choice)
-    prompts.show(ctx, replace_previous=True)
+    screens.show(ctx, replace_previous=True)
 
 
 def _on_done(ctx: Ctx, _choice: str) -> None:
     start_over(ctx)
     ctx.s.step = flow.START
-    prompts.show_welcome(ctx)
+    screens.show_welcome(ctx)
 
 
 def _replace_answer(ctx: Ctx) -> None:

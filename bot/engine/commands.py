@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.engine import flow, prompts
+from bot.engine import flow, prompts, screens
 from bot.engine.choices import on_language
 from bot.engine.context import Ctx
 from bot.engine.info import on_help, on_privacy, on_status
@@ -78,7 +78,7 @@ def on_command(ctx: Ctx, name: str, arg: str) -> None:
     """Run the command ``name`` (canonical) with its argument."""
     if name in _NEEDS_A_DRAFT and ctx.s.step in (flow.START, flow.DONE):
         ctx.say(ctx._("Du har ikke begynt på et innspill ennå."))
-        prompts.show(ctx)
+        screens.show(ctx)
         return
     _COMMANDS.get(name, _unknown)(ctx, arg)
 
@@ -90,7 +90,7 @@ def _on_start(ctx: Ctx, arg: str) -> None:
         confirm(ctx, flow.RESUME, from_confirmation=flow.SUMMARY)
         return
     if s.status == "submitted" and s.step == flow.DONE and not wants_quick:
-        prompts.show(ctx)
+        screens.show(ctx)
         return
     if s.status == "submitted":
         start_over(ctx)
@@ -101,15 +101,15 @@ def _on_start(ctx: Ctx, arg: str) -> None:
         enter_flow(ctx, prompts.QUICK)
         return
     ctx.s.step = flow.START
-    prompts.show_welcome(ctx)
+    screens.show_welcome(ctx)
 
 
 def _on_continue(ctx: Ctx, _arg: str) -> None:
     if ctx.s.step == flow.START:
-        prompts.show_welcome(ctx)
+        screens.show_welcome(ctx)
         return
     ctx.say(ctx._("Velkommen tilbake! Du fortsetter der du slapp."))
-    prompts.show(ctx)
+    screens.show(ctx)
 
 
 def _on_open(ctx: Ctx, arg: str) -> None:
@@ -133,7 +133,7 @@ def _on_next(ctx: Ctx, _arg: str) -> None:
 def _on_cancel(ctx: Ctx, _arg: str) -> None:
     if not ctx.s.has_content:
         ctx.say(ctx._("Du har ikke noe utkast å avbryte."))
-        prompts.show(ctx)
+        screens.show(ctx)
         return
     confirm(ctx, flow.CANCEL, from_confirmation=flow.SUMMARY)
 
@@ -153,7 +153,7 @@ def _on_attach(ctx: Ctx, _arg: str) -> None:
 
 def _unknown(ctx: Ctx, _arg: str) -> None:
     ctx.say(ctx._("Den kommandoen kjenner jeg ikke. Skriv /hjelp for å se hva du kan gjøre."))
-    prompts.show(ctx)
+    screens.show(ctx)
 
 
 _COMMANDS: dict[str, Callable[[Ctx, str], None]] = {

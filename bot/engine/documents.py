@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.engine import flow, prompts
+from bot.engine import flow, screens
 from bot.engine.context import Ctx
 from bot.engine.events import DocumentEvent, DocumentProblem, ForgetAttachments, IncomingDocument
 from bot.engine.navigation import goto, unskip
@@ -92,14 +92,14 @@ def on_documents(ctx: Ctx, event: DocumentEvent) -> None:
     _forget_unused(ctx, event, accepted)
     if not accepting:
         ctx.say(ctx._("Velg først hvordan du vil svare. Så kan du sende dokumentet."))
-        prompts.show(ctx)
+        screens.show(ctx)
         return
     for message in rejected:
         ctx.say(message)
     if accepted:
         _attach(ctx, accepted, event.caption)
     else:
-        prompts.show(ctx)
+        screens.show(ctx)
 
 
 def _forget_unused(ctx: Ctx, event: DocumentEvent, accepted: Sequence[Attachment]) -> None:
@@ -130,7 +130,7 @@ def _attach(ctx: Ctx, accepted: list[Attachment], caption: str | None) -> None:
     if s.step in (flow.QUICK, flow.SUMMARY):
         goto(ctx, flow.SUMMARY)
     else:
-        prompts.show(ctx)
+        screens.show(ctx)
 
 
 def _takes_text(s: Session) -> bool:

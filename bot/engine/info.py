@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import flow, prompts
+from bot.engine import flow, prompts, screens
 from bot.engine.context import Ctx
 
 
@@ -32,7 +32,7 @@ def on_help(ctx: Ctx) -> None:
     lines.append(_("Du kan ta pause når du vil. Svarene er lagret, og du fortsetter med /start."))
     for line in lines:
         ctx.say(line)
-    prompts.show(ctx)
+    screens.show(ctx)
 
 
 def on_privacy(ctx: Ctx) -> None:
@@ -51,7 +51,7 @@ def on_privacy(ctx: Ctx) -> None:
         + " "
         + _("Skriv /slett for å slette alt vi har lagret om deg.")
     )
-    prompts.show(ctx)
+    screens.show(ctx)
 
 
 def on_status(ctx: Ctx) -> None:
@@ -64,7 +64,7 @@ def on_status(ctx: Ctx) -> None:
         return
     if s.step == flow.START:
         ctx.say(_("Du har ikke begynt ennå."))
-        prompts.show(ctx)
+        screens.show(ctx)
         return
     content = [st for st in flow.sequence(c, s) if flow.is_answer_step(st)]
     answered = [st for st in content if flow.is_done(c, s, st) and st not in s.skipped]
@@ -88,4 +88,4 @@ def on_status(ctx: Ctx) -> None:
             count=len(s.attachments)
         )
     ctx.say(text)
-    prompts.show(ctx)
+    screens.show(ctx)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.engine import flow, prompts
+from bot.engine import flow, prompts, screens
 from bot.engine.context import Ctx
 from bot.engine.events import ForgetAttachments
 from bot.engine.model import Consultation
@@ -37,7 +37,7 @@ def goto(ctx: Ctx, step: str) -> None:
     if step == flow.SUMMARY:
         ctx.s.editing_from_summary = False
     ctx.s.step = step
-    prompts.show(ctx)
+    screens.show(ctx)
 
 
 def advance(ctx: Ctx) -> None:
@@ -106,7 +106,7 @@ def skip(ctx: Ctx) -> None:
     s, _ = ctx.s, ctx._
     if not prompts.is_skippable(ctx):
         ctx.say(_("Dette spørsmålet må du svare på for å gå videre."))
-        prompts.show(ctx)
+        screens.show(ctx)
         return
     if s.step == flow.MUNICIPALITY_PICK:
         s.step = flow.MUNICIPALITY
@@ -129,7 +129,7 @@ def back(ctx: Ctx) -> None:
     previous = flow.previous_step(ctx.c, s)
     if previous is None:
         ctx.say(_("Du er på det første spørsmålet."))
-        prompts.show(ctx)
+        screens.show(ctx)
         return
     s.editing_from_summary = False
     goto(ctx, previous)

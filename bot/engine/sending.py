@@ -6,7 +6,7 @@ attachments; the cancel and delete confirmations end here too.
 
 from __future__ import annotations
 
-from bot.engine import flow, prompts
+from bot.engine import flow, prompts, screens
 from bot.engine.build import build_submission, reference_for
 from bot.engine.context import Ctx
 from bot.engine.events import DeleteAllData, ForgetAttachments, Submit
@@ -117,7 +117,7 @@ def on_edit_choice(ctx: Ctx, choice: str) -> None:
     s.personal_data_acknowledged = False
     s.editing_from_summary = True
     s.step = choice
-    prompts.show(ctx)
+    screens.show(ctx)
 
 
 def on_cancel_choice(ctx: Ctx, choice: str) -> None:
@@ -128,7 +128,7 @@ def on_cancel_choice(ctx: Ctx, choice: str) -> None:
     start_over(ctx)
     ctx.say(ctx._("Utkastet er slettet."))
     ctx.s.step = flow.START
-    prompts.show(ctx)
+    screens.show(ctx)
 
 
 def on_delete_choice(ctx: Ctx, choice: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from bot.engine import flow, prompts
+from bot.engine import flow, prompts, screens
 from bot.engine.choices import on_choice
 from bot.engine.context import Ctx
 from bot.engine.events import EditEvent, TextEvent
@@ -28,7 +28,7 @@ def on_text(ctx: Ctx, event: TextEvent) -> None:
     s, step, raw = ctx.s, ctx.s.step, event.text
     if not raw.strip():
         ctx.say(ctx._("Jeg fikk ingen tekst. Skriv svaret ditt, eller velg under."))
-        prompts.show(ctx)
+        screens.show(ctx)
         return
     answer_step = flow.is_answer_step(step)
     if not answer_step or event.numbered_choices:
@@ -57,7 +57,7 @@ def _at_start(ctx: Ctx) -> None:
         # The intro was read already; a "hei" should not bring the whole of it back.
         ctx.say(ctx._("Hvordan vil du svare?"), prompts.choices_for(ctx))
     else:
-        prompts.show(ctx)
+        screens.show(ctx)
 
 
 def _after_sending(ctx: Ctx) -> None:
@@ -66,12 +66,12 @@ def _after_sending(ctx: Ctx) -> None:
             reference=ctx.s.reference
         )
     )
-    prompts.show(ctx)
+    screens.show(ctx)
 
 
 def _not_here(ctx: Ctx) -> None:
     ctx.say(ctx._("Velg et av alternativene under, eller skriv /hjelp."))
-    prompts.show(ctx)
+    screens.show(ctx)
 
 
 _OTHER_STEPS: dict[str, Callable[[Ctx], None]] = {
@@ -88,7 +88,7 @@ def add_answer_text(ctx: Ctx, raw: str, message_ref: str | None) -> None:
     answer = s.answers.setdefault(s.step, Answer())
     if len(answer.text) + len(text) > ctx.limits.max_answer_chars:
         ctx.say(_("Svaret er blitt veldig langt. Send resten som dokument, eller gå videre."))
-        prompts.show(ctx)
+        screens.show(ctx)
         return
     answer.parts.append(AnswerPart(text=text, message_ref=message_ref))
     unskip(s, s.step)
@@ -147,7 +147,7 @@ def _set_respondent_value(ctx: Ctx, raw: str) -> None:
     value = parse(raw, ctx.event.at.date())
     if value is None:
         ctx.say(ctx._(problem))
-        prompts.show(ctx)
+        screens.show(ctx)
         return
     setattr(s.respondent, field, value)
     unskip(s, s.step)
@@ -169,13 +169,13 @@ def _set_municipality(ctx: Ctx, raw: str) -> None:
     if not candidates:
         ctx.say(_("Jeg fant ingen kommune med det navnet. Prøv igjen, for eksempel «Harstad»."))
         s.step = flow.MUNICIPALITY
-        prompts.show(ctx)
+        screens.show(ctx)
         return
     s.municipality_candidates = [m.number for m in candidates]
     if len(found.matches) > 1:
         ctx.say(_("Flere kommuner heter det."))
     s.step = flow.MUNICIPALITY_PICK
-    prompts.show(ctx)
+    screens.show(ctx)
 
 
 def on_edit(ctx: Ctx, event: EditEvent) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import prompts
+from bot.engine import screens
 from bot.engine.context import Ctx
 from bot.i18n import N_
 
@@ -24,4 +24,4 @@ OTHER = N_("Det kan jeg ikke ta imot her. Skriv svaret ditt som tekst.")
 def on_unsupported(ctx: Ctx, kind: str) -> None:
     """Say why this input cannot be used, and ask the question again."""
     ctx.say(ctx._(MESSAGES.get(kind, OTHER)))
-    prompts.show(ctx)
+    screens.show(ctx)
