@@ -11,6 +11,7 @@ from bot.engine import flow, prompts, screens
 from bot.engine.context import Ctx
 from bot.engine.events import ForgetAttachments
 from bot.engine.model import Consultation
+from bot.engine.names import Step, StepId
 from bot.engine.session import Session
 
 CONFIRM_STEPS = (flow.CANCEL, flow.DELETE, flow.LANGUAGE, flow.RESUME, flow.EDIT)
@@ -32,7 +33,7 @@ def new_session(
     )
 
 
-def goto(ctx: Ctx, step: str) -> None:
+def goto(ctx: Ctx, step: StepId) -> None:
     """Make ``step`` the current step and show it."""
     if step == flow.SUMMARY:
         ctx.s.editing_from_summary = False
@@ -45,7 +46,7 @@ def advance(ctx: Ctx) -> None:
     goto(ctx, flow.next_step(ctx.c, ctx.s))
 
 
-def confirm(ctx: Ctx, step: str, *, from_confirmation: str) -> None:
+def confirm(ctx: Ctx, step: Step, *, from_confirmation: Step) -> None:
     """Ask ``step`` (a confirmation); afterwards go back where the person was.
 
     Asked from another confirmation, the way back is ``from_confirmation`` instead, so two
@@ -56,7 +57,7 @@ def confirm(ctx: Ctx, step: str, *, from_confirmation: str) -> None:
     goto(ctx, step)
 
 
-def return_from_confirmation(ctx: Ctx, default: str) -> None:
+def return_from_confirmation(ctx: Ctx, default: Step) -> None:
     """Leave a confirmation step for where the person came from (``default`` if unknown)."""
     back_to = ctx.s.return_step or default
     ctx.s.return_step = None
@@ -95,7 +96,7 @@ def fresh_session(ctx: Ctx, draft_id: str) -> Session:
     return fresh
 
 
-def unskip(s: Session, step: str) -> None:
+def unskip(s: Session, step: StepId) -> None:
     """``step`` is answered after all: it no longer counts as skipped."""
     if step in s.skipped:
         s.skipped.remove(step)

@@ -12,26 +12,27 @@ from bot.engine import flow
 from bot.engine.context import Ctx
 from bot.engine.events import Choice
 from bot.engine.municipalities import by_number
+from bot.engine.names import Pick, StepId
 from bot.i18n import LANGS, LANGUAGE_NAMES
 
-NEXT = "next"
-SKIP = "skip"
-REPLACE = "replace"
-DONE = "done"
-SEND = "send"
-EDIT = "edit"
-CANCEL = "cancel"
-YES = "yes"
-NO = "no"
-CONTINUE = "continue"
-RESTART = "restart"
-NEW = "new"
-GUIDED = "guided"
-QUICK = "quick"
-LANGUAGE = "lang"
-NONE = "none"
-BACK_TO_SUMMARY = "summary"
-THEMES = "themes"
+NEXT = Pick.NEXT
+SKIP = Pick.SKIP
+REPLACE = Pick.REPLACE
+DONE = Pick.DONE
+SEND = Pick.SEND
+EDIT = Pick.EDIT
+CANCEL = Pick.CANCEL
+YES = Pick.YES
+NO = Pick.NO
+CONTINUE = Pick.CONTINUE
+RESTART = Pick.RESTART
+NEW = Pick.NEW
+GUIDED = Pick.GUIDED
+QUICK = Pick.QUICK
+LANGUAGE = Pick.LANGUAGE
+NONE = Pick.NONE
+BACK_TO_SUMMARY = Pick.BACK_TO_SUMMARY
+THEMES = Pick.THEMES
 REMOVE_PREFIX = "rm-"
 
 
@@ -93,7 +94,7 @@ def _answer_choices(ctx: Ctx) -> list[Choice]:
     return [Choice(SKIP, _("Hopp over"))] if is_skippable(ctx) else []
 
 
-def is_skippable(ctx: Ctx, step: str | None = None) -> bool:
+def is_skippable(ctx: Ctx, step: StepId | None = None) -> bool:
     """Whether ``step`` (by default the current one) may be skipped."""
     step = step or ctx.s.step
     if step in flow.OPTIONAL_RESPONDENT_STEPS or step == flow.MUNICIPALITY_PICK:
@@ -105,10 +106,10 @@ def is_skippable(ctx: Ctx, step: str | None = None) -> bool:
     return False
 
 
-def step_label(ctx: Ctx, step: str) -> str:
+def step_label(ctx: Ctx, step: StepId) -> str:
     """A short name for a step, for the status, the edit menu and confirmations."""
     _ = ctx._
-    labels = {
+    labels: dict[str, str] = {
         flow.TYPE: _("Hvem du svarer for"),
         flow.ORGANISATION: _("Navn på organisasjonen"),
         flow.ORG_NUMBER: _("Organisasjonsnummer"),
@@ -148,7 +149,7 @@ def _edit_choices(ctx: Ctx) -> list[Choice]:
     return choices
 
 
-def _extra_allowed(ctx: Ctx, step: str) -> bool:
+def _extra_allowed(ctx: Ctx, step: StepId) -> bool:
     """Optional details the quick path leaves out but lets people add from the summary."""
     rtype = flow.respondent_type(ctx.c, ctx.s)
     if step == flow.EMAIL:

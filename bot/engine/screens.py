@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.engine import flow
 from bot.engine.context import Ctx
 from bot.engine.municipalities import by_number
+from bot.engine.names import StepId
 from bot.engine.prompts import choices_for, step_label
 from bot.i18n import N_, format_date, format_size
 
@@ -186,7 +187,7 @@ def summary_text(ctx: Ctx) -> str:
     return "\n".join(lines)
 
 
-def _answer_heading(ctx: Ctx, step: str) -> str:
+def _answer_heading(ctx: Ctx, step: StepId) -> str:
     if step.startswith(flow.QUESTION_PREFIX):
         question = ctx.c.question(step.removeprefix(flow.QUESTION_PREFIX))
         return f"{step_label(ctx, step)}: {ctx.t(question.text)}"

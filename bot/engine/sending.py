@@ -10,6 +10,7 @@ from bot.engine import flow, prompts, screens
 from bot.engine.build import build_submission, reference_for
 from bot.engine.context import Ctx
 from bot.engine.events import DeleteAllData, ForgetAttachments, Submit
+from bot.engine.names import StepId, step_id
 from bot.engine.navigation import fresh_session, goto, return_from_confirmation, start_over
 from bot.engine.privacy import Finding, find_personal_data
 
@@ -66,7 +67,7 @@ def on_personal_data_choice(ctx: Ctx, choice: str) -> None:
         goto(ctx, flow.EDIT)
 
 
-def _missing_required(ctx: Ctx) -> list[str]:
+def _missing_required(ctx: Ctx) -> list[StepId]:
     c, s = ctx.c, ctx.s
     return [
         step
@@ -116,7 +117,7 @@ def on_edit_choice(ctx: Ctx, choice: str) -> None:
         return
     s.personal_data_acknowledged = False
     s.editing_from_summary = True
-    s.step = choice
+    s.step = step_id(choice)  # the edit menu offers steps as its choices
     screens.show(ctx)
 
 

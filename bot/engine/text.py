@@ -11,6 +11,7 @@ from bot.engine.context import Ctx
 from bot.engine.events import EditEvent, TextEvent
 from bot.engine.matching import match_choice
 from bot.engine.municipalities import lookup
+from bot.engine.names import step_id
 from bot.engine.navigation import advance, goto, unskip
 from bot.engine.session import Answer, AnswerPart
 from bot.engine.values import (
@@ -188,7 +189,7 @@ def on_edit(ctx: Ctx, event: EditEvent) -> None:
                 s.personal_data_acknowledged = False
                 ctx.say(
                     _("Jeg har oppdatert svaret ditt på «{where}».").format(
-                        where=prompts.step_label(ctx, step)
+                        where=prompts.step_label(ctx, step_id(step))
                     )
                 )
                 return

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.engine import flow
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
-from bot.engine.session import Session
+from bot.engine.names import AnswerStep, Step
+from bot.engine.session import SESSION_VERSION, Session
 from tests.engine.talk import Talk
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +27,24 @@ def c() -> Consultation:
 def stored(name: str) -> Session:
     """A session exactly as storage reads it back from its JSON column."""
     return Session.model_validate_json((DATA / name).read_text(encoding="utf-8"))
+
+
+def test_an_old_draft_is_read_as_the_current_version_with_typed_steps() -> None:
+    draft = stored("session-v0-quick-cancel-confirm.json")
+    assert draft.version == SESSION_VERSION
+    assert draft.step is Step.CANCEL
+    assert draft.return_step is Step.MUNICIPALITY_PICK
+    assert json.loads(draft.model_dump_json())["version"] == SESSION_VERSION
+    guided = stored("session-v0-guided-mid-draft.json")
+    assert guided.step == AnswerStep("q.q1")
+    assert not isinstance(guided.step, Step)
+
+
+def test_a_draft_from_a_newer_release_is_refused_not_misread() -> None:
+    data = json.loads((DATA / "session-v0-guided-mid-draft.json").read_text(encoding="utf-8"))
+    data["version"] = SESSION_VERSION + 1
+    with pytest.raises(ValidationError, match="newer than this release"):
+        Session.model_validate(data)
 
 
 def test_a_guided_draft_from_before_versioning_continues(c: Consultation) -> None:
