@@ -98,3 +98,26 @@ def test_the_checker_catches_each_forbidden_snippet(snippet: str) -> None:
 def test_the_checker_lets_pure_code_through() -> None:
     pure = "from datetime import date, datetime, timedelta\nfrom bot.i18n import N_\nx = 1\n"
     assert impurities(pure) == []
+
+
+def test_the_municipality_register_is_read_at_load_not_inside_a_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.engine import municipalities
+    from bot.engine.loader import load_consultation
+    from tests.engine.talk import Talk
+
+    municipalities._index.cache_clear()
+    c = load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
+
+    def no_file_reads() -> tuple[municipalities.Municipality, ...]:
+        raise AssertionError("step() read the municipality file")
+
+    monkeypatch.setattr(municipalities, "_read_csv", no_file_reads)
+    t = Talk(c)
+    t.command("start")
+    t.click("Svar på spørsmålene")
+    t.click("Privatperson")
+    t.send("Kari Nordmann")
+    t.send("Harstad")
+    assert "Kommune: Harstad ✅" in t.text
