@@ -15,6 +15,7 @@ from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.service import ConversationService, IncomingFile
 from bot.storage import Store
+from tests.engine.talk import ServiceTalk
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -37,13 +38,15 @@ def service(consultation: Consultation, store: Store) -> ConversationService:
     return ConversationService(consultation, store)
 
 
-async def quick_to_input(service: ConversationService, user: str) -> None:
-    await service.handle_command(user, "start", "rask")
-    await service.handle_choice(user, flow.TYPE, "organisasjon")
-    await service.handle_text(user, "Harstad Idrettslag")
-    await service.handle_text(user, "Per Hansen")
-    await service.handle_text(user, "Harstad")
-    await service.handle_command(user, "skip")  # no receipt
+async def quick_to_input(service: ConversationService, user: str) -> ServiceTalk:
+    talk = ServiceTalk(service, user)
+    await talk.send("/start rask")
+    await talk.click("Organisasjon, lag")
+    await talk.send("Harstad Idrettslag")
+    await talk.send("Per Hansen")
+    await talk.send("Harstad")
+    await talk.send("/hopp")  # no receipt
+    return talk
 
 
 async def test_every_answer_survives_a_restart(consultation: Consultation, tmp_path: Path) -> None:
@@ -211,16 +214,17 @@ async def test_an_album_redelivered_in_part_is_not_stored_twice(
 async def test_the_service_says_whether_a_pressed_keyboard_is_still_current(
     service: ConversationService,
 ) -> None:
-    await service.handle_command("u", "start")
-    await service.handle_choice("u", flow.START, "guided")
-    await service.handle_choice("u", flow.TYPE, "privatperson")
-    await service.handle_text("u", "Kari Nordmann")
-    await service.handle_text("u", "Harstad")
-    await service.handle_command("u", "skip")
-    toggled = await service.handle_choice("u", flow.THEMES, "naering")
-    assert toggled.keyboard_is_current  # the theme menu is updated in place
-    old = await service.handle_choice("u", flow.TYPE, "kommune")
-    assert "tidligere spørsmål" in old.replies[0].text
-    assert not old.keyboard_is_current
-    typed = await service.handle_text("u", "hei")
-    assert not typed.keyboard_is_current
+    kari = ServiceTalk(service, "u")
+    await kari.send("/start")
+    await kari.click("Svar på spørsmålene")
+    await kari.click("Privatperson")
+    await kari.send("Kari Nordmann")
+    await kari.send("Harstad")
+    await kari.click("Nei takk")
+    await kari.click("Næringsutvikling")
+    assert kari.handled.keyboard_is_current  # the theme menu is updated in place
+    await kari.press(flow.TYPE, "kommune")
+    assert "tidligere spørsmål" in kari.text
+    assert not kari.handled.keyboard_is_current
+    await kari.send("hei")
+    assert not kari.handled.keyboard_is_current
