@@ -39,6 +39,10 @@ class Step(StrEnum):
     DONE = "done"
 
 
+_FIXED_STEPS: dict[str, Step] = {step.value: step for step in Step}
+"""A dictionary lookup, not ``Step(value)``: sessions are re-validated on every step, and a
+failed enum lookup raises, which costs more than the rest of the check."""
+
 AnswerStep = NewType("AnswerStep", str)
 """A step made from the consultation file: ``t.<theme id>`` or ``q.<question id>``."""
 
@@ -48,10 +52,7 @@ StepId = Step | AnswerStep
 
 def step_id(value: str) -> StepId:
     """The typed step for a stored or offered value (an edit-menu choice names a step)."""
-    try:
-        return Step(value)
-    except ValueError:
-        return AnswerStep(value)
+    return _FIXED_STEPS.get(value) or AnswerStep(value)
 
 
 class Pick(StrEnum):

@@ -36,6 +36,8 @@ MIGRATIONS: dict[int, Migration] = {0: _from_v0}
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """A stored session's fields brought up to :data:`SESSION_VERSION`."""
     version = data.get("version", 0)
+    if version == SESSION_VERSION:
+        return data  # the common case, on every step: nothing to do, nothing to copy
     if not isinstance(version, int) or version > SESSION_VERSION:
         raise ValueError(f"session format {version!r} is newer than this release knows")
     data = dict(data)
