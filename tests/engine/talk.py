@@ -96,8 +96,13 @@ class Talk(_Reading):
         self.effects.extend(outcome.effects)
         return outcome.replies
 
-    def send(self, text: str, ref: str | None = None) -> list[Reply]:
-        return self._apply(lambda at, f: TextEvent(at=at, fresh_id=f, text=text, message_ref=ref))
+    def send(self, text: str, ref: str | None = None, *, numbered: bool = False) -> list[Reply]:
+        """Write ``text``; ``numbered``: as in the terminal, where choices are numbered lines."""
+        return self._apply(
+            lambda at, f: TextEvent(
+                at=at, fresh_id=f, text=text, message_ref=ref, numbered_choices=numbered
+            )
+        )
 
     def command(self, name: str, arg: str = "") -> list[Reply]:
         return self._apply(lambda at, f: CommandEvent(at=at, fresh_id=f, name=name, arg=arg))
