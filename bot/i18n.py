@@ -11,15 +11,20 @@ import gettext
 from datetime import date, datetime
 from functools import cache
 from io import BytesIO
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
-from bot.engine.model import LANGS, Lang
 from bot.resources import locales_dir
+
+Lang = Literal["nb", "nn", "en"]
+"""The languages the bot speaks: bokmål (the source language), nynorsk and English."""
+LANGS: tuple[Lang, ...] = ("nb", "nn", "en")
 
 DOMAIN = "messages"
 OSLO = ZoneInfo("Europe/Oslo")
@@ -27,7 +32,7 @@ OSLO = ZoneInfo("Europe/Oslo")
 LANGUAGE_NAMES: dict[Lang, str] = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message
 
@@ -97,3 +102,20 @@ def format_datetime(value: datetime, lang: str) -> str:
     if lang == "en":
         return f"{day} at {clock}"
     return f"{day} kl. {clock}"
+
+
+KIB = 1024
+"""Sizes are counted in binary units, as Telegram counts its 20 MB download limit."""
+
+
+def format_size(size: int, lang: str) -> str:
+    """A file size people can read: "830 kB", "1,0 MB" ("1.0 MB" in English).
+
+    The one formatter for the chat and the e-mails, so both say the same about one file.
+    From 1000 kB on it is shown in MB, so nobody reads "1016 kB"; never "0 kB".
+    """
+    locale = babel_locale(lang)
+    kib = size / KIB
+    if round(kib) < 1000:
+        return f"{format_decimal(max(1, round(kib)), format='#,##0', locale=locale)} kB"
+    return f"{format_decimal(kib / KIB, format='#,##0.0', locale=locale)} MB"

@@ -33,9 +33,9 @@ from bot.engine.events import (
     UnsupportedEvent,
 )
 from bot.engine.machine import new_session, step
-from bot.engine.model import Consultation, Lang
+from bot.engine.model import Consultation
 from bot.engine.session import Session
-from bot.i18n import resolve_language
+from bot.i18n import Lang, resolve_language
 from bot.ids import new_id
 from bot.locks import KeyedLocks
 from bot.mail.compose import message_id_for
@@ -44,6 +44,17 @@ from bot.storage import DuplicateUpdateError, NewAttachment, OutboxItem, Store
 log = logging.getLogger(__name__)
 
 EventFactory = Callable[[datetime, str], Event]
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What a front end needs after one event; it never has to read the session itself."""
+
+    replies: list[Reply]
+    """What to show, in order (empty for an update that was handled before)."""
+    keyboard_is_current: bool = False
+    """For a button press: the pressed keyboard still belongs to the step the person is at,
+    so a front end may update that message in place instead of sending a new one."""
 
 
 @dataclass(frozen=True)
@@ -100,13 +111,24 @@ class ConversationService:
         text: str,
         *,
         message_ref: str | None = None,
+        numbered_choices: bool = False,
         update_key: str | None = None,
         language_code: str | None = None,
-    ) -> list[Reply]:
-        """The person wrote something (commands included)."""
+    ) -> Handled:
+        """The person wrote something (commands included; the engine tells them apart).
+
+        ``numbered_choices``: the front end shows choices as numbered lines (the terminal), so
+        a typed number or label picks a choice wherever one is offered.
+        """
         return await self._handle(
             user_id,
-            lambda at, fresh: TextEvent(at=at, fresh_id=fresh, text=text, message_ref=message_ref),
+            lambda at, fresh: TextEvent(
+                at=at,
+                fresh_id=fresh,
+                text=text,
+                message_ref=message_ref,
+                numbered_choices=numbered_choices,
+            ),
             update_key=update_key,
             language_code=language_code,
         )
@@ -119,13 +141,14 @@ class ConversationService:
         *,
         update_key: str | None = None,
         language_code: str | None = None,
-    ) -> list[Reply]:
+    ) -> Handled:
         """The person pressed a button offered at ``step_id``."""
         return await self._handle(
             user_id,
             lambda at, fresh: ChoiceEvent(at=at, fresh_id=fresh, step=step_id, choice=choice),
             update_key=update_key,
             language_code=language_code,
+            pressed_step=step_id,
         )
 
     async def handle_command(
@@ -136,8 +159,12 @@ class ConversationService:
         *,
         update_key: str | None = None,
         language_code: str | None = None,
-    ) -> list[Reply]:
-        """A command by its canonical name (see :mod:`bot.engine.commands`)."""
+    ) -> Handled:
+        """A command by its canonical name (see :mod:`bot.engine.commands`).
+
+        Front ends use it for what they do themselves, such as opening the chat
+        (``commands.OPEN``); what people type goes to :meth:`handle_text`.
+        """
         return await self._handle(
             user_id,
             lambda at, fresh: CommandEvent(at=at, fresh_id=fresh, name=name, arg=arg),
@@ -153,7 +180,7 @@ class ConversationService:
         *,
         update_key: str | None = None,
         language_code: str | None = None,
-    ) -> list[Reply]:
+    ) -> Handled:
         """The person edited an earlier message."""
         return await self._handle(
             user_id,
@@ -169,7 +196,7 @@ class ConversationService:
         *,
         update_key: str | None = None,
         language_code: str | None = None,
-    ) -> list[Reply]:
+    ) -> Handled:
         """Input the conversation cannot use (sticker, photo, voice, …)."""
         return await self._handle(
             user_id,
@@ -186,7 +213,7 @@ class ConversationService:
         caption: str | None = None,
         update_key: str | Sequence[str] | None = None,
         language_code: str | None = None,
-    ) -> list[Reply]:
+    ) -> Handled:
         """One or more documents; the content decides the type, not the name.
 
         An album arrives as several updates: pass all their keys, so a partial redelivery
@@ -241,7 +268,7 @@ class ConversationService:
         return session.lang if session else "nb"
 
     async def session_of(self, user_id: str) -> Session | None:
-        """The person's current session, if any."""
+        """The person's current session, if any (for tests and staff tools, not front ends)."""
         return await self.store.load_session(user_id, self.consultation.id)
 
     # --- the one path every event takes -------------------------------------------------
@@ -254,14 +281,15 @@ class ConversationService:
         update_key: str | Sequence[str] | None,
         language_code: str | None,
         accepted: Sequence[_Accepted] = (),
-    ) -> list[Reply]:
+        pressed_step: str | None = None,
+    ) -> Handled:
         metrics.count(metrics.UPDATES)
         async with self._locks.hold(user_id):
             keys = [update_key] if isinstance(update_key, str) else list(update_key or ())
             for key in keys:
                 if await self.store.is_update_processed(key):
                     log.info("ignoring update %s: already handled", key)
-                    return []
+                    return Handled([])
             now = self._clock()
             session = await self.store.load_session(user_id, self.consultation.id)
             if session is None:
@@ -306,7 +334,7 @@ class ConversationService:
                     report = await self.store.delete_user_data(user_id)
                     log.info("deleted data for a user on request: %s", report)
                     # Keep nothing, not even an empty session: the next message starts afresh.
-                    return outcome.replies
+                    return Handled(outcome.replies)
             try:
                 await self.store.save_step(
                     outcome.session,
@@ -318,13 +346,14 @@ class ConversationService:
                     outbox=outbox,
                 )
             except DuplicateUpdateError:
-                return []
+                return Handled([])
             if submission is not None:
                 log.info("submission %s stored and queued", submission.reference)
                 metrics.count(metrics.SUBMISSIONS)
                 if self._on_submitted:
                     self._on_submitted()
-            return outcome.replies
+            current = pressed_step is not None and outcome.session.step == pressed_step
+            return Handled(outcome.replies, keyboard_is_current=current)
 
     def _outbox_for(
         self, reference: str, recipient: str, respondent_email: str | None, lang: str

@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import Runtime
-from bot.engine import flow
-from bot.engine.commands import parse_command
-from bot.engine.events import Choice, Reply
-from bot.engine.matching import match_choice
+from bot.engine.commands import OPEN, parse_command
+from bot.engine.events import Reply
 from bot.i18n import gettext_for
 from bot.service import ConversationService, IncomingFile
 
@@ -33,7 +31,11 @@ def render(reply: Reply) -> str:
 
 
 class TerminalChat:
-    """Reads lines, turns them into events for the service, prints the replies."""
+    """Reads lines, passes them to the service, prints the replies.
+
+    The engine decides what a line means (an answer, a command, or a numbered choice); the
+    terminal itself only handles ``/vedlegg PATH``, because reading a local file is I/O.
+    """
 
     def __init__(
         self,
@@ -49,33 +51,18 @@ class TerminalChat:
         self.stdin = stdin
         self.stdout = stdout
         self.lang = lang
-        self._choices: tuple[Choice, ...] = ()
-        self._choice_step: str | None = None
 
     def _print(self, replies: list[Reply]) -> None:
-        with_choices = [r for r in replies if r.choices]
-        if with_choices:
-            self._choices = with_choices[-1].choices
-            self._choice_step = with_choices[-1].step
-        elif replies:
-            self._choices, self._choice_step = (), None
         for reply in replies:
             self.stdout.write(render(reply) + "\n\n")
         self.stdout.flush()
 
     async def _greet(self) -> None:
-        """Start a new person with /start; let someone who comes back continue where they were."""
-        session = await self.service.session_of(self.user_id)
-        if session and self.lang and session.lang != self.lang:
-            self._print(await self.service.handle_command(self.user_id, "language", self.lang))
-            session = await self.service.session_of(self.user_id)
-        if session is None or session.step in (flow.START, flow.DONE):
-            replies = await self.service.handle_command(
-                self.user_id, "start", language_code=self.lang
-            )
-        else:
-            replies = await self.service.handle_command(self.user_id, "continue")
-        self._print(replies)
+        """Open the chat: a new person starts, someone who comes back continues."""
+        handled = await self.service.handle_command(
+            self.user_id, OPEN, self.lang or "", language_code=self.lang
+        )
+        self._print(handled.replies)
 
     async def handle_line(self, line: str) -> None:
         """One line typed by the person."""
@@ -83,12 +70,8 @@ class TerminalChat:
         if command and command[0] == "attach":
             self._print(await self._attach(command[1]))
             return
-        choice = None if command else match_choice(line, self._choices)
-        if choice is not None and self._choice_step is not None:
-            replies = await self.service.handle_choice(self.user_id, self._choice_step, choice.id)
-        else:
-            replies = await self.service.handle_text(self.user_id, line)
-        self._print(replies)
+        handled = await self.service.handle_text(self.user_id, line, numbered_choices=True)
+        self._print(handled.replies)
 
     async def _attach(self, argument: str) -> list[Reply]:
         lang = await self.service.language_of(self.user_id)
@@ -102,7 +85,7 @@ class TerminalChat:
             return [Reply(_("Jeg finner ikke filen «{path}».").format(path=str(path)))]
         name = Path(path).name
         file = IncomingFile(file_name=name, mime_type=None, size=len(data), data=data)
-        return await self.service.handle_files(self.user_id, [file])
+        return (await self.service.handle_files(self.user_id, [file])).replies
 
     async def run(self) -> None:
         """Talk until the input ends; every answer is saved as it arrives."""

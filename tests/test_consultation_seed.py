@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 
 from bot.engine.loader import load_consultation
-from bot.engine.model import LANGS, Consultation, Text
+from bot.engine.model import Consultation, Text
+from bot.i18n import LANGS
 from bot.resources import conversations_dir
 
 SEED = conversations_dir() / "strategi-for-smabyer.toml"

@@ -27,14 +27,15 @@ from babel.messages.pofile import read_po, write_po
 
 from bot.engine import flow
 from bot.engine.build import localized
-from bot.engine.events import Reply
+from bot.engine.events import IncomingDocument, Reply
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.engine.submission import Submission
-from bot.i18n import format_date, gettext_for, resolve_language
+from bot.i18n import format_date, format_size, gettext_for, resolve_language
 from bot.mail.compose import compose_ministry_message, compose_receipt, message_id_for
-from bot.service import ConversationService
+from bot.service import ConversationService, Handled
 from bot.storage import Store
+from tests.engine.talk import Talk
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "locales"
@@ -344,7 +345,8 @@ class Person:
     heard: list[Reply] = field(default_factory=list)
     last: list[Reply] = field(default_factory=list)
 
-    def _keep(self, replies: list[Reply]) -> str:
+    def _keep(self, handled: Handled) -> str:
+        replies = handled.replies
         self.heard += replies
         self.last = replies
         return "\n".join(r.text for r in replies)
@@ -596,3 +598,49 @@ async def test_switching_language_midway_keeps_every_answer(
     assert "Språk: engelsk" in mail
     assert "Spørsmål 2: Hvilken rolle kan og bør bykommunen ta" in mail
     assert "Stilt i boten som: Hva kan kommunen i byen gjøre" in mail
+
+
+@pytest.mark.parametrize(
+    ("size", "lang", "shown"),
+    [
+        (0, "nb", "1 kB"),
+        (340 * 1024, "nb", "340 kB"),
+        (1_040_000, "nb", "1,0 MB"),
+        (20 * 1024 * 1024, "nb", "20,0 MB"),
+        (20 * 1024 * 1024, "nn", "20,0 MB"),
+        (20 * 1024 * 1024, "en", "20.0 MB"),
+        (2_500_000, "en", "2.4 MB"),
+    ],
+)
+def test_file_sizes_read_the_same_way_everywhere(size: int, lang: str, shown: str) -> None:
+    assert format_size(size, lang) == shown
+
+
+def test_the_chat_and_both_mails_give_one_file_the_same_size(consultation: Consultation) -> None:
+    t = Talk(consultation)
+    t.command("start", "rask")
+    t.click("Privatperson")
+    t.send("Kari")
+    t.send("Bodø")
+    t.send("kari@example.no")
+    t.upload(IncomingDocument("notat.pdf", "application/pdf", 1_040_000, attachment_id="A1"))
+    assert "notat.pdf (1,0 MB)" in t.text
+    t.click("send inn")
+    sub = t.submissions[0].submission
+    ministry = compose_ministry_message(
+        sub,
+        mail_from="innspill@example.no",
+        to="postmottak@example.no",
+        message_id=message_id_for(sub.reference, "ministry", "example.no"),
+        attachments=[("notat.pdf", "application/pdf", b"%PDF" + bytes(1_039_996))],
+    )
+    receipt = compose_receipt(
+        sub,
+        mail_from="innspill@example.no",
+        to="kari@example.no",
+        message_id=message_id_for(sub.reference, "receipt", "example.no"),
+    )
+    for mail in (ministry, receipt):
+        body = mail.get_body(preferencelist=("plain",))
+        assert body is not None
+        assert "1,0 MB" in body.get_content()

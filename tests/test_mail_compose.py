@@ -329,7 +329,7 @@ def test_receipt_tells_the_respondent_what_went_where() -> None:
         name="Kari\r\nSubject: evil",
         attachments=[
             AttachmentInfo(
-                id="a1", file_name="vedlegg.pdf", mime_type="application/pdf", size=2_500_000
+                id="a1", file_name="vedlegg.pdf", mime_type="application/pdf", size=2_621_440
             )
         ],
     )

@@ -15,6 +15,7 @@ from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.service import ConversationService, IncomingFile
 from bot.storage import Store
+from tests.engine.talk import ServiceTalk
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -37,13 +38,15 @@ def service(consultation: Consultation, store: Store) -> ConversationService:
     return ConversationService(consultation, store)
 
 
-async def quick_to_input(service: ConversationService, user: str) -> None:
-    await service.handle_command(user, "start", "rask")
-    await service.handle_choice(user, flow.TYPE, "organisasjon")
-    await service.handle_text(user, "Harstad Idrettslag")
-    await service.handle_text(user, "Per Hansen")
-    await service.handle_text(user, "Harstad")
-    await service.handle_command(user, "skip")  # no receipt
+async def quick_to_input(service: ConversationService, user: str) -> ServiceTalk:
+    talk = ServiceTalk(service, user)
+    await talk.send("/start rask")
+    await talk.click("Organisasjon, lag")
+    await talk.send("Harstad Idrettslag")
+    await talk.send("Per Hansen")
+    await talk.send("Harstad")
+    await talk.send("/hopp")  # no receipt
+    return talk
 
 
 async def test_every_answer_survives_a_restart(consultation: Consultation, tmp_path: Path) -> None:
@@ -60,16 +63,16 @@ async def test_every_answer_survives_a_restart(consultation: Consultation, tmp_p
         assert session is not None
         assert session.respondent.name == "Kari Nordmann"
         assert session.step == flow.MUNICIPALITY
-        replies = await service.handle_command("u", "start")
-        assert "Velkommen tilbake" in replies[0].text
+        handled = await service.handle_command("u", "start")
+        assert "Velkommen tilbake" in handled.replies[0].text
 
 
 async def test_a_repeated_update_is_handled_once(service: ConversationService) -> None:
     await service.handle_command("u", "start", update_key="tg:1")
     first = await service.handle_choice("u", flow.START, "guided", update_key="tg:2")
     again = await service.handle_choice("u", flow.START, "guided", update_key="tg:2")
-    assert first
-    assert again == []
+    assert first.replies
+    assert again.replies == []
     session = await service.session_of("u")
     assert session is not None
     assert session.step == flow.TYPE
@@ -106,8 +109,8 @@ async def test_submission_and_its_mail_are_stored_together(
 ) -> None:
     await quick_to_input(service, "u")
     await service.handle_files("u", [IncomingFile("vedtak.pdf", "application/pdf", len(PDF), PDF)])
-    replies = await service.handle_choice("u", flow.SUMMARY, "send")
-    assert "Referansenummer" in replies[-1].text
+    handled = await service.handle_choice("u", flow.SUMMARY, "send")
+    assert "Referansenummer" in handled.replies[-1].text
     (submission,) = await store.list_submissions()
     assert submission.respondent.organisation == "Harstad Idrettslag"
     assert [a.file_name for a in submission.attachments] == ["vedtak.pdf"]
@@ -146,14 +149,14 @@ async def test_file_type_is_checked_by_content_not_name(
 ) -> None:
     await quick_to_input(service, "u")
     png_named_pdf = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
-    replies = await service.handle_files(
+    handled = await service.handle_files(
         "u",
         [
             IncomingFile("bilde.pdf", "application/pdf", len(png_named_pdf), png_named_pdf),
             IncomingFile("notat", None, 0, docx_bytes()),
         ],
     )
-    text = "\n".join(r.text for r in replies)
+    text = "\n".join(r.text for r in handled.replies)
     assert "«bilde.pdf» kan jeg ikke ta imot" in text
     assert "1 vedlegg mottatt: notat.docx" in text
     session = await service.session_of("u")
@@ -182,8 +185,8 @@ async def test_delete_everything_leaves_nothing_about_the_person(
     await quick_to_input(service, "u")
     await service.handle_text("u", "Et særegent svar som skal bort.")
     await service.handle_command("u", "delete")
-    replies = await service.handle_choice("u", flow.DELETE, "yes")
-    assert "slettet" in replies[-1].text
+    handled = await service.handle_choice("u", flow.DELETE, "yes")
+    assert "slettet" in handled.replies[-1].text
     assert await service.session_of("u") is None
 
 
@@ -199,10 +202,29 @@ async def test_an_album_redelivered_in_part_is_not_stored_twice(
 ) -> None:
     await quick_to_input(service, "u")
     album = [IncomingFile(f"del{i}.pdf", None, len(PDF), PDF) for i in range(3)]
-    replies = await service.handle_files("u", album, update_key=["tg:10", "tg:11", "tg:12"])
-    assert "3 vedlegg mottatt" in replies[0].text
+    handled = await service.handle_files("u", album, update_key=["tg:10", "tg:11", "tg:12"])
+    assert "3 vedlegg mottatt" in handled.replies[0].text
     again = await service.handle_files("u", album[2:], update_key="tg:12")
-    assert again == []
+    assert again.replies == []
     session = await service.session_of("u")
     assert session is not None
     assert len(session.attachments) == 3
+
+
+async def test_the_service_says_whether_a_pressed_keyboard_is_still_current(
+    service: ConversationService,
+) -> None:
+    kari = ServiceTalk(service, "u")
+    await kari.send("/start")
+    await kari.click("Svar på spørsmålene")
+    await kari.click("Privatperson")
+    await kari.send("Kari Nordmann")
+    await kari.send("Harstad")
+    await kari.click("Nei takk")
+    await kari.click("Næringsutvikling")
+    assert kari.handled.keyboard_is_current  # the theme menu is updated in place
+    await kari.press(flow.TYPE, "kommune")
+    assert "tidligere spørsmål" in kari.text
+    assert not kari.handled.keyboard_is_current
+    await kari.send("hei")
+    assert not kari.handled.keyboard_is_current

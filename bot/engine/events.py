@@ -30,6 +30,9 @@ class TextEvent(_Event):
     text: str
     message_ref: str | None = None
     """The front end's id for the message, so a later edit can find the answer it belongs to."""
+    numbered_choices: bool = False
+    """The front end shows choices as numbered lines (the terminal): a typed number or label
+    picks a choice even where an answer is expected."""
 
 
 @dataclass(frozen=True, kw_only=True)

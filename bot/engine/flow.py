@@ -7,31 +7,31 @@ sequence, so they can never disagree.
 from __future__ import annotations
 
 from bot.engine.model import Consultation, RespondentType
+from bot.engine.names import AnswerStep, Step, StepId
 from bot.engine.session import Session
 
 # Respondent steps
-TYPE = "r.type"
-ORGANISATION = "r.org"
-ORG_NUMBER = "r.orgnr"
-BOARD = "r.board"
-NAME = "r.name"
-MUNICIPALITY = "r.muni"
-MUNICIPALITY_PICK = "r.muni2"
-EMAIL = "r.email"
+TYPE = Step.TYPE
+ORGANISATION = Step.ORGANISATION
+ORG_NUMBER = Step.ORG_NUMBER
+BOARD = Step.BOARD
+NAME = Step.NAME
+MUNICIPALITY = Step.MUNICIPALITY
+MUNICIPALITY_PICK = Step.MUNICIPALITY_PICK
+EMAIL = Step.EMAIL
 # Content steps
-THEMES = "themes"
-QUICK = "quick"
-SUMMARY = "summary"
+THEMES = Step.THEMES
+QUICK = Step.QUICK
+SUMMARY = Step.SUMMARY
 # Outside the sequence
-START = "start"
-RESUME = "resume"
-LANGUAGE = "lang"
-EDIT = "edit"
-PERSONAL_DATA = "pii"
-CANCEL = "cancel"
-DELETE = "delete"
-DONE = "done"
-REMOVE_ATTACHMENT = "rm"
+START = Step.START
+RESUME = Step.RESUME
+LANGUAGE = Step.LANGUAGE
+EDIT = Step.EDIT
+PERSONAL_DATA = Step.PERSONAL_DATA
+CANCEL = Step.CANCEL
+DELETE = Step.DELETE
+DONE = Step.DONE
 
 THEME_PREFIX = "t."
 QUESTION_PREFIX = "q."
@@ -39,18 +39,17 @@ QUESTION_PREFIX = "q."
 ANSWER_STEPS_PREFIXES = (THEME_PREFIX, QUESTION_PREFIX)
 """Steps whose answer is free text that may span several messages."""
 
-RESPONDENT_TEXT_STEPS = (ORGANISATION, ORG_NUMBER, BOARD, NAME, MUNICIPALITY, EMAIL)
 OPTIONAL_RESPONDENT_STEPS = (ORG_NUMBER, BOARD, MUNICIPALITY, EMAIL)
 
 
-def theme_step(theme_id: str) -> str:
+def theme_step(theme_id: str) -> AnswerStep:
     """The step id for a theme's answer."""
-    return THEME_PREFIX + theme_id
+    return AnswerStep(THEME_PREFIX + theme_id)
 
 
-def question_step(question_id: str) -> str:
+def question_step(question_id: str) -> AnswerStep:
     """The step id for a question's answer."""
-    return QUESTION_PREFIX + question_id
+    return AnswerStep(QUESTION_PREFIX + question_id)
 
 
 def is_answer_step(step: str) -> bool:
@@ -58,9 +57,9 @@ def is_answer_step(step: str) -> bool:
     return step.startswith(ANSWER_STEPS_PREFIXES) or step == QUICK
 
 
-def respondent_steps(c: Consultation, s: Session) -> list[str]:
+def respondent_steps(c: Consultation, s: Session) -> list[StepId]:
     """The respondent part, as far as the chosen respondent type decides it."""
-    steps = [TYPE]
+    steps: list[StepId] = [TYPE]
     rtype = respondent_type(c, s)
     if rtype is not None and rtype.organisation:
         steps.append(ORGANISATION)
@@ -76,7 +75,7 @@ def respondent_steps(c: Consultation, s: Session) -> list[str]:
     return steps
 
 
-def sequence(c: Consultation, s: Session) -> list[str]:
+def sequence(c: Consultation, s: Session) -> list[StepId]:
     """Every step of this person's path, in order, ending with the summary."""
     steps = respondent_steps(c, s)
     if s.flow == "quick":
@@ -90,12 +89,12 @@ def sequence(c: Consultation, s: Session) -> list[str]:
     return steps
 
 
-def _position_step(step: str) -> str:
+def _position_step(step: StepId) -> StepId:
     """Steps that stand in for a step of the sequence (the pick list is part of "kommune")."""
     return MUNICIPALITY if step == MUNICIPALITY_PICK else step
 
 
-def next_step(c: Consultation, s: Session) -> str:
+def next_step(c: Consultation, s: Session) -> StepId:
     """The step after the current one (the summary when the person came from there)."""
     if s.editing_from_summary:
         # Back to the summary, but first through any newly chosen theme still unanswered.
@@ -113,7 +112,7 @@ def next_step(c: Consultation, s: Session) -> str:
     return steps[min(index + 1, len(steps) - 1)]
 
 
-def previous_step(c: Consultation, s: Session) -> str | None:
+def previous_step(c: Consultation, s: Session) -> StepId | None:
     """The step before the current one, or ``None`` at the very first step."""
     steps = sequence(c, s)
     current = _position_step(s.step)
@@ -123,12 +122,12 @@ def previous_step(c: Consultation, s: Session) -> str | None:
     return steps[index - 1] if index > 0 else None
 
 
-def is_done(c: Consultation, s: Session, step: str) -> bool:
+def is_done(c: Consultation, s: Session, step: StepId) -> bool:
     """Whether ``step`` has been answered or deliberately skipped."""
     if step in s.skipped:
         return True
     r = s.respondent
-    values = {
+    values: dict[str, object] = {
         TYPE: r.type,
         ORGANISATION: r.organisation,
         ORG_NUMBER: r.org_number,
@@ -149,7 +148,7 @@ def is_done(c: Consultation, s: Session, step: str) -> bool:
     return False
 
 
-def remaining(c: Consultation, s: Session) -> list[str]:
+def remaining(c: Consultation, s: Session) -> list[StepId]:
     """Steps of the sequence (before the summary) that are neither answered nor skipped."""
     return [step for step in sequence(c, s)[:-1] if not is_done(c, s, step)]
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
-Lang = Literal["nb", "nn", "en"]
-LANGS: tuple[Lang, ...] = ("nb", "nn", "en")
+from bot.i18n import LANGS, Lang
 
 # Short ids keep Telegram's callback data (at most 64 bytes) well inside its limit.
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,15}$")]

@@ -15,11 +15,17 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from bot.engine.place_names import (
+    ascii_key,
+    exact_key,
+    keys_of_name,
+    strip_filler,
+    words_of,
+)
 from bot.resources import data_dir
 
 _CSV_NAME = "kommuner.csv"
@@ -28,31 +34,6 @@ _FUZZY_CUTOFF = 0.72
 _MAX_FUZZY_KEY = 60
 """Longer input is prose, not a place name; comparing it with every name only costs time."""
 
-# Words that say "municipality" (bokmål, nynorsk, English, Northern/Lule/Southern Sami, Kven) and
-# small words around a name. They are compared after folding, so "tjïelte" and "tjielte" both go.
-_MUNICIPALITY_WORDS = frozenset(
-    {
-        "kommune",
-        "kommunen",
-        "kommunes",
-        "kommuna",
-        "kommun",
-        "municipality",
-        "suohkan",
-        "suohkana",
-        "suohkanat",
-        "gielda",
-        "gieldda",
-        "tjielte",
-        "kommuuni",
-        "kommunenummer",
-        "kommunenr",
-        "knr",
-        "nr",
-        "nummer",
-    }
-)
-_LEADING_WORDS = frozenset({"i", "fra", "pa", "paa", "in", "from", "of", "the"})
 _COUNTY_LINK_WORDS = frozenset({"i", "pa", "paa", "in"})
 
 # Names for counties and regions a person may add after a shared name ("Herøy i Nordland",
@@ -86,10 +67,6 @@ _EXTRA_COUNTY_NAMES: Mapping[str, frozenset[str]] = {
     "Solør": frozenset({"34"}),
 }
 
-# Letters that Unicode does not decompose into a base letter plus a mark.
-_ASCII_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "đ": "d", "ŋ": "n", "ŧ": "t", "ß": "ss"})
-_ASCII_DIGRAPHS = (("aa", "a"), ("oe", "o"))
-_PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
 _NAME_SEPARATORS = re.compile(r"\s+[-–—]\s+|[/|;,()]")
 
 _Fold = Callable[[Sequence[str]], str]
@@ -137,6 +114,11 @@ class _Index:
     """The most words any county name has, to bound the search for one."""
 
 
+def load_municipalities() -> None:
+    """Read and index the register now (at start-up), so no conversation step reads a file."""
+    _index()
+
+
 def all_municipalities() -> tuple[Municipality, ...]:
     """All 357 municipalities in register order (by number)."""
     return _index().municipalities
@@ -158,7 +140,7 @@ def lookup(text: str) -> Lookup:
         none, up to five suggestions for a misspelt name.
     """
     index = _index()
-    tokens = _strip_filler(_tokens(text))
+    tokens = strip_filler(words_of(text))
     if not tokens:
         return Lookup((), ())
 
@@ -193,8 +175,8 @@ def _from_number(index: _Index, digits: str) -> Municipality | None:
 
 def _match(index: _Index, words: Sequence[str]) -> tuple[Municipality, ...]:
     for names, counties, fold in (
-        (index.exact, index.counties_exact, _exact_key),
-        (index.ascii, index.counties_ascii, _ascii_key),
+        (index.exact, index.counties_exact, exact_key),
+        (index.ascii, index.counties_ascii, ascii_key),
     ):
         found = names.get(fold(words))
         if found:
@@ -214,7 +196,7 @@ def _match_parts(index: _Index, text: str) -> tuple[tuple[Municipality, ...], ..
     The register's multilingual form lists one municipality's names; "Ørsta/Volda" names two.
     Text that is not such a list (one part only) gives nothing.
     """
-    parts = [_strip_filler(_tokens(part)) for part in _NAME_SEPARATORS.split(text)]
+    parts = [strip_filler(words_of(part)) for part in _NAME_SEPARATORS.split(text)]
     words = [[token for token in part if not token.isdigit()] for part in parts]
     words = [part for part in words if part]
     if len(words) < 2:
@@ -233,7 +215,7 @@ def _county_splits(
         tail = counties.get(fold(words[-size:]))
         if tail is not None:
             name = list(words[:-size])
-            while len(name) > 1 and _ascii_key([name[-1]]) in _COUNTY_LINK_WORDS:
+            while len(name) > 1 and ascii_key([name[-1]]) in _COUNTY_LINK_WORDS:
                 name.pop()
             yield name, tail
         head = counties.get(fold(words[:size]))
@@ -244,25 +226,21 @@ def _county_splits(
 def _suggest(index: _Index, words: Sequence[str]) -> tuple[Municipality, ...]:
     """Close spellings, best first; a right name in the wrong county comes before those."""
     found: dict[Municipality, None] = {}
-    if _ascii_key(words) in index.counties_ascii:
+    if ascii_key(words) in index.counties_ascii:
         # A county alone ("Nordland") names no municipality, and guesses would only mislead.
         return ()
-    name_parts = [
-        name for name, _ in _county_splits(index, words, index.counties_ascii, _ascii_key)
-    ]
+    name_parts = [name for name, _ in _county_splits(index, words, index.counties_ascii, ascii_key)]
     # "Os i Østerdalen": a place we have no county name for; the part before "i" may be right.
-    links = [
-        i for i, word in enumerate(words) if i > 0 and _ascii_key([word]) in _COUNTY_LINK_WORDS
-    ]
+    links = [i for i, word in enumerate(words) if i > 0 and ascii_key([word]) in _COUNTY_LINK_WORDS]
     if links:
         name_parts.append(words[: links[-1]])
     # "Bø i Telemark": Bø exists, only not in Telemark (Bø i Telemark is now Midt-Telemark).
     for name_words in name_parts:
-        for municipality in index.ascii.get(_ascii_key(name_words), ()):
+        for municipality in index.ascii.get(ascii_key(name_words), ()):
             found.setdefault(municipality)
     scored: list[tuple[float, int, Municipality]] = []
     for candidate in [words, *name_parts]:
-        key = _ascii_key(candidate)
+        key = ascii_key(candidate)
         if not key or len(key) > _MAX_FUZZY_KEY:
             continue
         matcher = difflib.SequenceMatcher(b=key, autojunk=False)
@@ -276,49 +254,6 @@ def _suggest(index: _Index, words: Sequence[str]) -> tuple[Municipality, ...]:
     for _, _, municipality in sorted(scored, key=lambda item: (-item[0], item[1])):
         found.setdefault(municipality)
     return tuple(found)[:_MAX_SUGGESTIONS]
-
-
-def _tokens(text: str) -> list[str]:
-    """Lower-case words: punctuation, symbols and spacing all separate words."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    cleaned = "".join(char if unicodedata.category(char)[0] in "LMN" else " " for char in folded)
-    return cleaned.split()
-
-
-def _strip_filler(tokens: Sequence[str]) -> list[str]:
-    """Drop "kommune" and its kin anywhere, "i"/"fra"/"of" before the name, a lone letter after."""
-    words = [token for token in tokens if _ascii_key([token]) not in _MUNICIPALITY_WORDS]
-    while len(words) > 1 and _ascii_key([words[0]]) in _LEADING_WORDS:
-        words.pop(0)
-    # "Kristiansund N", "Kristiansand S": postal places end in a letter no municipality has.
-    while len(words) > 1 and len(words[-1]) == 1 and not words[-1].isdigit():
-        words.pop()
-    return words
-
-
-def _exact_key(words: Sequence[str]) -> str:
-    """Words joined without spaces, so "Nord-Fron", "Nord Fron" and "Nordfron" meet."""
-    return unicodedata.normalize("NFC", "".join(words))
-
-
-def _ascii_key(words: Sequence[str]) -> str:
-    """Like the exact key, with æ/ø/å and Sami letters folded so "Tromso" meets "Tromsø".
-
-    "Aalesund" and "Ålesund" both become "alesund", "Tromsoe" and "Tromsø" both "tromso",
-    "Porsáŋgu" becomes "porsangu".
-    """
-    decomposed = unicodedata.normalize("NFKD", "".join(words).translate(_ASCII_LETTERS))
-    key = "".join(char for char in decomposed if not unicodedata.combining(char))
-    for digraph, single in _ASCII_DIGRAPHS:
-        key = key.replace(digraph, single)
-    return key
-
-
-def _keys_of_name(name: str) -> list[list[str]]:
-    """The words of a register name, and of its short form without "(county)"."""
-    full = _tokens(name)
-    short = _tokens(_PARENTHESIS.sub("", name))
-    return [full] if short == full else [full, short]
 
 
 def _group(pairs: Iterable[tuple[str, Municipality]]) -> dict[str, tuple[Municipality, ...]]:
@@ -335,20 +270,20 @@ def _index() -> _Index:
         (words, m)
         for m in municipalities
         for name in (m.name, *m.other_names)
-        for words in _keys_of_name(name)
+        for words in keys_of_name(name)
     ]
     county_names: dict[str, frozenset[str]] = {
         m.county: frozenset({m.county_number}) for m in municipalities
     }
     county_names.update(_EXTRA_COUNTY_NAMES)
-    county_words = [(_tokens(name), numbers) for name, numbers in county_names.items()]
+    county_words = [(words_of(name), numbers) for name, numbers in county_names.items()]
     return _Index(
         municipalities=municipalities,
         by_number={m.number: m for m in municipalities},
-        exact=_group((_exact_key(words), m) for words, m in names),
-        ascii=_group((_ascii_key(words), m) for words, m in names),
-        counties_exact={_exact_key(words): numbers for words, numbers in county_words},
-        counties_ascii={_ascii_key(words): numbers for words, numbers in county_words},
+        exact=_group((exact_key(words), m) for words, m in names),
+        ascii=_group((ascii_key(words), m) for words, m in names),
+        counties_exact={exact_key(words): numbers for words, numbers in county_words},
+        counties_ascii={ascii_key(words): numbers for words, numbers in county_words},
         longest_county=max(len(words) for words, _ in county_words),
     )
 

@@ -1,4 +1,4 @@
-"""What the person sees at each step: the question, its choices, and the summary.
+"""What the person can pick at each step, and the short names of steps.
 
 ``choices_for`` is also how the engine checks that a pressed button belongs to the current
 step, so what is shown and what is accepted can never drift apart.
@@ -6,111 +6,82 @@ step, so what is shown and what is accepted can never drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.engine import flow
 from bot.engine.context import Ctx
 from bot.engine.events import Choice
-from bot.engine.model import LANGS
 from bot.engine.municipalities import by_number
-from bot.i18n import LANGUAGE_NAMES, N_, format_date
+from bot.engine.names import Pick, StepId
+from bot.i18n import LANGS, LANGUAGE_NAMES
 
-NEXT = "next"
-SKIP = "skip"
-REPLACE = "replace"
-DONE = "done"
-SEND = "send"
-EDIT = "edit"
-CANCEL = "cancel"
-YES = "yes"
-NO = "no"
-CONTINUE = "continue"
-RESTART = "restart"
-NEW = "new"
-GUIDED = "guided"
-QUICK = "quick"
-LANGUAGE = "lang"
-NONE = "none"
-BACK_TO_SUMMARY = "summary"
-THEMES = "themes"
+NEXT = Pick.NEXT
+SKIP = Pick.SKIP
+REPLACE = Pick.REPLACE
+DONE = Pick.DONE
+SEND = Pick.SEND
+EDIT = Pick.EDIT
+CANCEL = Pick.CANCEL
+YES = Pick.YES
+NO = Pick.NO
+CONTINUE = Pick.CONTINUE
+RESTART = Pick.RESTART
+NEW = Pick.NEW
+GUIDED = Pick.GUIDED
+QUICK = Pick.QUICK
+LANGUAGE = Pick.LANGUAGE
+NONE = Pick.NONE
+BACK_TO_SUMMARY = Pick.BACK_TO_SUMMARY
+THEMES = Pick.THEMES
 REMOVE_PREFIX = "rm-"
 
 
-QUESTIONS: dict[str, str] = {
-    flow.TYPE: N_("Hvem svarer du for?"),
-    flow.ORGANISATION: N_("Hva heter organisasjonen, virksomheten eller kommunen du svarer for?"),
-    flow.ORG_NUMBER: N_(
-        "Har dere et organisasjonsnummer? Skriv de ni sifrene. Dette er frivillig."
-    ),
-    flow.BOARD: N_(
-        "Er innspillet vedtatt av styret? Skriv datoen for vedtaket, for eksempel 12.2.2021."
-    ),
-    flow.NAME: N_("Hva heter du?"),
-    flow.MUNICIPALITY: N_("Hvilken kommune bor du i, eller hører dere til i?"),
-    flow.MUNICIPALITY_PICK: N_("Hvilken kommune mener du?"),
-    flow.EMAIL: N_(
-        "Vil du ha en kvittering på e-post? Skriv e-postadressen din. "
-        "Departementet ser den også, så de kan svare deg."
-    ),
-    flow.THEMES: N_("Hvilke tema vil du si noe om? Velg ett eller flere, og trykk «Ferdig»."),
-    flow.EDIT: N_("Hva vil du endre?"),
-    flow.CANCEL: N_("Vil du slette utkastet? Svarene du har gitt, blir borte."),
-    flow.DELETE: N_(
-        "Vil du slette alt som er lagret om deg her? Innspill som allerede er sendt "
-        "til departementet, kan vi ikke hente tilbake."
-    ),
-}
-"""What each step with a fixed question asks (bokmål msgids, translated when shown)."""
-
-
-def choices_for(ctx: Ctx) -> list[Choice]:  # noqa: C901, PLR0911, PLR0912 - one branch per step
+def choices_for(ctx: Ctx) -> list[Choice]:
     """The choices offered at the current step (empty for free-text steps without buttons)."""
-    _, c, s, step = ctx._, ctx.c, ctx.s, ctx.s.step
-    if step == flow.START:
-        choices = [Choice(GUIDED, _("Svar på spørsmålene (ca. 10 min)"))]
-        if c.quick_path:
-            choices.append(Choice(QUICK, _("Send en ferdig tekst eller et dokument")))
-        choices.append(Choice(LANGUAGE, "Språk / Language"))
-        return choices
-    if step == flow.RESUME:
-        return [Choice(CONTINUE, _("Fortsett der jeg var")), Choice(RESTART, _("Start på nytt"))]
-    if step == flow.LANGUAGE:
-        return [Choice(lang, LANGUAGE_NAMES[lang]) for lang in LANGS if lang in c.languages]
-    if step == flow.TYPE:
-        return [Choice(t.id, ctx.t(t.label)) for t in c.respondent.types]
+    step = ctx.s.step
+    fixed = _BY_STEP.get(step)
+    if fixed is not None:
+        return fixed(ctx)
     if step in flow.OPTIONAL_RESPONDENT_STEPS:
-        label = _("Nei takk") if step == flow.EMAIL else _("Hopp over")
+        label = ctx._("Nei takk") if step == flow.EMAIL else ctx._("Hopp over")
         return [Choice(SKIP, label)]
-    if step == flow.MUNICIPALITY_PICK:
-        found = [m for m in (by_number(n) for n in s.municipality_candidates) if m]
-        return [Choice(m.number, m.display_name) for m in found] + [
-            Choice(NONE, _("Ingen av dem – jeg skriver på nytt"))
-        ]
-    if step == flow.THEMES:
-        return [Choice(t.id, ctx.t(t.title), selected=t.id in s.themes) for t in c.themes] + [
-            Choice(DONE, _("Ferdig ➡️"))
-        ]
     if flow.is_answer_step(step):
         return _answer_choices(ctx)
-    if step == flow.SUMMARY:
-        choices = [Choice(SEND, _("✅ Jeg har lest dette – send inn"))]
-        if s.flow == "quick" and c.themes and not s.themes:
-            choices.append(
-                Choice(THEMES, _("🏷 Velg hvilke tema innspillet handler om (frivillig)"))
-            )
-        return choices + [
-            Choice(EDIT, _("✏️ Endre noe")),
-            Choice(CANCEL, _("🗑 Avbryt og slett utkastet")),
-        ]
-    if step == flow.EDIT:
-        return _edit_choices(ctx)
-    if step == flow.PERSONAL_DATA:
-        return [Choice(SEND, _("Send likevel")), Choice(EDIT, _("Gå tilbake og endre"))]
-    if step == flow.CANCEL:
-        return [Choice(YES, _("Ja, slett utkastet")), Choice(NO, _("Nei, fortsett"))]
-    if step == flow.DELETE:
-        return [Choice(YES, _("Ja, slett alt")), Choice(NO, _("Nei, behold"))]
-    if step == flow.DONE:
-        return [Choice(NEW, _("Send et nytt innspill"))]
     return []
+
+
+def _start(ctx: Ctx) -> list[Choice]:
+    _ = ctx._
+    choices = [Choice(GUIDED, _("Svar på spørsmålene (ca. 10 min)"))]
+    if ctx.c.quick_path:
+        choices.append(Choice(QUICK, _("Send en ferdig tekst eller et dokument")))
+    choices.append(Choice(LANGUAGE, "Språk / Language"))
+    return choices
+
+
+def _municipality_pick(ctx: Ctx) -> list[Choice]:
+    found = [m for m in (by_number(n) for n in ctx.s.municipality_candidates) if m]
+    return [Choice(m.number, m.display_name) for m in found] + [
+        Choice(NONE, ctx._("Ingen av dem – jeg skriver på nytt"))
+    ]
+
+
+def _themes(ctx: Ctx) -> list[Choice]:
+    c, s = ctx.c, ctx.s
+    return [Choice(t.id, ctx.t(t.title), selected=t.id in s.themes) for t in c.themes] + [
+        Choice(DONE, ctx._("Ferdig ➡️"))
+    ]
+
+
+def _summary(ctx: Ctx) -> list[Choice]:
+    _, c, s = ctx._, ctx.c, ctx.s
+    choices = [Choice(SEND, _("✅ Jeg har lest dette – send inn"))]
+    if s.flow == "quick" and c.themes and not s.themes:
+        choices.append(Choice(THEMES, _("🏷 Velg hvilke tema innspillet handler om (frivillig)")))
+    return choices + [
+        Choice(EDIT, _("✏️ Endre noe")),
+        Choice(CANCEL, _("🗑 Avbryt og slett utkastet")),
+    ]
 
 
 def _answer_choices(ctx: Ctx) -> list[Choice]:
@@ -123,7 +94,7 @@ def _answer_choices(ctx: Ctx) -> list[Choice]:
     return [Choice(SKIP, _("Hopp over"))] if is_skippable(ctx) else []
 
 
-def is_skippable(ctx: Ctx, step: str | None = None) -> bool:
+def is_skippable(ctx: Ctx, step: StepId | None = None) -> bool:
     """Whether ``step`` (by default the current one) may be skipped."""
     step = step or ctx.s.step
     if step in flow.OPTIONAL_RESPONDENT_STEPS or step == flow.MUNICIPALITY_PICK:
@@ -135,10 +106,10 @@ def is_skippable(ctx: Ctx, step: str | None = None) -> bool:
     return False
 
 
-def step_label(ctx: Ctx, step: str) -> str:
+def step_label(ctx: Ctx, step: StepId) -> str:
     """A short name for a step, for the status, the edit menu and confirmations."""
     _ = ctx._
-    labels = {
+    labels: dict[str, str] = {
         flow.TYPE: _("Hvem du svarer for"),
         flow.ORGANISATION: _("Navn på organisasjonen"),
         flow.ORG_NUMBER: _("Organisasjonsnummer"),
@@ -178,7 +149,7 @@ def _edit_choices(ctx: Ctx) -> list[Choice]:
     return choices
 
 
-def _extra_allowed(ctx: Ctx, step: str) -> bool:
+def _extra_allowed(ctx: Ctx, step: StepId) -> bool:
     """Optional details the quick path leaves out but lets people add from the summary."""
     rtype = flow.respondent_type(ctx.c, ctx.s)
     if step == flow.EMAIL:
@@ -188,166 +159,32 @@ def _extra_allowed(ctx: Ctx, step: str) -> bool:
     return rtype.org_number if step == flow.ORG_NUMBER else rtype.board_approval
 
 
-def show(ctx: Ctx, *, replace_previous: bool = False) -> None:
-    """Show the current step's question (or menu) with its choices."""
-    _, s, step = ctx._, ctx.s, ctx.s.step
-    choices = choices_for(ctx)
-    if step == flow.START:
-        show_welcome(ctx)
-        return
-    if step == flow.RESUME:
-        text = (
-            _("Velkommen tilbake! Du har et utkast som ikke er sendt ennå.")
-            + "\n"
-            + _("Du var her: {where}.").format(where=step_label(ctx, s.return_step or flow.TYPE))
-        )
-    elif step == flow.LANGUAGE:
-        text = "Velg språk · Vel språk · Choose language"  # the same in every language
-    elif step in QUESTIONS:
-        text = _(QUESTIONS[step])
-    elif flow.is_answer_step(step):
-        text = _answer_prompt(ctx)
-    elif step == flow.SUMMARY:
-        show_summary(ctx)
-        return
-    elif step == flow.DONE:
-        text = _("Innspillet ditt er sendt. Referansenummer: {reference}.").format(
-            reference=s.reference
-        )
-    else:
-        text = _("Hvor vil du fortsette?")
-    ctx.say(text, choices, replace_previous=replace_previous)
-
-
-def show_welcome(ctx: Ctx) -> None:
-    """The first messages: what this is, that input is public, and how to answer."""
-    _, c, s = ctx._, ctx.c, ctx.s
-    deadline = format_date(c.deadline, s.lang)
-    intro = f"{ctx.t(c.title)}\n\n{ctx.t(c.intro)}\n\n" + _("Frist: {date}.").format(date=deadline)
-    if ctx.event.at.date() > c.deadline:
-        intro += " " + _(
-            "Fristen har gått ut. Du kan likevel sende, "
-            "men det er ikke sikkert innspillet blir med."
-        )
-    ctx.say(intro)
-    if not s.notice_shown:
-        ctx.say("ℹ️ " + ctx.t(c.publication_notice))
-        s.notice_shown = True
-    question = _("Hvordan vil du svare?")
-    if not s.lang_confirmed:
-        # Telegram gave no language we know: make the switch impossible to miss.
-        question += "\n\n" + "Nynorsk? English? → «Språk / Language»"
-    ctx.say(question, choices_for(ctx))
-
-
-def _answer_prompt(ctx: Ctx) -> str:
-    _, c, s, step = ctx._, ctx.c, ctx.s, ctx.s.step
-    answer = s.answers.get(step)
-    if step == flow.QUICK:
-        text = _(
-            "Lim inn innspillet ditt her, eller send det som dokument (PDF, Word, ODT eller tekst)."
-        )
-    elif step.startswith(flow.THEME_PREFIX):
-        theme = c.theme(step.removeprefix(flow.THEME_PREFIX))
-        chosen = [t for t in c.themes if t.id in s.themes]
-        position = _("Tema {number} av {total}").format(
-            number=chosen.index(theme) + 1 if theme in chosen else 1, total=len(chosen) or 1
-        )
-        text = f"{position}: {ctx.t(theme.title)}\n\n{ctx.t(theme.prompt)}"
-    else:
-        question = c.question(step.removeprefix(flow.QUESTION_PREFIX))
-        number = [q.id for q in c.questions].index(question.id) + 1
-        text = _("Spørsmål {number} av {total}").format(number=number, total=len(c.questions))
-        text += f"\n\n{ctx.t(question.text)}"
-        if question.original and ctx.t(question.original) != ctx.t(question.text):
-            text += "\n\n" + _("Departementets spørsmål: «{original}»").format(
-                original=ctx.t(question.original)
-            )
-    if answer and answer.text:
-        text += "\n\n" + _("Svaret ditt så langt:") + "\n" + _quote(ctx, answer.text)
-        text += "\n\n" + _("Skriv mer for å legge til, eller velg under.")
-    elif step != flow.QUICK:
-        text += "\n\n" + _("Skriv svaret ditt. Trenger du eksempler, skriv /hjelp.")
-    return text
-
-
-def _quote(ctx: Ctx, text: str, limit: int = 300) -> str:
-    """The start of an answer shown again, so the question stays a short message."""
-    short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-    return ctx._("«{text}»").format(text=short)
-
-
-def show_summary(ctx: Ctx) -> None:
-    """Everything the person has given, then the publication notice and the send button."""
-    _, c = ctx._, ctx.c
-    ctx.say(summary_text(ctx))
-    if ctx.s.flow == "quick":
-        ctx.say(_("Vil du legge til noe? Send mer tekst eller flere dokumenter nå."))
-    notice = "ℹ️ " + ctx.t(c.publication_notice)
-    ctx.say(
-        notice
-        + "\n\n"
-        + _("Når du trykker «Send inn», går innspillet til {ministry}.").format(
-            ministry=c.ministry_short
-        ),
-        choices_for(ctx),
-    )
-
-
-def summary_text(ctx: Ctx) -> str:
-    """The whole draft as the person will recognise it."""
-    _, c, s = ctx._, ctx.c, ctx.s
-    r = s.respondent
-    lines = ["📋 " + _("Oppsummering"), ""]
-    fields: list[tuple[str, str | None]] = []
-    if r.type:
-        rtype = flow.respondent_type(c, s)
-        fields.append((_("Svarer for"), ctx.t(rtype.label) if rtype else r.type))
-    fields += [
-        (_("Organisasjon"), r.organisation),
-        (_("Organisasjonsnummer"), r.org_number),
-        (
-            _("Vedtatt av styret"),
-            format_date(r.board_approved, s.lang) if r.board_approved else None,
-        ),
-        (_("Navn"), r.name or "–"),
-    ]
-    if c.respondent.ask_municipality:
-        municipality = by_number(r.municipality) if r.municipality else None
-        fields.append((_("Kommune"), municipality.display_name if municipality else "–"))
-    fields.append((_("E-post"), r.email))
-    if c.themes:
-        chosen = [ctx.t(t.title) for t in c.themes if t.id in s.themes]
-        fields.append((_("Tema"), ", ".join(chosen) if chosen else "–"))
-    lines += [label + ": " + value for label, value in fields if value]
-    for step in flow.sequence(c, s):
-        if not flow.is_answer_step(step):
-            continue
-        answer = s.answers.get(step)
-        if step == flow.QUICK and not (answer and answer.text) and s.attachments:
-            continue  # the input is the document(s), listed below
-        lines += ["", f"▪️ {_answer_heading(ctx, step)}"]
-        if answer and answer.text:
-            lines.append(answer.text)
-        elif step == flow.QUICK:
-            lines.append(_("(ingen tekst)"))
-        else:
-            lines.append(_("(hoppet over)") if step in s.skipped else _("(ikke besvart)"))
-    if s.attachments:
-        lines += ["", "📎 " + _("Vedlegg:")]
-        lines += [f"– {a.file_name} ({format_size(a.size)})" for a in s.attachments]
-    return "\n".join(lines)
-
-
-def _answer_heading(ctx: Ctx, step: str) -> str:
-    if step.startswith(flow.QUESTION_PREFIX):
-        question = ctx.c.question(step.removeprefix(flow.QUESTION_PREFIX))
-        return f"{step_label(ctx, step)}: {ctx.t(question.text)}"
-    return step_label(ctx, step)
-
-
-def format_size(size: int) -> str:
-    """A file size people can read: "830 kB", "2,4 MB"."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} kB"
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+_BY_STEP: dict[str, Callable[[Ctx], list[Choice]]] = {
+    flow.START: _start,
+    flow.RESUME: lambda ctx: [
+        Choice(CONTINUE, ctx._("Fortsett der jeg var")),
+        Choice(RESTART, ctx._("Start på nytt")),
+    ],
+    flow.LANGUAGE: lambda ctx: [
+        Choice(lang, LANGUAGE_NAMES[lang]) for lang in LANGS if lang in ctx.c.languages
+    ],
+    flow.TYPE: lambda ctx: [Choice(t.id, ctx.t(t.label)) for t in ctx.c.respondent.types],
+    flow.MUNICIPALITY_PICK: _municipality_pick,
+    flow.THEMES: _themes,
+    flow.SUMMARY: _summary,
+    flow.EDIT: _edit_choices,
+    flow.PERSONAL_DATA: lambda ctx: [
+        Choice(SEND, ctx._("Send likevel")),
+        Choice(EDIT, ctx._("Gå tilbake og endre")),
+    ],
+    flow.CANCEL: lambda ctx: [
+        Choice(YES, ctx._("Ja, slett utkastet")),
+        Choice(NO, ctx._("Nei, fortsett")),
+    ],
+    flow.DELETE: lambda ctx: [
+        Choice(YES, ctx._("Ja, slett alt")),
+        Choice(NO, ctx._("Nei, behold")),
+    ],
+    flow.DONE: lambda ctx: [Choice(NEW, ctx._("Send et nytt innspill"))],
+}
+"""Steps with a menu of their own, and how to build it."""

@@ -1,18 +1,51 @@
 """A person's conversation state: everything needed to resume exactly where they left off.
 
 The session is plain data (a pydantic model) that storage saves as JSON after every event.
+The JSON carries a ``version``; a draft saved by an older release is migrated when it is
+read, so a change to the format never strands someone in the middle of their input.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.engine.model import Lang
+from bot.engine.names import Step, StepId, step_id
+from bot.i18n import Lang
 
 Flow = Literal["guided", "quick"]
+
+SESSION_VERSION = 1
+"""The stored format's version. Change the format only with a new version and a migration."""
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _from_v0(data: dict[str, Any]) -> dict[str, Any]:
+    """v0 (saved before sessions had a version) has the fields of v1, so it is kept as is."""
+    return data
+
+
+MIGRATIONS: dict[int, Migration] = {0: _from_v0}
+"""Each version's step to the next one; applied in order to an older stored session."""
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """A stored session's fields brought up to :data:`SESSION_VERSION`."""
+    version = data.get("version", 0)
+    if version == SESSION_VERSION:
+        return data  # the common case, on every step: nothing to do, nothing to copy
+    if not isinstance(version, int) or version > SESSION_VERSION:
+        raise ValueError(f"session format {version!r} is newer than this release knows")
+    data = dict(data)
+    while version < SESSION_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+    data["version"] = version
+    return data
 
 
 class AnswerPart(BaseModel):
@@ -60,6 +93,8 @@ class Session(BaseModel):
 
     model_config = ConfigDict(validate_assignment=False)
 
+    version: int = SESSION_VERSION
+    """The format this session was stored in (see :func:`migrate`)."""
     user_id: str
     consultation_id: str
     draft_id: str
@@ -67,7 +102,7 @@ class Session(BaseModel):
     lang_confirmed: bool = False
     """The person chose the language (or it came from a known client language)."""
     flow: Flow = "guided"
-    step: str = "start"
+    step: StepId = Step.START
     respondent: Respondent = Field(default_factory=Respondent)
     municipality_candidates: list[str] = Field(default_factory=list)
     themes: list[str] = Field(default_factory=list)
@@ -77,7 +112,7 @@ class Session(BaseModel):
     editing_from_summary: bool = False
     notice_shown: bool = False
     personal_data_acknowledged: bool = False
-    return_step: str | None = None
+    return_step: StepId | None = None
     """Where to go back to after a confirmation step (cancel, delete, language)."""
     status: Literal["draft", "submitted"] = "draft"
     reference: str | None = None
@@ -87,6 +122,17 @@ class Session(BaseModel):
     updated_at: datetime
     seq: int = 0
     """Incremented on every event; lets storage detect lost updates."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate(cls, data: Any) -> Any:
+        return migrate(data) if isinstance(data, dict) else data
+
+    @field_validator("step", "return_step", mode="before")
+    @classmethod
+    def _typed_step(cls, value: Any) -> Any:
+        # A fixed step comes back as its Step member, every other one as an AnswerStep.
+        return step_id(value) if isinstance(value, str) else value
 
     @property
     def has_content(self) -> bool:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from bot.engine.model import Lang
+from bot.i18n import Lang
 
 
 class RespondentInfo(BaseModel):

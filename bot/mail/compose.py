@@ -18,10 +18,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime as rfc5322_datetime
 
-from babel.numbers import format_decimal
-
 from bot.engine.submission import Submission, SubmissionAnswer
-from bot.i18n import N_, OSLO, babel_locale, format_date, format_datetime, gettext_for
+from bot.i18n import N_, OSLO, format_date, format_datetime, format_size, gettext_for
 from bot.mail.headers import (
     clean_file_name,
     clean_header_text,
@@ -108,14 +106,6 @@ def clean_body_text(value: str) -> str:
 def _one_line(value: str) -> str:
     """A value shown on a ``Label: value`` line (names, organisation, …)."""
     return " ".join(clean_body_text(value).split())
-
-
-def _format_size(size: int, lang: str) -> str:
-    """A file size as people read it: "2,5 MB" or "340 kB" (never "0 kB")."""
-    locale = babel_locale(lang)
-    if size >= 1_000_000:
-        return f"{format_decimal(size / 1_000_000, format='#,##0.0', locale=locale)} MB"
-    return f"{format_decimal(max(1, round(size / 1000)), format='#,##0', locale=locale)} kB"
 
 
 def _respondent_section(sub: Submission, lang: str, _: Translate) -> _Section:
@@ -381,7 +371,7 @@ def compose_ministry_message(
     files = [(clean_file_name(name), _mime_type(mime), data) for name, mime, data in attachments]
     json_name = json_file_name(sub.reference)
     lines = [
-        f"{name} ({'/'.join(mime)}, {_format_size(len(data), 'nb')})" for name, mime, data in files
+        f"{name} ({'/'.join(mime)}, {format_size(len(data), 'nb')})" for name, mime, data in files
     ]
     lines += [
         _("{name} (mangler i lageret, ikke vedlagt)").format(name=clean_file_name(name))
@@ -436,7 +426,7 @@ def compose_receipt(
     )
     message["Auto-Submitted"] = "auto-generated"
     lines = [
-        f"{clean_file_name(a.file_name)} ({_format_size(a.size, lang)})" for a in sub.attachments
+        f"{clean_file_name(a.file_name)} ({format_size(a.size, lang)})" for a in sub.attachments
     ]
     doc = _Document(
         lang=lang,

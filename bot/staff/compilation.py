@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.engine import flow
-from bot.engine.model import Consultation, pick
+from bot.engine.model import Consultation, Text, pick
 from bot.engine.submission import Submission
 from bot.i18n import OSLO
 from bot.staff.deadline import LATE_LABEL, is_late
@@ -112,7 +112,7 @@ def _facts(c: Consultation, submissions: list[Submission]) -> list[tuple[str, st
 
 def _answer_sections(c: Consultation, submissions: list[Submission]) -> list[Section]:
     """The groups "Tema" and "Spørsmål" (level 1), each theme and question under them (level 2)."""
-    originals = {flow.question_step(q.id): q.original for q in c.questions}
+    originals: dict[str, Text | None] = {flow.question_step(q.id): q.original for q in c.questions}
     columns = answer_columns(c, submissions)
     sections: list[Section] = []
     for kind, group in (("theme", "Tema"), ("question", "Spørsmål")):

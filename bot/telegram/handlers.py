@@ -1,5 +1,8 @@
 """Thin handlers: read the update, call the service, render the replies. No flow logic here.
 
+Text (commands included), button data and files go to the service as they came; the engine
+alone decides what they mean, and the service says whether a pressed keyboard is current.
+
 Every handler passes ``update_key = "tg:<update_id>"`` so an update that Telegram delivers
 twice (polling confirms offsets before handling; a restart may repeat some) is applied once.
 People are known to the service as ``tg:<telegram user id>``.
@@ -7,7 +10,9 @@ People are known to the service as ``tg:<telegram user id>``.
 
 from __future__ import annotations
 
+import functools
 import logging
+import operator
 import time
 from collections.abc import Awaitable
 from typing import Any
@@ -30,7 +35,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.engine.commands import parse_command
 from bot.engine.events import DocumentProblem
 from bot.i18n import N_, gettext_for, resolve_language
 from bot.service import ConversationService, IncomingFile
@@ -45,24 +49,26 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
-UNSUPPORTED_KINDS = (
-    "sticker",
-    "photo",
-    "voice",
-    "video",
-    "video_note",
-    "audio",
-    "animation",
-    "venue",
-    "location",
-    "contact",
-    "poll",
-    "dice",
-    "game",
-    "story",
-)
-"""Message contents the conversation cannot use, by the attribute Telegram sets (venue before
-location: a venue carries a location too)."""
+UNSUPPORTED_KINDS: dict[str, filters.BaseFilter] = {
+    "sticker": filters.Sticker.ALL,
+    "photo": filters.PHOTO,
+    "voice": filters.VOICE,
+    "video": filters.VIDEO,
+    "video_note": filters.VIDEO_NOTE,
+    "audio": filters.AUDIO,
+    "animation": filters.ANIMATION,
+    "venue": filters.VENUE,
+    "location": filters.LOCATION,
+    "contact": filters.CONTACT,
+    "poll": filters.POLL,
+    "dice": filters.Dice.ALL,
+    "game": filters.GAME,
+    "story": filters.STORY,
+}
+"""Message contents the conversation cannot use: the attribute Telegram sets (the kind the
+engine explains) and the filter that finds it. Venue comes before location: a venue carries
+a location too, and the first kind found is the one explained."""
+UNSUPPORTED: filters.BaseFilter = functools.reduce(operator.or_, UNSUPPORTED_KINDS.values())
 
 GROUP_NOTICE = N_("Skriv til meg i en privat melding, så hjelper jeg deg.")
 GROUP_BUTTON = N_("Skriv til meg privat")
@@ -83,22 +89,6 @@ class _InAlbum(filters.MessageFilter):
 
 
 IN_ALBUM = _InAlbum(name="InAlbum")
-UNSUPPORTED = (
-    filters.Sticker.ALL
-    | filters.PHOTO
-    | filters.VOICE
-    | filters.VIDEO
-    | filters.VIDEO_NOTE
-    | filters.AUDIO
-    | filters.ANIMATION
-    | filters.LOCATION
-    | filters.VENUE
-    | filters.CONTACT
-    | filters.POLL
-    | filters.Dice.ALL
-    | filters.GAME
-    | filters.STORY
-)
 
 
 def update_key(update: Update) -> str:
@@ -167,22 +157,14 @@ class TelegramHandlers:
         message = update.message
         if message is None or message.text is None or message.from_user is None:
             return
-        user, lang_code = user_key(message.from_user.id), message.from_user.language_code
-        command = parse_command(message.text)
-        if command is not None:
-            name, arg = command
-            replies = await self.service.handle_command(
-                user, name, arg, update_key=update_key(update), language_code=lang_code
-            )
-        else:
-            replies = await self.service.handle_text(
-                user,
-                message.text,
-                message_ref=str(message.message_id),
-                update_key=update_key(update),
-                language_code=lang_code,
-            )
-        await send_replies(context.bot, message.chat_id, replies)
+        handled = await self.service.handle_text(
+            user_key(message.from_user.id),
+            message.text,
+            message_ref=str(message.message_id),
+            update_key=update_key(update),
+            language_code=message.from_user.language_code,
+        )
+        await send_replies(context.bot, message.chat_id, handled.replies)
 
     async def on_button(self, update: Update, context: Context) -> None:
         """A button press: answer it at once, then let the engine judge whether it is current."""
@@ -198,20 +180,19 @@ class TelegramHandlers:
             return
         user = user_key(query.from_user.id)
         press = callbacks.decode(query.data) or callbacks.ButtonPress("?", "?")
-        replies = await self.service.handle_choice(
+        handled = await self.service.handle_choice(
             user,
             press.step,
             press.choice,
             update_key=update_key(update),
             language_code=query.from_user.language_code,
         )
-        session = await self.service.session_of(user) if replies else None
         await send_replies(
             context.bot,
             message.chat_id,
-            replies,
+            handled.replies,
             pressed=message,
-            pressed_is_current=session is not None and session.step == press.step,
+            pressed_is_current=handled.keyboard_is_current,
             pressed_label=_label_of(message, query.data),
         )
 
@@ -220,14 +201,14 @@ class TelegramHandlers:
         message = update.edited_message
         if message is None or message.text is None or message.from_user is None:
             return
-        replies = await self.service.handle_edit(
+        handled = await self.service.handle_edit(
             user_key(message.from_user.id),
             str(message.message_id),
             message.text,
             update_key=update_key(update),
             language_code=message.from_user.language_code,
         )
-        await send_replies(context.bot, message.chat_id, replies)
+        await send_replies(context.bot, message.chat_id, handled.replies)
 
     async def on_document(self, update: Update, context: Context) -> None:
         """A single document."""
@@ -235,14 +216,14 @@ class TelegramHandlers:
         if message is None or message.document is None or message.from_user is None:
             return
         files = [await self._incoming(context.bot, message.document)]
-        replies = await self.service.handle_files(
+        handled = await self.service.handle_files(
             user_key(message.from_user.id),
             files,
             caption=message.caption,
             update_key=update_key(update),
             language_code=message.from_user.language_code,
         )
-        await send_replies(context.bot, message.chat_id, replies)
+        await send_replies(context.bot, message.chat_id, handled.replies)
 
     async def on_album_part(self, update: Update, context: Context) -> None:
         """Collect an album's parts; its first part hands them to the service as one."""
@@ -258,7 +239,7 @@ class TelegramHandlers:
         if all(m.document is not None for m in parts):
             files = [await self._incoming(context.bot, m.document) for m in parts if m.document]
             caption = next((m.caption for m in parts if m.caption), None)
-            replies = await self.service.handle_files(
+            handled = await self.service.handle_files(
                 user,
                 files,
                 caption=caption,
@@ -267,24 +248,24 @@ class TelegramHandlers:
             )
         else:
             kind = next((k for k in map(unsupported_kind, parts) if k != "other"), "other")
-            replies = await self.service.handle_unsupported(
+            handled = await self.service.handle_unsupported(
                 user, kind, update_key=update_key(update), language_code=lang_code
             )
         log.info("album of %d part(s) handled (media group %s)", len(parts), album_of(update))
-        await send_replies(context.bot, first.chat_id, replies)
+        await send_replies(context.bot, first.chat_id, handled.replies)
 
     async def on_unsupported(self, update: Update, context: Context) -> None:
         """A sticker, photo, voice note, location, contact or poll: explained kindly."""
         message = update.message
         if message is None or message.from_user is None:
             return
-        replies = await self.service.handle_unsupported(
+        handled = await self.service.handle_unsupported(
             user_key(message.from_user.id),
             unsupported_kind(message),
             update_key=update_key(update),
             language_code=message.from_user.language_code,
         )
-        await send_replies(context.bot, message.chat_id, replies)
+        await send_replies(context.bot, message.chat_id, handled.replies)
 
     async def _incoming(self, bot: Bot, document: Document) -> IncomingFile:
         """Download a document unless it is larger than the Bot API lets bots download."""
@@ -376,5 +357,7 @@ def _label_of(message: Message, data: str | None) -> str | None:
 async def _safely(call: Awaitable[str], fallback: str) -> str:
     try:
         return await call
-    except Exception:  # noqa: BLE001 - the error path must not fail in turn
+    except Exception:
+        # The error path must not fail in turn; logged, so the cause is not lost.
+        log.warning("could not look up the person's language", exc_info=True)
         return fallback

@@ -8,12 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import MessageLimit
 
 from bot.engine.events import Choice, Reply
 from bot.telegram import callbacks
 
-MAX_MESSAGE_CHARS = 4096
-"""Telegram's limit for one text message."""
+MAX_MESSAGE_CHARS: int = MessageLimit.MAX_TEXT_LENGTH
+"""Telegram's limit for one text message (4096), from PTB, as the sender takes it too."""
 
 SELECTED = "✅"
 NOT_SELECTED = "⬜"

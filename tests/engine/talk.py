@@ -1,4 +1,8 @@
-"""A test driver that talks to the pure engine like a person: send, click, upload."""
+"""Test drivers that talk like a person: send, click, upload, then read the last reply.
+
+``Talk`` drives the pure engine (microseconds a step); ``ServiceTalk`` says the same through
+the application service, with storage behind it. Both find buttons by their label.
+"""
 
 from __future__ import annotations
 
@@ -21,12 +25,40 @@ from bot.engine.events import (
 from bot.engine.machine import new_session, step
 from bot.engine.model import Consultation
 from bot.engine.session import Session
+from bot.service import ConversationService, Handled, IncomingFile
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
+class _Reading:
+    """What both drivers share: reading the replies and finding a button by its label."""
+
+    replies: list[Reply]
+
+    def buttons(self) -> Reply:
+        """The latest reply that has buttons."""
+        return next(r for r in reversed(self.replies) if r.choices)
+
+    def button(self, label: str) -> tuple[str, str]:
+        """``(step, choice id)`` of the button whose label contains ``label`` (any case)."""
+        reply = self.buttons()
+        matches = [c for c in reply.choices if label.lower() in c.label.lower()]
+        assert matches, f"no button {label!r} in {[c.label for c in reply.choices]}"
+        assert reply.step is not None
+        return reply.step, matches[0].id
+
+    def last_reply(self) -> Reply:
+        """The last message the person got."""
+        return self.replies[-1]
+
+    @property
+    def text(self) -> str:
+        """Everything the last step said, as one string."""
+        return "\n".join(r.text for r in self.replies)
+
+
 @dataclass
-class Talk:
+class Talk(_Reading):
     """One person's conversation with the engine, with the clock moving a second per event."""
 
     c: Consultation
@@ -47,6 +79,14 @@ class Talk:
             lang_confirmed=True,
         )
 
+    @classmethod
+    def resume(cls, c: Consultation, session: Session, lang: str = "nb") -> Talk:
+        """Continue a stored session (e.g. a draft saved by an older release)."""
+        talk = cls(c, lang)
+        talk.session = session
+        talk.now = session.updated_at
+        return talk
+
     def _apply(self, make: object) -> list[Reply]:
         self.now += timedelta(seconds=1)
         event = make(self.now, f"FRESH{next(self._ids):05d}")  # type: ignore[operator]
@@ -56,8 +96,13 @@ class Talk:
         self.effects.extend(outcome.effects)
         return outcome.replies
 
-    def send(self, text: str, ref: str | None = None) -> list[Reply]:
-        return self._apply(lambda at, f: TextEvent(at=at, fresh_id=f, text=text, message_ref=ref))
+    def send(self, text: str, ref: str | None = None, *, numbered: bool = False) -> list[Reply]:
+        """Write ``text``; ``numbered``: as in the terminal, where choices are numbered lines."""
+        return self._apply(
+            lambda at, f: TextEvent(
+                at=at, fresh_id=f, text=text, message_ref=ref, numbered_choices=numbered
+            )
+        )
 
     def command(self, name: str, arg: str = "") -> list[Reply]:
         return self._apply(lambda at, f: CommandEvent(at=at, fresh_id=f, name=name, arg=arg))
@@ -78,23 +123,56 @@ class Talk:
             lambda at, f: ChoiceEvent(at=at, fresh_id=f, step=step_id, choice=choice)
         )
 
-    def buttons(self) -> Reply:
-        """The latest reply that has buttons."""
-        return next(r for r in reversed(self.replies) if r.choices)
-
     def click(self, label: str) -> list[Reply]:
         """Press the button whose label contains ``label`` (case-insensitive)."""
-        reply = self.buttons()
-        matches = [c for c in reply.choices if label.lower() in c.label.lower()]
-        assert matches, f"no button {label!r} in {[c.label for c in reply.choices]}"
-        assert reply.step is not None
-        return self.press(reply.step, matches[0].id)
-
-    @property
-    def text(self) -> str:
-        """Everything the last step said, as one string."""
-        return "\n".join(r.text for r in self.replies)
+        return self.press(*self.button(label))
 
     @property
     def submissions(self) -> list[Submit]:
         return [e for e in self.effects if isinstance(e, Submit)]
+
+
+@dataclass
+class ServiceTalk(_Reading):
+    """One person talking through the service (storage, dedupe and locks included)."""
+
+    service: ConversationService
+    user: str = "u"
+    language_code: str | None = None
+    replies: list[Reply] = field(default_factory=list)
+    handled: Handled = field(default_factory=lambda: Handled([]))
+
+    def _keep(self, handled: Handled) -> list[Reply]:
+        self.handled = handled
+        self.replies = handled.replies
+        return handled.replies
+
+    async def send(self, text: str) -> list[Reply]:
+        return self._keep(
+            await self.service.handle_text(self.user, text, language_code=self.language_code)
+        )
+
+    async def command(self, name: str, arg: str = "") -> list[Reply]:
+        return self._keep(
+            await self.service.handle_command(
+                self.user, name, arg, language_code=self.language_code
+            )
+        )
+
+    async def press(self, step_id: str, choice: str) -> list[Reply]:
+        return self._keep(
+            await self.service.handle_choice(
+                self.user, step_id, choice, language_code=self.language_code
+            )
+        )
+
+    async def click(self, label: str) -> list[Reply]:
+        """Press the button whose label contains ``label`` (case-insensitive)."""
+        return await self.press(*self.button(label))
+
+    async def upload(self, *files: IncomingFile, caption: str | None = None) -> list[Reply]:
+        return self._keep(
+            await self.service.handle_files(
+                self.user, files, caption=caption, language_code=self.language_code
+            )
+        )

@@ -1,32 +1,123 @@
-"""The engine stays pure: importing it brings no Telegram, database or mail code along."""
+"""The engine and mail composition stay pure: their source imports no I/O and reads no clock.
+
+A ``sys.modules`` check misses what other libraries already loaded, so this reads the source
+itself (``ast``) and fails on a forbidden import or a call that reads the time.
+"""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import ast
+from pathlib import Path
 
-FORBIDDEN = (
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PURE_FILES = sorted((ROOT / "bot" / "engine").glob("*.py")) + [ROOT / "bot/mail/compose.py"]
+
+FORBIDDEN_MODULES = (
+    "bot.clock",
+    "bot.ids",
+    "bot.settings",
+    "bot.storage",
+    "bot.mail.transport",
+    "bot.mail.outbox",
     "telegram",
     "aiosqlite",
-    "sqlite3",
     "aiosmtplib",
-    "smtplib",
-    "bot.mail",
-    "bot.storage",
-    "bot.telegram",
-    "httpx",
-    "asyncio",
+    "time",
+    "random",
+    "secrets",
+    "socket",
+    "uuid",
 )
+"""Modules (and everything under them) that bring a clock, randomness or I/O along."""
+FORBIDDEN_CALLS = ("now", "today", "utcnow")
+"""Attribute or function calls that read the clock."""
 
 
-def test_engine_imports_no_io_code() -> None:
-    code = (
-        "import sys, bot.engine.machine, bot.engine.loader, bot.engine.build\n"
-        f"bad = [m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r} or "
-        f"any(m == f or m.startswith(f + '.') for f in {FORBIDDEN!r})]\n"
-        "print(','.join(sorted(bad)))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == ""
+def _forbidden(module: str) -> bool:
+    return any(module == bad or module.startswith(bad + ".") for bad in FORBIDDEN_MODULES)
+
+
+def impurities(source: str) -> list[str]:
+    """What makes ``source`` impure, one line per finding (empty when it is pure)."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [f"import {a.name}" for a in node.names if _forbidden(a.name)]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [f"{node.module}.{a.name}" for a in node.names]
+            if _forbidden(node.module) or any(_forbidden(n) for n in names):
+                found.append(f"from {node.module} import …")
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in FORBIDDEN_CALLS:
+                found.append(f"{name}() call on line {node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("path", PURE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_pure_file_has_no_io_and_no_clock(path: Path) -> None:
+    assert impurities(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "from bot.clock import utc_now",
+        "import bot.clock",
+        "from bot.ids import new_id",
+        "from bot import ids",
+        "from bot.settings import Settings",
+        "from bot.storage import Store",
+        "from bot.storage.repo import Store",
+        "from bot.mail.transport import send",
+        "from bot.mail import outbox",
+        "import telegram",
+        "from telegram.constants import MessageLimit",
+        "import aiosqlite",
+        "import aiosmtplib",
+        "import time",
+        "from time import monotonic",
+        "import random",
+        "import secrets",
+        "import socket",
+        "import uuid",
+        "from datetime import datetime\nx = datetime.now()",
+        "import datetime\nx = datetime.datetime.now(datetime.UTC)",
+        "from datetime import date\nx = date.today()",
+        "from datetime import datetime\nx = datetime.utcnow()",
+        "def f(clock):\n    return clock.now()",
+    ],
+)
+def test_the_checker_catches_each_forbidden_snippet(snippet: str) -> None:
+    assert impurities(snippet)
+
+
+def test_the_checker_lets_pure_code_through() -> None:
+    pure = "from datetime import date, datetime, timedelta\nfrom bot.i18n import N_\nx = 1\n"
+    assert impurities(pure) == []
+
+
+def test_the_municipality_register_is_read_at_load_not_inside_a_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.engine import municipalities
+    from bot.engine.loader import load_consultation
+    from tests.engine.talk import Talk
+
+    municipalities._index.cache_clear()
+    c = load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
+
+    def no_file_reads() -> tuple[municipalities.Municipality, ...]:
+        raise AssertionError("step() read the municipality file")
+
+    monkeypatch.setattr(municipalities, "_read_csv", no_file_reads)
+    t = Talk(c)
+    t.command("start")
+    t.click("Svar på spørsmålene")
+    t.click("Privatperson")
+    t.send("Kari Nordmann")
+    t.send("Harstad")
+    assert "Kommune: Harstad ✅" in t.text

@@ -1,0 +1,147 @@
+"""The summary and what hangs off it: send, change an answer, or confirm a deletion.
+
+Sending checks for missing answers and personal data first; the edit menu also removes
+attachments; the cancel and delete confirmations end here too.
+"""
+
+from __future__ import annotations
+
+from bot.engine import flow, prompts, screens
+from bot.engine.build import build_submission, reference_for
+from bot.engine.context import Ctx
+from bot.engine.events import DeleteAllData, ForgetAttachments, Submit
+from bot.engine.names import StepId, step_id
+from bot.engine.navigation import fresh_session, goto, return_from_confirmation, start_over
+from bot.engine.privacy import Finding, find_personal_data
+
+
+def on_summary_choice(ctx: Ctx, choice: str) -> None:
+    """Send, change something, add themes (quick path) or cancel."""
+    s = ctx.s
+    if choice == prompts.SEND:
+        _try_to_send(ctx)
+    elif choice == prompts.EDIT:
+        goto(ctx, flow.EDIT)
+    elif choice == prompts.THEMES:
+        s.editing_from_summary = True
+        goto(ctx, flow.THEMES)
+    elif choice == prompts.CANCEL:
+        s.return_step = flow.SUMMARY
+        goto(ctx, flow.CANCEL)
+
+
+def _try_to_send(ctx: Ctx) -> None:
+    s = ctx.s
+    missing = _missing_required(ctx)
+    if missing:
+        ctx.say(
+            ctx._("Før du kan sende, mangler dette: {missing}.").format(
+                missing=", ".join(prompts.step_label(ctx, m) for m in missing)
+            )
+        )
+        s.editing_from_summary = True
+        goto(ctx, missing[0])
+        return
+    findings = _personal_data(ctx)
+    if findings and not s.personal_data_acknowledged:
+        s.step = flow.PERSONAL_DATA
+        shown = ", ".join(f.excerpt for f in findings[:5])
+        ctx.say(
+            ctx._(
+                "Teksten ser ut til å inneholde personopplysninger: {found}. "
+                "Innspill blir offentlige, så andre kan lese dette. "
+                "Vil du sende likevel, eller endre teksten først?"
+            ).format(found=shown),
+            prompts.choices_for(ctx),
+        )
+        return
+    _submit(ctx)
+
+
+def on_personal_data_choice(ctx: Ctx, choice: str) -> None:
+    """Send although the text seems to hold personal data, or go and change it."""
+    if choice == prompts.SEND:
+        ctx.s.personal_data_acknowledged = True
+        _submit(ctx)
+    else:
+        goto(ctx, flow.EDIT)
+
+
+def _missing_required(ctx: Ctx) -> list[StepId]:
+    c, s = ctx.c, ctx.s
+    return [
+        step
+        for step in flow.sequence(c, s)[:-1]
+        if not flow.is_done(c, s, step) and not prompts.is_skippable(ctx, step)
+    ]
+
+
+def _personal_data(ctx: Ctx) -> list[Finding]:
+    """Findings in what will be sent (answers to themes no longer chosen are not sent)."""
+    sent = [step for step in flow.sequence(ctx.c, ctx.s) if flow.is_answer_step(step)]
+    texts = [ctx.s.answers[step].text for step in sent if step in ctx.s.answers]
+    return list(find_personal_data("\n\n".join(texts), own_email=ctx.s.respondent.email))
+
+
+def _submit(ctx: Ctx) -> None:
+    s, c, _ = ctx.s, ctx.c, ctx._
+    reference = reference_for(c, s.draft_id)
+    submission = build_submission(c, s, reference=reference, received_at=ctx.event.at)
+    ctx.effects.append(Submit(submission))
+    # What was sent lives on in the submission; the session keeps no answers or names.
+    ctx.s = fresh_session(ctx, s.draft_id)
+    ctx.s.status = "submitted"
+    ctx.s.reference = reference
+    ctx.s.submitted_at = ctx.event.at
+    ctx.s.step = flow.DONE
+    text = _("Takk! Innspillet ditt er sendt til {ministry}.").format(ministry=c.ministry_short)
+    text += "\n\n" + _("Referansenummer: {reference}").format(reference=reference)
+    if s.respondent.email:
+        text += "\n" + _("Du får en kvittering på e-post til {email}.").format(
+            email=s.respondent.email
+        )
+    ctx.say(text, prompts.choices_for(ctx))
+
+
+def on_edit_choice(ctx: Ctx, choice: str) -> None:
+    """Change one answer (then back to the summary), or remove an attachment."""
+    s, _ = ctx.s, ctx._
+    if choice == prompts.BACK_TO_SUMMARY:
+        goto(ctx, flow.SUMMARY)
+        return
+    if choice.startswith(prompts.REMOVE_PREFIX):
+        removed = s.attachments.pop(int(choice.removeprefix(prompts.REMOVE_PREFIX)))
+        ctx.effects.append(ForgetAttachments((removed.id,)))
+        ctx.say(_("Vedlegget «{name}» er fjernet.").format(name=removed.file_name))
+        goto(ctx, flow.SUMMARY)
+        return
+    s.personal_data_acknowledged = False
+    s.editing_from_summary = True
+    s.step = step_id(choice)  # the edit menu offers steps as its choices
+    screens.show(ctx)
+
+
+def on_cancel_choice(ctx: Ctx, choice: str) -> None:
+    """Delete the draft, or keep it and go back."""
+    if choice != prompts.YES:
+        return_from_confirmation(ctx, flow.TYPE)
+        return
+    start_over(ctx)
+    ctx.say(ctx._("Utkastet er slettet."))
+    ctx.s.step = flow.START
+    screens.show(ctx)
+
+
+def on_delete_choice(ctx: Ctx, choice: str) -> None:
+    """Delete everything about the person, or keep it and go back."""
+    if choice != prompts.YES:
+        return_from_confirmation(ctx, flow.START)
+        return
+    ctx.effects.append(DeleteAllData())
+    start_over(ctx)
+    ctx.s.reference = None
+    ctx.s.submitted_at = None
+    ctx.say(
+        ctx._("Alt vi hadde lagret om deg, er slettet. Skriv /start hvis du vil begynne på nytt.")
+    )
+    ctx.s.step = flow.START

@@ -1,0 +1,201 @@
+"""Text the person writes: an answer, a respondent detail, a typed choice, or an edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from bot.engine import flow, prompts, screens
+from bot.engine.choices import on_choice
+from bot.engine.context import Ctx
+from bot.engine.events import EditEvent, TextEvent
+from bot.engine.matching import match_choice
+from bot.engine.municipalities import lookup
+from bot.engine.names import step_id
+from bot.engine.navigation import advance, goto, unskip
+from bot.engine.session import Answer, AnswerPart
+from bot.engine.values import (
+    board_date,
+    clean_answer,
+    email_address,
+    organisation_number,
+    person_or_org_name,
+)
+from bot.i18n import N_
+
+
+def on_text(ctx: Ctx, event: TextEvent) -> None:
+    """Text that is not a command."""
+    s, step, raw = ctx.s, ctx.s.step, event.text
+    if not raw.strip():
+        ctx.say(ctx._("Jeg fikk ingen tekst. Skriv svaret ditt, eller velg under."))
+        screens.show(ctx)
+        return
+    answer_step = flow.is_answer_step(step)
+    if not answer_step or event.numbered_choices:
+        # A typed number or label ("2", "privatperson") picks that choice; where an answer is
+        # expected only a front end that shows numbered choices (the terminal) means it so.
+        choice = match_choice(raw, prompts.choices_for(ctx))
+        if choice is not None:
+            on_choice(ctx, step, choice.id)
+            return
+    if answer_step:
+        add_answer_text(ctx, raw, event.message_ref)
+    elif step in _RESPONDENT_FIELDS:
+        _set_respondent_value(ctx, raw)
+    elif step in (flow.MUNICIPALITY, flow.MUNICIPALITY_PICK):
+        _set_municipality(ctx, raw)
+    elif step == flow.SUMMARY and s.flow == "quick":
+        # More text in the quick path's summary is more of the input.
+        s.step = flow.QUICK
+        add_answer_text(ctx, raw, event.message_ref)
+    else:
+        _OTHER_STEPS.get(step, _not_here)(ctx)
+
+
+def _at_start(ctx: Ctx) -> None:
+    if ctx.s.notice_shown:
+        # The intro was read already; a "hei" should not bring the whole of it back.
+        ctx.say(ctx._("Hvordan vil du svare?"), prompts.choices_for(ctx))
+    else:
+        screens.show(ctx)
+
+
+def _after_sending(ctx: Ctx) -> None:
+    ctx.say(
+        ctx._("Innspillet ditt er allerede sendt (referanse {reference}).").format(
+            reference=ctx.s.reference
+        )
+    )
+    screens.show(ctx)
+
+
+def _not_here(ctx: Ctx) -> None:
+    ctx.say(ctx._("Velg et av alternativene under, eller skriv /hjelp."))
+    screens.show(ctx)
+
+
+_OTHER_STEPS: dict[str, Callable[[Ctx], None]] = {
+    flow.START: _at_start,
+    flow.DONE: _after_sending,
+}
+"""Steps that take no text, with what to say instead (by default: pick a choice)."""
+
+
+def add_answer_text(ctx: Ctx, raw: str, message_ref: str | None) -> None:
+    """One more part of the current step's answer."""
+    s, _ = ctx.s, ctx._
+    text = clean_answer(raw)
+    answer = s.answers.setdefault(s.step, Answer())
+    if len(answer.text) + len(text) > ctx.limits.max_answer_chars:
+        ctx.say(_("Svaret er blitt veldig langt. Send resten som dokument, eller gå videre."))
+        screens.show(ctx)
+        return
+    answer.parts.append(AnswerPart(text=text, message_ref=message_ref))
+    unskip(s, s.step)
+    if s.step == flow.QUICK:
+        ctx.say(_("Lagret ✅"))
+        goto(ctx, flow.SUMMARY)
+        return
+    count = len(answer.parts)
+    saved = (
+        _("Lagret ✅")
+        if count == 1
+        else _("Lagt til ✅ Svaret har nå {count} deler.").format(count=count)
+    )
+    ctx.say(
+        saved + " " + _("Skriv mer hvis du vil, eller trykk «Neste»."),
+        prompts.choices_for(ctx),
+    )
+
+
+_Parser = Callable[[str, date], object]
+
+_RESPONDENT_FIELDS: dict[str, tuple[str, _Parser, str]] = {
+    flow.NAME: (
+        "name",
+        lambda raw, _today: person_or_org_name(raw),
+        N_("Det ser ikke ut som et navn. Skriv bare navnet, med bokstaver."),
+    ),
+    flow.ORGANISATION: (
+        "organisation",
+        lambda raw, _today: person_or_org_name(raw),
+        N_("Det ser ikke ut som et navn. Skriv bare navnet, med bokstaver."),
+    ),
+    flow.ORG_NUMBER: (
+        "org_number",
+        lambda raw, _today: organisation_number(raw),
+        N_("Det er ikke et gyldig organisasjonsnummer. Sjekk de ni sifrene."),
+    ),
+    flow.BOARD: (
+        "board_approved",
+        lambda raw, today: board_date(raw, today=today),
+        N_("Jeg forstod ikke datoen. Skriv den slik: 12.2.2021."),
+    ),
+    flow.EMAIL: (
+        "email",
+        lambda raw, _today: email_address(raw),
+        N_("Den e-postadressen ser ikke riktig ut. Prøv igjen, eller trykk «Nei takk»."),
+    ),
+}
+"""Respondent steps answered by one short value: the field it fills, its parser, and what to
+say when the value cannot be used (the question is then asked again, nothing else changes)."""
+
+
+def _set_respondent_value(ctx: Ctx, raw: str) -> None:
+    s = ctx.s
+    field, parse, problem = _RESPONDENT_FIELDS[s.step]
+    value = parse(raw, ctx.event.at.date())
+    if value is None:
+        ctx.say(ctx._(problem))
+        screens.show(ctx)
+        return
+    setattr(s.respondent, field, value)
+    unskip(s, s.step)
+    advance(ctx)
+
+
+def _set_municipality(ctx: Ctx, raw: str) -> None:
+    s, _ = ctx.s, ctx._
+    found = lookup(raw)
+    if len(found.matches) == 1:
+        s.respondent.municipality = found.matches[0].number
+        s.municipality_candidates = []
+        ctx.say(_("Kommune: {name} ✅").format(name=found.matches[0].display_name))
+        unskip(s, flow.MUNICIPALITY)
+        s.step = flow.MUNICIPALITY
+        advance(ctx)
+        return
+    candidates = found.matches or found.suggestions
+    if not candidates:
+        ctx.say(_("Jeg fant ingen kommune med det navnet. Prøv igjen, for eksempel «Harstad»."))
+        s.step = flow.MUNICIPALITY
+        screens.show(ctx)
+        return
+    s.municipality_candidates = [m.number for m in candidates]
+    if len(found.matches) > 1:
+        ctx.say(_("Flere kommuner heter det."))
+    s.step = flow.MUNICIPALITY_PICK
+    screens.show(ctx)
+
+
+def on_edit(ctx: Ctx, event: EditEvent) -> None:
+    """An edited message updates the answer part it was, wherever that answer is."""
+    s, _ = ctx.s, ctx._
+    for step, answer in s.answers.items():
+        for part in answer.parts:
+            if part.message_ref == event.message_ref:
+                part.text = clean_answer(event.text)
+                s.personal_data_acknowledged = False
+                ctx.say(
+                    _("Jeg har oppdatert svaret ditt på «{where}».").format(
+                        where=prompts.step_label(ctx, step_id(step))
+                    )
+                )
+                return
+    if s.status == "submitted" and s.step == flow.DONE:
+        ctx.say(_("Innspillet er allerede sendt, så endringen kommer ikke med."))
+        return
+    ctx.say(
+        _("Endringen gjelder ikke et svar jeg har lagret. Skriv det nye svaret som en ny melding.")
+    )

@@ -1,0 +1,84 @@
+"""Input as front ends pass it on, unread: the engine alone decides what it means."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine import flow
+from bot.engine.commands import OPEN
+from bot.engine.loader import load_consultation
+from bot.engine.model import Consultation
+from tests.engine.talk import Talk
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def c() -> Consultation:
+    return load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
+
+
+def at_first_theme(c: Consultation) -> Talk:
+    t = Talk(c)
+    t.command("start")
+    t.click("Svar på spørsmålene")
+    t.click("Privatperson")
+    t.send("Kari Nordmann")
+    t.send("Harstad")
+    t.click("Nei takk")
+    t.click("Tilgjengelighet")
+    t.click("Ferdig")
+    t.send("Bedre busstilbud.")
+    return t
+
+
+def test_a_typed_number_is_a_choice_where_choices_are_numbered(c: Consultation) -> None:
+    t = at_first_theme(c)
+    t.send("1", numbered=True)  # "1) Neste ➡️" in the terminal
+    assert t.session.step == flow.question_step("q1")
+    assert t.session.answers[flow.theme_step("tilgjengelighet")].text == "Bedre busstilbud."
+
+
+def test_a_typed_number_is_part_of_the_answer_where_buttons_are_shown(c: Consultation) -> None:
+    t = at_first_theme(c)
+    t.send("1")  # on Telegram, "1" under a question is what the person means to say
+    assert t.session.step == flow.theme_step("tilgjengelighet")
+    assert t.session.answers[flow.theme_step("tilgjengelighet")].text.endswith("\n\n1")
+
+
+def test_a_command_typed_as_text_is_a_command(c: Consultation) -> None:
+    t = at_first_theme(c)
+    t.send("/tilbake@innspill_bot")
+    assert t.session.step == flow.THEMES
+
+
+def test_opening_the_chat_welcomes_someone_new(c: Consultation) -> None:
+    t = Talk(c)
+    t.command(OPEN)
+    assert "Strategi for småbyer" in t.replies[0].text
+    assert t.session.step == flow.START
+
+
+def test_opening_the_chat_continues_a_draft(c: Consultation) -> None:
+    t = at_first_theme(c)
+    t.command(OPEN)
+    assert "Velkommen tilbake! Du fortsetter der du slapp." in t.text
+    assert t.session.step == flow.theme_step("tilgjengelighet")
+
+
+def test_opening_the_chat_in_another_language_switches_first(c: Consultation) -> None:
+    t = at_first_theme(c)
+    t.command(OPEN, "nn")
+    assert t.session.lang == "nn"
+    assert t.session.step == flow.theme_step("tilgjengelighet")
+
+
+def test_opening_the_chat_after_sending_shows_the_reference(c: Consultation) -> None:
+    t = at_first_theme(c)
+    t.command("summary")
+    t.click("send inn")
+    t.command(OPEN)
+    assert t.session.reference is not None
+    assert t.session.reference in t.text
