@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from bot.app import Runtime
+from bot.app import Runtime, run_telegram
 from bot.exports import submissions_csv, submissions_json
 from bot.settings import Settings
 from bot.statistics import render_stats
@@ -15,8 +15,6 @@ from bot.statistics import render_stats
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     """Run one subcommand against an opened runtime; return the exit code."""
     if args.command == "run" and settings.telegram_bot_token is not None:
-        from bot.telegram.app import run_telegram
-
         await run_telegram(
             settings, webhook_url=args.webhook_url, listen=args.listen, port=args.port
         )

@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
+from bot.clock import OSLO
 from bot.engine.submission import Submission
-from bot.i18n import OSLO
 
 
 def submissions_csv(submissions: list[Submission]) -> str:

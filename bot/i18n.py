@@ -11,18 +11,17 @@ import gettext
 from datetime import date, datetime
 from functools import cache
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.clock import OSLO
 from bot.engine.model import LANGS, Lang
 from bot.resources import locales_dir
 
 DOMAIN = "messages"
-OSLO = ZoneInfo("Europe/Oslo")
 
 LANGUAGE_NAMES: dict[Lang, str] = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 

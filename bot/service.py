@@ -37,7 +37,7 @@ from bot.engine.session import Session
 from bot.i18n import resolve_language
 from bot.ids import new_id
 from bot.locks import KeyedLocks
-from bot.mail.compose import message_id_for
+from bot.mail.headers import message_id_for
 from bot.storage import DuplicateUpdateError, NewAttachment, OutboxItem, SessionStore
 
 log = logging.getLogger(__name__)

@@ -20,13 +20,18 @@ from email.utils import format_datetime as rfc5322_datetime
 
 from babel.numbers import format_decimal
 
+from bot.clock import OSLO
 from bot.engine.submission import Submission, SubmissionAnswer
-from bot.i18n import N_, OSLO, babel_locale, format_date, format_datetime, gettext_for
+from bot.i18n import N_, babel_locale, format_date, format_datetime, gettext_for
 from bot.mail.headers import (
     clean_file_name,
     clean_header_text,
+    display_name,
     mailbox,
+    mime_type,
+    reference_token,
     require_header_safe,
+    require_message_id,
     safe_address,
 )
 
@@ -37,31 +42,9 @@ AttachmentData = tuple[str, str, bytes]
 REFERENCE_HEADER = "X-Innspill-Reference"
 
 _LANGUAGE_NAMES = {"nb": N_("bokmål"), "nn": N_("nynorsk"), "en": N_("engelsk")}
-_MIME_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
-_MESSAGE_ID = re.compile(r"^<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+>$")
-_NOT_REFERENCE = re.compile(r"[^A-Za-z0-9-]")
-_DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
 _BODY_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BODY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _PARAGRAPHS = re.compile(r"\n\s*\n")
-_ADDRESS_SPECIALS = re.compile(r'[<>@:;,()\[\]\\"]')
-
-
-# --- Message-ID -------------------------------------------------------------------------
-
-
-def message_id_for(reference: str, kind: str, domain: str) -> str:
-    """The fixed Message-ID of one outbox message, e.g. ``<SMB-ABCD-EFGH.ministry@example.no>``.
-
-    It depends only on the submission and the kind of message, so a resend after a crash
-    carries the same id and the recipient's system can recognise it as the same mail.
-    """
-    ref = _NOT_REFERENCE.sub("", reference)
-    kind_part = _NOT_REFERENCE.sub("", kind)
-    host = domain.strip().lower()
-    if not ref or not kind_part or not _DOMAIN.match(host):
-        raise ValueError(f"cannot build a Message-ID from {reference!r}, {kind!r}, {domain!r}")
-    return f"<{ref}.{kind_part}@{host}>"
 
 
 # --- The document both mails are rendered from ----------------------------------------------
@@ -301,37 +284,20 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _display_name(value: str) -> str:
-    """A person's name for the Reply-To header: one line, no address syntax at all."""
-    plain = _ADDRESS_SPECIALS.sub(" ", clean_header_text(value, max_length=200))
-    return clean_header_text(plain, max_length=78)
-
-
-def _mime_type(value: str) -> tuple[str, str]:
-    """A MIME type we can put in a header; anything odd becomes application/octet-stream."""
-    candidate = value.strip().lower()
-    if _MIME_TYPE.match(candidate):
-        maintype, subtype = candidate.split("/", 1)
-        if maintype not in {"multipart", "message"}:
-            return maintype, subtype
-    return "application", "octet-stream"
-
-
 def _base_message(
     *, mail_from: str, to: str, subject: str, message_id: str, sub: Submission
 ) -> EmailMessage:
     recipient = safe_address(to)
     if recipient is None:
         raise ValueError("the recipient is not a valid e-mail address")
-    if not _MESSAGE_ID.match(message_id):
-        raise ValueError(f"not a valid Message-ID: {message_id!r}")
+    require_message_id(message_id)
     message = EmailMessage(policy=policy.SMTP)
     message["From"] = mailbox(mail_from)
     message["To"] = recipient
     message["Subject"] = subject
     message["Date"] = rfc5322_datetime(_aware(sub.received_at).astimezone(OSLO))
     message["Message-ID"] = message_id
-    message[REFERENCE_HEADER] = clean_header_text(_NOT_REFERENCE.sub("", sub.reference))
+    message[REFERENCE_HEADER] = clean_header_text(reference_token(sub.reference))
     return message
 
 
@@ -342,7 +308,7 @@ def _set_bodies(message: EmailMessage, doc: _Document) -> None:
 
 def json_file_name(reference: str) -> str:
     """The name of the machine-readable copy attached to the ministry's mail."""
-    return clean_file_name(f"innspill-{_NOT_REFERENCE.sub('', reference)}.json")
+    return clean_file_name(f"innspill-{reference_token(reference)}.json")
 
 
 def compose_ministry_message(
@@ -375,10 +341,10 @@ def compose_ministry_message(
     reply_to = safe_address(sub.respondent.email)
     if reply_to:
         username, _at, domain = reply_to.rpartition("@")
-        name = _display_name(sub.respondent.name)
+        name = display_name(sub.respondent.name)
         message["Reply-To"] = Address(display_name=name, username=username, domain=domain)
 
-    files = [(clean_file_name(name), _mime_type(mime), data) for name, mime, data in attachments]
+    files = [(clean_file_name(name), mime_type(mime), data) for name, mime, data in attachments]
     json_name = json_file_name(sub.reference)
     lines = [
         f"{name} ({'/'.join(mime)}, {_format_size(len(data), 'nb')})" for name, mime, data in files

@@ -6,7 +6,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.i18n import OSLO
+from bot.clock import OSLO
 from bot.storage.connection import all_rows, one
 from bot.storage.db import from_db_time
 from bot.storage.types import OUTBOX_STATUSES

@@ -10,7 +10,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.telegram.app import run_telegram
+from bot.app import run_telegram
 from bot.telegram.handlers import user_key
 from tests.telegram.conftest import FAST, TOKEN, make_settings, run_bot
 from tests.telegram.fake_bot_api import FakeBotApi

@@ -1,7 +1,7 @@
 """Shared helpers for the mail tests: a real SMTP server on loopback, a TLS certificate,
 submissions stored in a real SQLite store, and a clock the tests move by hand.
 
-Kept in a ``test_mail_*`` module so the mail tests stay self-contained; it holds no tests.
+Not named ``test_*``: it holds no tests, only what the mail tests share.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from bot.engine.session import Session
 from bot.engine.submission import AttachmentInfo, RespondentInfo, Submission, SubmissionAnswer
-from bot.mail.compose import message_id_for
+from bot.mail.headers import message_id_for
 from bot.storage import NewAttachment, OutboxItem, Store
 
 MAIL_FROM = "Innspill <innspill@innspill.example.no>"
@@ -225,10 +225,10 @@ class RecordingHandler:
         self.received: list[Received] = []
         self.data_started = threading.Event()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.data_started.set()
         if self.delay:
-            time.sleep(self.delay)  # noqa: ASYNC251 - the server's own thread, on purpose
+            time.sleep(self.delay)  # the server's own thread: a slow server, on purpose
         if self.replies:
             reply = self.replies.pop(0)
             if not reply.startswith("250"):
@@ -297,8 +297,8 @@ class TlsFiles:
 def make_certificate(folder: Path) -> TlsFiles:
     """Create a self-signed certificate with openssl (``cryptography`` is not installed)."""
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [  # noqa: S607
+    subprocess.run(
+        [
             "openssl",
             "req",
             "-x509",
