@@ -10,7 +10,6 @@ import socket
 import ssl
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -217,18 +216,25 @@ class Received:
 
 
 class RecordingHandler:
-    """Accepts mail and records it; ``replies`` scripts DATA answers (e.g. "451 ...") first."""
+    """Accepts mail and records it; ``replies`` scripts DATA answers (e.g. "451 ...") first.
 
-    def __init__(self, replies: list[str] | None = None, *, delay: float = 0.0) -> None:
+    With ``hold=True`` the server keeps every message at DATA until :attr:`release` is set,
+    so a test can act while a message is in flight; :attr:`data_started` says one arrived.
+    """
+
+    def __init__(self, replies: list[str] | None = None, *, hold: bool = False) -> None:
         self.replies = list(replies or [])
-        self.delay = delay
         self.received: list[Received] = []
         self.data_started = threading.Event()
+        self.release = threading.Event()
+        if not hold:
+            self.release.set()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.data_started.set()
-        if self.delay:
-            time.sleep(self.delay)  # the server's own thread: a slow server, on purpose
+        # The server's own thread: blocking it is what a slow server does.
+        if not self.release.wait(timeout=30):
+            return "451 4.3.0 the test never released this message"
         if self.replies:
             reply = self.replies.pop(0)
             if not reply.startswith("250"):

@@ -284,13 +284,18 @@ class OutboxWorker:
 
     # -- in the background ------------------------------------------------------------------------
 
+    @property
+    def running(self) -> bool:
+        """Whether the background loop runs."""
+        return self._task is not None and not self._task.done()
+
     def notify(self) -> None:
         """Wake the background loop now (call it right after a submission is stored)."""
         self._wake.set()
 
     async def start(self) -> None:
         """Start the background loop (a no-op if it runs already)."""
-        if self._task is not None and not self._task.done():
+        if self.running:
             return
         self._stopping = False
         self._task = asyncio.create_task(self._loop(), name="outbox-worker")
