@@ -68,6 +68,7 @@ def settings(tmp_path: Path, api: FakeBotApi) -> Settings:
 async def run_bot(
     settings: Settings,
     *,
+    api: FakeBotApi | None = None,
     webhook_url: str | None = None,
     listen: str | None = None,
     port: int | None = None,
@@ -75,16 +76,20 @@ async def run_bot(
     """The whole product as ``innspill run`` starts it, until the block ends.
 
     Stopping the application closes the runtime (its ``post_shutdown``), as in production.
+    With ``api``, the fake learns when the bot has handled every update it took: PTB marks
+    each update done in its queue only after its handler (and so every reply) finished.
     """
     webhook = webhook_for(settings, url=webhook_url, listen=listen, port=port)
     runtime = await Runtime.open(settings)
     app = build_telegram(settings, runtime, options=FAST)
+    if api is not None:
+        api.all_handled = app.update_queue.join
     async with running(app, options=FAST, webhook=webhook):
         yield runtime
 
 
 @pytest.fixture
-async def bot(settings: Settings) -> AsyncIterator[Runtime]:
+async def bot(settings: Settings, api: FakeBotApi) -> AsyncIterator[Runtime]:
     """The bot, long polling the fake server."""
-    async with run_bot(settings) as runtime:
+    async with run_bot(settings, api=api) as runtime:
         yield runtime
