@@ -25,15 +25,14 @@ from bot.storage.types import DeletionReport, NewAttachment, OutboxItem, OutboxR
 class Store:
     """Sessions, attachments, submissions and the outbox in one SQLite file."""
 
-    def __init__(self, database: Database, path: Path) -> None:
+    def __init__(self, database: Database) -> None:
         """Wrap an open database; use :meth:`open` instead."""
         self._db = database
-        self.path = path
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:
         """Open (creating if needed) the database at ``path`` and migrate its schema."""
-        return cls(await Database.open(path), Path(path))
+        return cls(await Database.open(path))
 
     async def close(self) -> None:
         """Close the connection; its worker thread would otherwise keep the process alive."""
