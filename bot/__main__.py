@@ -1,4 +1,4 @@
-"""Command line: ``innspill run | chat | check | outbox | export | stats | purge``."""
+"""Command line: ``innspill run | chat | check | outbox | export | compile | stats | purge``."""
 
 from __future__ import annotations
 
@@ -37,9 +37,14 @@ def _parser() -> argparse.ArgumentParser:
     retry = outbox_sub.add_parser("retry", help="prøv en feilet e-post på nytt")
     retry.add_argument("id", type=int)
 
-    export = sub.add_parser("export", help="eksporter innspill (CSV eller JSON)")
-    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export = sub.add_parser("export", help="eksporter innspill (XLSX, CSV eller JSON)")
+    export.add_argument("--format", choices=["xlsx", "csv", "json"], default="xlsx")
     export.add_argument("--output", type=Path, help="fil å skrive til (standard: skjermen)")
+    export.add_argument("--delimiter", default=";", help="skilletegn i CSV (standard: ;)")
+
+    compile_ = sub.add_parser("compile", help="alle svar samlet per tema og spørsmål")
+    compile_.add_argument("--format", choices=["docx", "html"], default="docx")
+    compile_.add_argument("--output", type=Path, help="fil å skrive til (standard: skjermen)")
 
     stats = sub.add_parser("stats", help="statistikk over innspill")
     stats.add_argument("--json", action="store_true", help="maskinlesbart, som JSON")

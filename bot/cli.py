@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from bot.app import Runtime, run_telegram
-from bot.exports import submissions_csv, submissions_json
 from bot.settings import Settings
-from bot.statistics import render_stats
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -42,28 +41,86 @@ async def _run(args: argparse.Namespace, runtime: Runtime) -> int:
     if args.command == "outbox":
         return await _outbox(args, runtime)
     if args.command == "export":
-        submissions = await runtime.store.list_submissions(runtime.consultation.id)
-        text = (
-            submissions_csv(submissions) if args.format == "csv" else submissions_json(submissions)
-        )
-        if args.output:
-            args.output.write_text(text, encoding="utf-8")
-            print(f"{len(submissions)} innspill skrevet til {args.output}")
-        else:
-            sys.stdout.write(text)
-        return 0
+        return await _export(args, runtime)
+    if args.command == "compile":
+        return await _compile(args, runtime)
     if args.command == "stats":
-        stats = await runtime.store.stats(runtime.consultation.id)
-        if args.json:
-            print(json.dumps(stats, ensure_ascii=False, indent=2, default=str))
-        else:
-            sys.stdout.write(render_stats(stats, runtime.consultation))
-        return 0
+        return await _stats(args, runtime)
     if args.command == "purge":
         purged = await runtime.purge_abandoned_drafts()
         print(f"{purged} gamle utkast slettet.")
         return 0
     return 2
+
+
+async def _export(args: argparse.Namespace, runtime: Runtime) -> int:
+    from bot.exports import export_bytes
+    from bot.staff.progress import Progress
+
+    if len(args.delimiter) != 1:
+        print("--delimiter må være ett tegn, for eksempel ; eller ,", file=sys.stderr)
+        return 2
+    if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
+        print("XLSX skrives ikke til skjermen: bruk --output FIL.xlsx", file=sys.stderr)
+        return 2
+    submissions = await runtime.store.list_submissions(runtime.consultation.id)
+    progress = Progress("Eksporterer")
+    data = export_bytes(
+        runtime.consultation,
+        submissions,
+        args.format,
+        delimiter=args.delimiter,
+        progress=progress,
+    )
+    progress.finish()
+    _write(data, args.output, f"{len(submissions)} innspill")
+    return 0
+
+
+async def _compile(args: argparse.Namespace, runtime: Runtime) -> int:
+    from bot.staff.compilation import build_compilation
+
+    submissions = await runtime.store.list_submissions(runtime.consultation.id)
+    compilation = build_compilation(runtime.consultation, submissions)
+    if args.format == "docx":
+        if args.output is None and sys.stdout.isatty():
+            print("Word-filen skrives ikke til skjermen: bruk --output FIL.docx", file=sys.stderr)
+            return 2
+        from bot.staff.compile_docx import compilation_docx
+        from bot.staff.progress import Progress
+
+        progress = Progress("Lager Word-dokument")
+        data = compilation_docx(compilation, progress=progress)
+        progress.finish()
+    else:
+        from bot.staff.compile_html import compilation_html
+
+        data = compilation_html(compilation).encode()
+    _write(data, args.output, f"Sammenstilling av {len(submissions)} innspill")
+    return 0
+
+
+async def _stats(args: argparse.Namespace, runtime: Runtime) -> int:
+    from bot.statistics import content_stats, render_stats
+
+    stats = await runtime.store.stats(runtime.consultation.id)
+    submissions = await runtime.store.list_submissions(runtime.consultation.id)
+    stats.update(content_stats(runtime.consultation, submissions))
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2, default=str))
+    else:
+        sys.stdout.write(render_stats(stats, runtime.consultation))
+    return 0
+
+
+def _write(data: bytes, output: Path | None, what: str) -> None:
+    """Write to the file and say so, or send the bytes straight to stdout."""
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    output.write_bytes(data)
+    print(f"{what} skrevet til {output}")
 
 
 async def _outbox(args: argparse.Namespace, runtime: Runtime) -> int:

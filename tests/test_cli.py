@@ -55,11 +55,12 @@ def test_export_csv_has_one_row_per_submission(
     asyncio.run(submit(env / "db.sqlite3", "a", "=Første innspill"))
     asyncio.run(submit(env / "db.sqlite3", "b", "Andre innspill"))
     assert main(["export", "--format", "csv", "--output", str(env / "ut.csv")]) == 0
-    rows = list(csv.DictReader(io.StringIO((env / "ut.csv").read_text("utf-8-sig"))))
+    text = (env / "ut.csv").read_text("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert len(rows) == 2
-    assert rows[0]["kommune"] == "Harstad"
-    assert rows[0]["organisasjon"] == "Harstad kommune"
-    assert rows[0]["Innspill"] == "'=Første innspill", "no formula runs in a spreadsheet"
+    assert rows[0]["Kommune"] == "Harstad"
+    assert rows[0]["Organisasjon"] == "Harstad kommune"
+    assert rows[0]["Innspill (ferdig tekst)"] == "'=Første innspill", "no formula runs"
     assert "2 innspill skrevet" in capsys.readouterr().out
     assert main(["export", "--format", "json"]) == 0
     exported = json.loads(capsys.readouterr().out)

@@ -48,7 +48,7 @@ def build_submission(
                     kind="theme",
                     heading=pick(theme.title, "nb"),
                     answer=text,
-                    skipped=text is None,
+                    skipped=text is None and step in s.skipped,
                 )
             )
         else:
@@ -60,7 +60,7 @@ def build_submission(
                     heading=pick(question.text, "nb"),
                     original=pick(question.original, "nb") if question.original else None,
                     answer=text,
-                    skipped=text is None,
+                    skipped=text is None and step in s.skipped,
                 )
             )
     return Submission(

@@ -40,6 +40,7 @@ class SubmissionAnswer(BaseModel):
     """The ministry's own wording of the question, when the file has it."""
     answer: str | None = None
     skipped: bool = False
+    """The person chose to skip it; no answer and not skipped means it was never reached."""
 
 
 class AttachmentInfo(BaseModel):
