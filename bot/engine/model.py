@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
@@ -90,9 +90,15 @@ class Consultation(_Frozen):
     subject: str = Field(min_length=1, max_length=200)
     """The exact subject line the ministry asked for, in bokmål."""
     deadline: date
+    """The last day input is due, a calendar day in Norway (it ends at 24:00 Oslo time)."""
+    deadline_policy: Literal["closed", "late"] = "late"
+    """After the deadline: ``closed`` takes no new input (drafts can still be read and
+    deleted); ``late`` still takes it, marked late for staff."""
     reference_prefix: str = Field(pattern=r"^[A-Z]{2,5}$")
     source_url: str | None = None
     intro: Text
+    intro_after_deadline: Text | None = None
+    """The intro once the deadline has passed (no "we want to hear from you" then)."""
     publication_notice: Text
     respondent: RespondentConfig
     themes: list[Theme] = Field(default_factory=list)
@@ -155,6 +161,7 @@ _TEXT_FIELDS = {
     "ministry",
     "title",
     "intro",
+    "intro_after_deadline",
     "publication_notice",
     "label",
     "prompt",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.engine import flow
+from bot.engine import deadline, flow
 from bot.engine.context import Ctx
 from bot.engine.events import Choice
 from bot.engine.municipalities import by_number
@@ -52,6 +52,8 @@ def choices_for(ctx: Ctx) -> list[Choice]:
 
 def _start(ctx: Ctx) -> list[Choice]:
     _ = ctx._
+    if deadline.is_closed(ctx.c, ctx.event.at):
+        return [Choice(LANGUAGE, "Språk / Language")]
     choices = [Choice(GUIDED, _("Svar på spørsmålene (ca. 10 min)"))]
     if ctx.c.quick_path:
         choices.append(Choice(QUICK, _("Send en ferdig tekst eller et dokument")))
@@ -75,6 +77,8 @@ def _themes(ctx: Ctx) -> list[Choice]:
 
 def _summary(ctx: Ctx) -> list[Choice]:
     _, c, s = ctx._, ctx.c, ctx.s
+    if deadline.is_closed(c, ctx.event.at):  # the draft can be read and deleted, not sent
+        return [Choice(CANCEL, _("🗑 Avbryt og slett utkastet"))]
     choices = [Choice(SEND, _("✅ Jeg har lest dette – send inn"))]
     if s.flow == "quick" and c.themes and not s.themes:
         choices.append(Choice(THEMES, _("🏷 Velg hvilke tema innspillet handler om (frivillig)")))
