@@ -16,8 +16,9 @@ import contextlib
 import logging
 import signal
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.clock import utc_now
 from bot.engine.context import Limits
@@ -29,6 +30,7 @@ from bot.mail.transport import FileTransport, SmtpTransport, Transport
 from bot.service import ConversationService
 from bot.settings import Settings
 from bot.storage import Store
+from bot.telegram.admin import AdminHandlers, register_admin_menu
 from bot.telegram.application import (
     TelegramOptions,
     Webhook,
@@ -38,6 +40,7 @@ from bot.telegram.application import (
     webhook_secret,
 )
 from bot.telegram.handlers import AnyApplication, TelegramHandlers
+from bot.telegram.jobs import start_staff_chat
 from bot.telegram.ordering import AlbumCollector
 
 log = logging.getLogger(__name__)
@@ -74,12 +77,24 @@ class Runtime:
     store: Store
     service: ConversationService
     worker: OutboxWorker
+    clock: Callable[[], datetime] = utc_now
+    submitted_hooks: list[Callable[[], None]] = field(default_factory=list)
+    """Called after each new submission is stored (the worker's wake-up comes first)."""
     purge_interval_seconds: float = PURGE_INTERVAL_SECONDS
     _purger: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
-    async def open(cls, settings: Settings) -> Runtime:
-        """Load the consultation, open the database and build the service and worker."""
+    async def open(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Runtime:
+        """Load the consultation, open the database and build the service and worker.
+
+        ``clock`` is the time the conversation and the staff chat go by (tests set it).
+        """
+        hooks: list[Callable[[], None]] = []
+
+        def submitted() -> None:
+            for hook in hooks:
+                hook()
+
         consultation = load_consultation(settings.conversation_file)
         store = await Store.open(settings.database_path)
         worker = OutboxWorker(
@@ -99,9 +114,11 @@ class Runtime:
             ),
             mail_domain=address_domain(settings.mail_from),
             send_receipts=settings.send_receipts,
-            on_submitted=worker.notify,
+            clock=clock,
+            on_submitted=submitted,
         )
-        return cls(settings, consultation, store, service, worker)
+        hooks.append(worker.notify)
+        return cls(settings, consultation, store, service, worker, clock, hooks)
 
     async def start_background(self) -> None:
         """Start delivering mail and purge drafts nobody has touched for too long."""
@@ -156,7 +173,10 @@ def build_telegram(
 
     async def post_init(app: AnyApplication) -> None:
         await register_commands(app.bot)
+        await register_admin_menu(app.bot, settings.admin_user_ids)
         await runtime.start_background()
+        if settings.staff_chat_id is not None:
+            await start_staff_chat(app, runtime, settings.staff_chat_id, settings.digest_time)
 
     async def post_shutdown(_app: AnyApplication) -> None:
         await runtime.close()
@@ -169,7 +189,15 @@ def build_telegram(
         post_init=post_init,
         post_shutdown=post_shutdown,
     )
-    # Handlers: one set, sharing the album collector with the update processor above.
+    # Handlers: admin commands and staff buttons first (they only match admins' updates),
+    # then the conversation's, sharing the album collector with the update processor above.
+    AdminHandlers(
+        runtime.consultation,
+        runtime.store,
+        frozenset(settings.admin_user_ids),
+        retry_wakes=runtime.worker.notify,
+        clock=runtime.clock,
+    ).register(app)
     TelegramHandlers(runtime.service, settings, albums).register(app)
     return app
 

@@ -593,6 +593,46 @@ class FakeBotApi:
         chat.outputs.append(snapshot)
         return message
 
+    async def _api_sendDocument(  # noqa: N802
+        self, params: JSONDict, files: dict[str, bytes]
+    ) -> JSONDict:
+        chat = self._known_chat(params)
+        if "document" not in files:
+            raise _ApiError(400, "Bad Request: there is no document in the request")
+        caption = str(params.get("caption") or "")
+        _check_text(caption)
+        stored = self._new_file(files["document"], len(files["document"]), "documents", "")
+        message_id = chat.next_message_id
+        chat.next_message_id += 1
+        message: JSONDict = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat.raw,
+            "from": self.bot_user,
+            "document": {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "file_size": stored.size,
+            },
+        }
+        if caption:
+            message["caption"] = caption
+        chat.raw_messages[message_id] = message
+        snapshot = self._snapshot(chat, message, from_bot=True)
+        chat.messages[message_id] = snapshot
+        chat.outputs.append(snapshot)
+        return message
+
+    def sent_document(self, chat_id: int, message_id: int) -> bytes:
+        """The bytes of a document the bot sent."""
+        file_id = self._chats[chat_id].raw_messages[message_id]["document"]["file_id"]
+        return self._files[str(file_id)].data
+
+    def staff_chat(self, chat_id: int = -100_555_000, title: str = "Departementet") -> int:
+        """A group the bot posts to (the staff chat); returns its id."""
+        self._chat({"id": chat_id, "type": "supergroup", "title": title})
+        return chat_id
+
     async def _api_editMessageText(  # noqa: N802
         self, params: JSONDict, files: dict[str, bytes]
     ) -> JSONDict:
@@ -657,7 +697,10 @@ class FakeBotApi:
         language_code = str(params.get("language_code") or "")
         if language_code and not re.fullmatch(r"[a-z]{2}", language_code):
             raise _ApiError(400, "Bad Request: invalid language code")
-        self.commands[(str(scope.get("type")), language_code)] = list(commands)
+        scope_name = str(scope.get("type"))
+        if scope_name == "chat":  # one menu per chat: "chat:<id>"
+            scope_name = f"chat:{scope.get('chat_id')}"
+        self.commands[(scope_name, language_code)] = list(commands)
         return True
 
     async def _api_deleteWebhook(  # noqa: N802
