@@ -18,8 +18,10 @@ log = logging.getLogger(__name__)
 MAX_CHARS = 200_000
 """Enough for a long submission (about 60 pages); the rest is not read."""
 MAX_PDF_PAGES = 100
-MAX_ZIP_MEMBER = 20_000_000
-"""Largest unpacked XML part of a DOCX/ODT we open: a zip bomb stops here, not in memory."""
+MAX_XML_PART = 10_000_000
+"""Largest unpacked XML part of a DOCX/ODT we parse; a 60-page text is about 1 MB."""
+MAX_UNPACKED = 60_000_000
+"""Largest DOCX/ODT, unpacked, we open (the libraries load every part, images too)."""
 
 _TEXT_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
@@ -108,9 +110,12 @@ def _odt(data: bytes) -> str | None:
 
 
 def _zip_is_safe(data: bytes) -> bool:
-    """A DOCX or ODT is a zip: refuse one whose parts unpack to more than we would read."""
+    """A DOCX or ODT is a zip: refuse a zip bomb before a library unpacks it into memory."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return all(info.file_size <= MAX_ZIP_MEMBER for info in archive.infolist())
+        parts = archive.infolist()
+    if sum(part.file_size for part in parts) > MAX_UNPACKED:
+        return False
+    return all(part.file_size <= MAX_XML_PART for part in parts if part.filename.endswith(".xml"))
 
 
 def _joined(parts: Iterable[str]) -> str:

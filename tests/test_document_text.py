@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from odf.opendocument import OpenDocumentText
 from odf.text import H, P
+from pypdf import PdfReader, PdfWriter
 from stdnum.no import fodselsnummer
 
 from bot.document_text import MAX_CHARS, extract_text
@@ -131,10 +132,21 @@ def test_a_truncated_file_is_unread_not_an_error(kind: str) -> None:
     assert extract_text(whole[: len(whole) // 2], kind) in (None, "")
 
 
-def test_a_zip_bomb_is_not_unpacked() -> None:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"<" + b" " * 30_000_000 + b">")
+@pytest.mark.parametrize("kind", ["docx", "odt"])
+def test_a_zip_bomb_is_not_unpacked(kind: str) -> None:
+    # A real document with one more part that unpacks from kilobytes to 70 MB.
+    whole = {"docx": _docx(SENTENCE), "odt": _odt(SENTENCE)}[kind]
+    out = io.BytesIO(whole)
+    with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("media/bomb.bin", bytes(70_000_000), compresslevel=1)
+    assert len(out.getvalue()) < len(whole) + 1_000_000
+    assert extract_text(out.getvalue(), kind) is None
+
+
+def test_a_huge_xml_part_is_not_parsed() -> None:
+    out = io.BytesIO(_docx(SENTENCE))
+    with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/huge.xml", b"<a>" + b" " * 11_000_000 + b"</a>")
     assert extract_text(out.getvalue(), "docx") is None
 
 
@@ -146,3 +158,21 @@ def test_a_huge_text_is_cut_at_the_cap() -> None:
     text = extract_text(("x" * 99 + "\n").encode() * 10_000, "txt")
     assert text is not None
     assert len(text) == MAX_CHARS
+
+
+def test_a_password_protected_pdf_is_unread_not_clean() -> None:
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(_pdf(SENTENCE))))
+    writer.encrypt(user_password="hemmelig", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    assert extract_text(out.getvalue(), "pdf") is None
+
+
+def test_a_pdf_locked_only_against_editing_is_read() -> None:
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(_pdf(SENTENCE))))
+    writer.encrypt(user_password="", owner_password="eier", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    assert FNR in (extract_text(out.getvalue(), "pdf") or "")
