@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     telegram_download_limit_bytes: int = 20 * 1024 * 1024
     """Telegram's Bot API lets bots download 20 MB; a self-hosted Bot API server allows more."""
+    telegram_global_rate: float = 30.0
+    """Messages a second to all chats together (Telegram's overall limit; edits do not count)."""
+    telegram_chat_rate: float = 1.0
+    """Messages a second to one private chat, after a burst of ``telegram_chat_burst``."""
+    telegram_chat_burst: int = 10
+    telegram_group_rate_per_minute: float = 20.0
+    """Messages a minute to one group or channel."""
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"  # noqa: S104 - a webhook must listen beyond loopback
     webhook_port: int = 8443

@@ -51,9 +51,10 @@ class TelegramOptions:
     """Seconds of quiet after an album's last part before it is handled as one."""
     poll_timeout: float = 30.0
     """Long-poll timeout of ``getUpdates``."""
-    chat_burst: int = 5
-    """Messages a private chat may get at once before pacing to about one a second."""
-    chat_period: float = 5.0
+    chat_burst: int | None = None
+    """Messages a private chat may get at once (``None``: ``TELEGRAM_CHAT_BURST``)."""
+    chat_period: float | None = None
+    """Seconds per ``chat_burst`` messages to one chat (``None``: ``TELEGRAM_CHAT_RATE``)."""
     retry_after_retries: int = 5
     network_retries: int = 5
     network_backoff: float = 0.5
@@ -104,11 +105,15 @@ def build_application(
         .concurrent_updates(ChatOrderedProcessor(albums, options.max_concurrent_updates))
         .rate_limiter(
             PatientRateLimiter(
+                global_rate=settings.telegram_global_rate,
+                chat_rate=(options.chat_burst or 1) / options.chat_period
+                if options.chat_period
+                else settings.telegram_chat_rate,
+                chat_burst=options.chat_burst or settings.telegram_chat_burst,
+                group_rate_per_minute=settings.telegram_group_rate_per_minute,
                 retry_after_retries=options.retry_after_retries,
                 network_retries=options.network_retries,
                 network_backoff=options.network_backoff,
-                chat_burst=options.chat_burst,
-                chat_period=options.chat_period,
             )
         )
         .post_init(post_init)
