@@ -9,9 +9,9 @@ Three rules, applied to message calls only:
 
 - **per chat**: a token bucket (GCRA) per chat; a person at human pace never waits;
 - **overall**: one bucket shared *fairly*: when messages must wait, chats are served in turn
-  (round robin), so a chat with many queued messages cannot starve the others; and replies go
-  before background work (``rate_limit_args={"priority": "background"}``: receipts, staff
-  cards, digests, reminders);
+  (least recently served first), so a chat with many queued messages cannot starve the
+  others; and replies go before background work such as receipts, staff cards, digests and
+  reminders (``rate_limit_args={"priority": "background"}``);
 - **429**: ``RetryAfter`` pauses the scope it came from (the chat, or everything for a call
   without a chat, or when several chats are refused at once), lowers that chat's rate for a
   while, and the call is retried.
@@ -26,7 +26,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any, Literal
 
@@ -119,7 +119,7 @@ class FairBudget:
     """The overall message budget, handed out in turn per chat, replies before background.
 
     While tokens are available a call passes at once. When they run out, waiting calls are
-    kept per priority and per chat, and each refill goes to the next chat in a round robin,
+    kept per priority and per chat, and each refill goes to the chat served least recently,
     so one chat with a hundred queued messages gets one slot per round like everyone else.
     """
 
@@ -130,10 +130,12 @@ class FairBudget:
         self._tokens = self.capacity
         self._stamp = clock()
         self._paused_until = 0.0
-        self._waiting: dict[Priority, OrderedDict[object, deque[asyncio.Future[None]]]] = {
-            "reply": OrderedDict(),
-            "background": OrderedDict(),
+        self._waiting: dict[Priority, dict[object, deque[asyncio.Future[None]]]] = {
+            "reply": {},
+            "background": {},
         }
+        self._served: dict[object, float] = {}
+        """When each chat last got a slot while calls were waiting."""
         self._dispatcher: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
 
@@ -192,19 +194,31 @@ class FairBudget:
                 del self._waiting[priority][chat]
 
     def _next(self) -> asyncio.Future[None] | None:
-        """The first waiting call of the next chat in turn, replies first."""
+        """The first waiting call of the chat served least recently, replies first.
+
+        A chat that was just served goes behind every other waiting chat (a round robin),
+        and a chat that writes seldom goes before the busy ones.
+        """
         for priority in ("reply", "background"):
             queues = self._waiting[priority]
             while queues:
-                chat, queue = next(iter(queues.items()))
+                chat = min(queues, key=lambda c: self._served.get(c, 0.0))
+                queue = queues[chat]
                 future = queue.popleft()
-                if queue:
-                    queues.move_to_end(chat)  # this chat goes to the back of the round
-                else:
+                if not queue:
                     del queues[chat]
                 if not future.done():
+                    self._served[chat] = self._clock()
+                    if len(self._served) > MAX_IDLE_CHATS:
+                        self._forget_served()
                     return future
         return None
+
+    def _forget_served(self) -> None:
+        """Drop the oldest half of the served times (those chats count as long unserved)."""
+        oldest = sorted(self._served, key=self._served.__getitem__)
+        for chat in oldest[: len(oldest) // 2]:
+            del self._served[chat]
 
     async def _dispatch(self) -> None:
         while self.waiting:
