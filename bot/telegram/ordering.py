@@ -153,6 +153,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._semaphore_of_slots: asyncio.Semaphore | None = None
         self._lines: dict[int, _Line] = {}
         self._notices: set[asyncio.Task[None]] = set()
+        self.received = 0
+        """Updates handed to this processor (for tests and metrics)."""
         self.coalesced = 0
         """Updates joined to a waiting one (for tests and metrics)."""
         self.dropped = 0
@@ -167,6 +169,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run ``coroutine`` after the earlier updates of the same chat, in a free slot."""
+        self.received += 1
         chat_id = chat_key(update)
         group = album_of(update)
         if chat_id is None or (group is not None and self.albums.is_open(chat_id, group)):

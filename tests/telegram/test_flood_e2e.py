@@ -20,7 +20,8 @@ import pytest
 from bot.app import Runtime
 from bot.settings import Settings
 from bot.telegram.app import build_application, running
-from bot.telegram.handlers import user_key
+from bot.telegram.handlers import AnyApplication, user_key
+from bot.telegram.ordering import ChatOrderedProcessor
 from tests.telegram.conftest import FAST, make_settings
 from tests.telegram.fake_bot_api import FakeBotApi, FakeUser
 
@@ -33,14 +34,14 @@ ROUNDS = 5
 
 
 @contextlib.asynccontextmanager
-async def shipped_bot(settings: Settings) -> AsyncIterator[Runtime]:
+async def shipped_bot(settings: Settings) -> AsyncIterator[tuple[Runtime, AnyApplication]]:
     runtime = await Runtime.open(settings)
     try:
         app = build_application(
             settings, runtime.service, options=AS_SHIPPED, on_startup=runtime.start_background
         )
         async with running(app, settings, options=AS_SHIPPED):
-            yield runtime
+            yield runtime, app
     finally:
         await runtime.close()
 
@@ -87,20 +88,29 @@ async def test_a_flooder_does_not_hold_up_the_others_and_loses_no_text(
     settings = make_settings(
         tmp_path, api, telegram_chat_rate=3.0, telegram_chat_burst=20, telegram_global_rate=1000
     )
-    async with shipped_bot(settings) as runtime:
+    async with shipped_bot(settings) as (runtime, app):
+        processor = app.update_processor
+        assert isinstance(processor, ChatOrderedProcessor)
         flooder = api.user(4000)
         await at_the_text_step(flooder)
         normal = await others_chat(api, 5000)
 
         flood_mark = flooder.mark()
+        received = processor.received
         for n in range(FLOOD):
             await flooder.send(f"bit {n}")
+        # Received and queued or joined (not yet answered: the flooder's queue is served
+        # while the others chat).
+        async with asyncio.timeout(10):
+            while processor.received < received + FLOOD:
+                await asyncio.sleep(0.01)
         during = await others_chat(api, 6000)
         await api.settle(flooder.chat_id, quiet=1.5, timeout=60)
 
-        # The others: within 1.5x of normal, with an allowance for a busy 2-core machine that
-        # also runs the fake Bot API (the flood used to push their p95 from 0.04 s to 35 s).
-        assert p95(during) <= 1.5 * p95(normal) + 0.5, (normal, during)
+        # The others: within 1.5x of normal, with an allowance for a shared 2-core machine
+        # that also runs the fake Bot API and other test suites (the flood used to push their
+        # p95 from 0.04 s to 35 s; with the old processor this test does not finish).
+        assert p95(during) <= 1.5 * p95(normal) + 1.0, (normal, during)
         assert statistics.median(during) <= 1.5 * statistics.median(normal) + 0.2
         # The flooder: a handful of answers, not one per message.
         replies = flooder.replies_since(flood_mark)
