@@ -126,3 +126,18 @@ async def test_a_flooder_does_not_hold_up_the_others_and_loses_no_text(
         missing = [n for n in range(FLOOD) if f"bit {n}\\n" not in stored + "\\n"]
         missing = [n for n in missing if f"bit {n}" not in stored]
         assert not missing
+
+
+async def test_a_flood_of_stickers_gets_one_polite_notice(
+    api: FakeBotApi, settings: Settings, bot: Runtime
+) -> None:
+    spammer = api.user(4100, language_code="nn")
+    mark = spammer.mark()
+    for _ in range(60):
+        await spammer.send_sticker()
+    await spammer.wait_for_reply("Du sender raskare enn eg rekk å svare", since=mark)
+    await spammer.settle(quiet=0.5)
+    texts = [r.text for r in spammer.replies_since(mark)]
+    assert sum("Du sender raskare" in t for t in texts) == 1
+    # One running and five waiting were answered; the other 54 were dropped.
+    assert sum("klistremerke" in t for t in texts) <= 6, texts
