@@ -13,9 +13,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
+from telegram.ext import ExtBot
 
 from bot.clock import OSLO, utc_now
 from bot.engine.model import Consultation
@@ -31,6 +33,8 @@ RETRY_PREFIX = "staff:retry:"
 """Callback data prefix of a retry button: ``staff:retry:<outbox id>``."""
 FIRST_LINES = 200
 """Characters of the input shown on a card."""
+BACKGROUND: dict[str, Any] = {"priority": "background"}
+"""Staff messages wait behind replies to people (see :mod:`bot.telegram.ratelimit`)."""
 DIGEST_SLACK = timedelta(seconds=5)
 BASELINE = "staff:baseline"
 """Set the first time the staff chat runs: what existed before gets no card or alert."""
@@ -95,7 +99,7 @@ def digest_text(c: Consultation, subs: list[Submission], since: datetime, until:
 class StaffChat:
     """Sends to the staff group and remembers what it sent."""
 
-    bot: Bot
+    bot: ExtBot[Any]
     chat_id: int
     consultation: Consultation
     store: Store
@@ -144,7 +148,9 @@ class StaffChat:
         if not await self.store.jobs.claim(key, self.clock()):
             return False
         try:
-            await self.bot.send_message(self.chat_id, text[:4096], reply_markup=keyboard)
+            await self.bot.send_message(
+                self.chat_id, text[:4096], reply_markup=keyboard, rate_limit_args=BACKGROUND
+            )
         except TelegramError as error:
             await self.store.jobs.release(key)
             log.warning("could not post %s to the staff chat: %s", key, error)

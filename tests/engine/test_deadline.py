@@ -23,7 +23,7 @@ LONG_BEFORE = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 PASSED = "Fristen gikk ut 1. desember 2026"
 CLOSED = "Du kan ikke sende nye innspill lenger"
 LATE = "Innspillet blir merket som sent"
-HEAR_FROM_YOU = "Nå vil regjeringen høre fra deg"
+HEAR_FROM_YOU = "vil høre fra deg"
 
 
 @pytest.fixture
