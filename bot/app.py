@@ -40,7 +40,7 @@ from bot.telegram.application import (
     webhook_secret,
 )
 from bot.telegram.handlers import AnyApplication, TelegramHandlers
-from bot.telegram.jobs import start_staff_chat
+from bot.telegram.jobs import start_reminders, start_staff_chat
 from bot.telegram.ordering import AlbumCollector
 
 log = logging.getLogger(__name__)
@@ -185,6 +185,7 @@ def build_telegram(
         await register_commands(app.bot)
         await register_admin_menu(app.bot, settings.admin_user_ids)
         await runtime.start_background()
+        await start_reminders(app, runtime)
         if settings.staff_chat_id is not None:
             await start_staff_chat(app, runtime, settings.staff_chat_id, settings.digest_time)
 

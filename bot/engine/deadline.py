@@ -33,6 +33,12 @@ def is_closed(c: Consultation, at: datetime) -> bool:
     return c.deadline_policy == "closed" and has_passed(c, at)
 
 
+def can_remind(ctx: Ctx) -> bool:
+    """Whether to offer a deadline reminder: not asked for yet, and more than a day left."""
+    left = deadline_end(ctx.c) - ctx.event.at
+    return not ctx.s.remind_deadline and left > timedelta(days=1)
+
+
 def intro(c: Consultation, at: datetime) -> Text:
     """The intro to show at ``at``: the after-deadline one once the deadline has passed."""
     if has_passed(c, at) and c.intro_after_deadline is not None:

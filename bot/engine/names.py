@@ -79,3 +79,4 @@ class Pick(StrEnum):
     NONE = "none"
     BACK_TO_SUMMARY = "summary"
     THEMES = "themes"
+    REMIND = "remind"

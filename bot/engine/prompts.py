@@ -28,6 +28,7 @@ CONTINUE = Pick.CONTINUE
 RESTART = Pick.RESTART
 NEW = Pick.NEW
 GUIDED = Pick.GUIDED
+REMIND = Pick.REMIND
 QUICK = Pick.QUICK
 LANGUAGE = Pick.LANGUAGE
 NONE = Pick.NONE
@@ -168,6 +169,7 @@ _BY_STEP: dict[str, Callable[[Ctx], list[Choice]]] = {
     flow.RESUME: lambda ctx: [
         Choice(CONTINUE, ctx._("Fortsett der jeg var")),
         Choice(RESTART, ctx._("Start på nytt")),
+        *([Choice(REMIND, ctx._("🔔 Minn meg på fristen"))] if deadline.can_remind(ctx) else []),
     ],
     flow.LANGUAGE: lambda ctx: [
         Choice(lang, LANGUAGE_NAMES[lang]) for lang in LANGS if lang in ctx.c.languages

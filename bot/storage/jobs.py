@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from bot.engine.session import Session
 from bot.storage.connection import Database, all_rows, one, run
 from bot.storage.db import to_db_time
 
@@ -57,3 +58,13 @@ class JobLog:
                 db, "SELECT key FROM jobs_sent WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
             )
         return {str(row["key"]) for row in rows}
+
+    async def drafts(self, consultation_id: str) -> list[Session]:
+        """Every unfinished draft of a consultation (for reminders and purge warnings)."""
+        async with self._db.read() as db:
+            rows = await all_rows(
+                db,
+                "SELECT data FROM sessions WHERE consultation_id = ? AND status = 'draft'",
+                (consultation_id,),
+            )
+        return [Session.model_validate_json(row["data"]) for row in rows]

@@ -1,4 +1,4 @@
-"""Timed work on python-telegram-bot's JobQueue: the staff chat's sweep and daily digest.
+"""Timed work on python-telegram-bot's JobQueue: the staff chat and people's reminders.
 
 What was sent is remembered in SQLite, not in the JobQueue, so the schedule itself is rebuilt
 at every start. Before the bot takes updates it catches up: the most recent digest if it was
@@ -14,6 +14,7 @@ from telegram.ext import CallbackContext
 
 from bot.clock import OSLO
 from bot.telegram.handlers import AnyApplication
+from bot.telegram.reminders import Reminders
 from bot.telegram.staff_chat import StaffChat
 
 if TYPE_CHECKING:
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
     from bot.app import Runtime
 
+REMINDER_SECONDS = 900.0
+"""How often reminders and purge warnings are looked for."""
 SWEEP_SECONDS = 60.0
 """How often the staff chat looks for failed deliveries (new submissions wake it at once)."""
 
@@ -53,3 +56,24 @@ async def start_staff_chat(
 
     runtime.submitted_hooks.append(wake)
     return staff
+
+
+async def start_reminders(app: AnyApplication, runtime: Runtime) -> Reminders:
+    """Send what is due now, then look again every :data:`REMINDER_SECONDS`."""
+    queue = app.job_queue
+    if queue is None:
+        raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+    reminders = Reminders(
+        app.bot,
+        runtime.consultation,
+        runtime.store,
+        runtime.settings.draft_retention_days,
+        runtime.clock,
+    )
+    await reminders.run()
+
+    async def remind(_context: CallbackContext[Any, Any, Any, Any]) -> None:
+        await reminders.run()
+
+    queue.run_repeating(remind, interval=REMINDER_SECONDS, first=REMINDER_SECONDS, name="reminders")
+    return reminders

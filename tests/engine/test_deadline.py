@@ -149,3 +149,20 @@ def test_the_deadline_is_read_in_the_persons_language(c: Consultation) -> None:
     t.now = AFTER_MIDNIGHT
     t.command("start")
     assert "The deadline was 1 December 2026. You can still send." in t.text
+
+
+def test_a_person_with_a_draft_can_ask_for_a_reminder_once(c: Consultation) -> None:
+    t = talk_at(c, LONG_BEFORE)
+    quick_draft(t)
+    t.command("start")
+    t.click("Minn meg på fristen")
+    assert t.session.remind_deadline
+    assert "Jeg minner deg på fristen 7 dager og 1 dag før" in t.text
+    assert "Minn meg" not in " ".join(choice.label for choice in t.buttons().choices)
+
+
+def test_no_reminder_is_offered_on_the_last_day(c: Consultation) -> None:
+    t = talk_at(c, BEFORE_MIDNIGHT - (AFTER_MIDNIGHT - BEFORE_MIDNIGHT) * 30)
+    quick_draft(t)
+    t.command("start")
+    assert "Minn meg" not in " ".join(choice.label for choice in t.buttons().choices)

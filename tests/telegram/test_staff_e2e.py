@@ -209,3 +209,61 @@ async def test_the_deep_link_tells_a_closed_consultation_at_0001_oslo_time(
         assert "Du kan ikke sende nye innspill lenger" in notice.text
         replies = await late.settle()
         assert not any("Hvem svarer du for?" in m.text for m in replies)
+
+
+async def test_reminders_and_the_purge_warning_are_sent_once(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    seed = Path(__file__).resolve().parents[2] / "conversations" / "strategi-for-smabyer.toml"
+    future = tmp_path / "future.toml"
+    future.write_text(
+        seed.read_text(encoding="utf-8").replace("deadline = 2021-03-01", "deadline = 2026-12-20"),
+        encoding="utf-8",
+    )
+    settings = staff_settings(
+        tmp_path, api, staff_chat_id=None, conversation_file=future, draft_retention_days=30
+    )
+    clock = Clock(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
+    kari = api.user(1101, language_code="nn")
+    ola = api.user(1102)  # a draft, no reminder asked for
+    async with staff_bot(settings, api, clock):
+        for person in (kari, ola):
+            await person.send("/start rask")
+            await person.wait_for_reply("du for?")
+            await person.click("Privatperson")
+            await person.settle()
+        await kari.send("/start")
+        await kari.wait_for_reply("Velkomen tilbake")
+        await kari.settle()
+        await kari.click("🔔 Minn meg på fristen")
+        await kari.wait_for_reply("Eg minner deg på fristen")
+
+    def reminders(person: FakeUser) -> list[str]:
+        return [m.text for m in api.outputs(person.chat_id) if m.text.startswith("🔔 Fristen")]
+
+    clock.at = datetime(2026, 12, 14, 12, 0, tzinfo=UTC)  # 6.5 days before the deadline ends
+    for _restart in range(2):  # the start-up run and the hourly job; then a restart
+        async with staff_bot(settings, api, clock) as (_runtime, app):
+            assert app.job_queue is not None
+            await app.job_queue.get_jobs_by_name("reminders")[0].run(app)
+    assert reminders(kari) == [
+        "🔔 Fristen for innspel er 20. desember 2026. Det er 6 dagar att, og utkastet ditt er "
+        "ikkje sendt enno. Skriv /start for å halde fram."
+    ]
+    assert reminders(ola) == []
+
+    clock.at = datetime(2026, 12, 20, 12, 0, tzinfo=UTC)  # the deadline day
+    async with staff_bot(settings, api, clock):
+        pass
+    assert len(reminders(kari)) == 2
+    assert "Det er 1 dag att" in reminders(kari)[1]
+
+    clock.at = datetime(2026, 12, 30, 13, 0, tzinfo=UTC)  # 29 days untouched: purged tomorrow
+    for _restart in range(2):
+        async with staff_bot(settings, api, clock):
+            pass
+    warnings = [m.text for m in api.outputs(ola.chat_id) if "blir det slettet" in m.text]
+    assert warnings == [
+        "Utkastet ditt er ikke brukt på 29 dager. I morgen blir det slettet. "
+        "Skriv /start hvis du vil beholde det."
+    ]
