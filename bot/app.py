@@ -42,6 +42,7 @@ from bot.telegram.application import (
 from bot.telegram.handlers import AnyApplication, TelegramHandlers
 from bot.telegram.jobs import start_reminders, start_staff_chat
 from bot.telegram.ordering import AlbumCollector
+from bot.telegram.purge_notice import PURGED, PurgeNotice
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +137,17 @@ class Runtime:
                 log.exception("purging abandoned drafts failed; trying again later")
 
     async def purge_abandoned_drafts(self) -> int:
-        """Delete drafts older than ``DRAFT_RETENTION_DAYS``; return how many."""
-        cutoff = utc_now() - timedelta(days=self.settings.draft_retention_days)
+        """Delete drafts older than ``DRAFT_RETENTION_DAYS``; return how many.
+
+        Whose drafts went is noted (``purged:<user>``, kept for as long as a draft would be)
+        so each person is told why when they come back (:mod:`bot.telegram.purge_notice`).
+        """
+        now = self.clock()
+        cutoff = now - timedelta(days=self.settings.draft_retention_days)
+        users = await self.store.jobs.stale_drafts(self.consultation.id, cutoff)
         purged = await self.store.purge_abandoned_drafts(cutoff)
+        await self.store.jobs.forget_before(PURGED, cutoff)
+        await self.store.jobs.mark_all([PURGED + user for user in users], now)
         if purged:
             log.info("purged %d abandoned draft(s)", purged)
         return purged
@@ -210,6 +219,8 @@ def build_telegram(
         clock=runtime.clock,
     ).register(app)
     TelegramHandlers(runtime.service, settings, albums).register(app)
+    # Before all of them (group -1): why a purged draft is gone, then the update goes on.
+    PurgeNotice(runtime.consultation, runtime.store, settings.draft_retention_days).register(app)
     return app
 
 

@@ -68,3 +68,23 @@ class JobLog:
                 (consultation_id,),
             )
         return [Session.model_validate_json(row["data"]) for row in rows]
+
+    async def stale_drafts(self, consultation_id: str, before: datetime) -> list[str]:
+        """Users whose draft was last touched before ``before`` (about to be purged)."""
+        async with self._db.read() as db:
+            rows = await all_rows(
+                db,
+                "SELECT user_id FROM sessions WHERE consultation_id = ? AND status = 'draft'"
+                " AND updated_at < ?",
+                (consultation_id, to_db_time(before)),
+            )
+        return [str(row["user_id"]) for row in rows]
+
+    async def forget_before(self, prefix: str, before: datetime) -> None:
+        """Drop claims under ``prefix`` made before ``before`` (they are no longer needed)."""
+        async with self._db.transaction() as db:
+            await run(
+                db,
+                "DELETE FROM jobs_sent WHERE substr(key, 1, ?) = ? AND sent_at < ?",
+                (len(prefix), prefix, to_db_time(before)),
+            )

@@ -267,3 +267,29 @@ async def test_reminders_and_the_purge_warning_are_sent_once(
         "Utkastet ditt er ikke brukt på 29 dager. I morgen blir det slettet. "
         "Skriv /start hvis du vil beholde det."
     ]
+
+
+async def test_someone_back_after_a_purge_is_told_why_the_draft_is_gone(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    settings = staff_settings(tmp_path, api, staff_chat_id=None, draft_retention_days=30)
+    clock = Clock(datetime(2026, 11, 1, 12, 0, tzinfo=UTC))
+    kari = api.user(1201, language_code="en")
+    async with staff_bot(settings, api, clock):
+        await kari.send("/start rask")
+        await kari.wait_for_reply("Who are you answering for?")
+        await kari.click("Private individual")
+        await kari.settle()
+
+    clock.at = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)  # 31 days later: purged at start-up
+    async with staff_bot(settings, api, clock):
+        await kari.send("/start")
+        replies = [m.text for m in await kari.settle()]
+        await kari.send("/start")
+        again = [m.text for m in await kari.settle()]
+    assert replies[0] == (
+        "Your draft was deleted because it had not been used for 30 days. "
+        "We do not keep unfinished input longer than that. You can start again."
+    )
+    assert "Strategy for small towns" in replies[1]  # then the welcome
+    assert not any("deleted because" in text for text in again)  # told once
