@@ -27,7 +27,7 @@ def scenarios(size: str) -> tuple[list[Scenario], list[Scenario]]:
             Scenario("kill -9 mid-run, N=2 (1 kill)", 2, 1.0, kills=1, submissions_each=1),
         ], []
     long = size == "full"
-    t = 20.0 if long else 4.0
+    t = 20.0 if long else 3.0
     compared = [
         Scenario("closed loop, N=1", 1, t),
         Scenario("closed loop, N=10", 10, t),

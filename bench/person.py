@@ -57,6 +57,8 @@ class Stats:
         default_factory=lambda: {"guided": [], "quick": []}
     )
     """User actions each finished submission took, by path."""
+    progress: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set whenever an answer was acknowledged."""
 
 
 class Person:
@@ -152,6 +154,7 @@ class Person:
                     self.stats.latencies.append(self.api.now() - started)
                     if done.tracked:
                         self.stats.acknowledged.append(done.value)
+                        self.stats.progress.set()
                     if done.key != "start":
                         self.answered.add(done.key)
                 seen = len(outputs)
@@ -205,7 +208,7 @@ class Person:
         next_label = self._label(labels, "Neste")
         if typed is not None and (typed.key not in self.answered or next_label is None):
             return typed  # a question asked again (after a restart, say) is answered again
-        if next_label is not None and (typed is not None or "Lagret" in current.text):
+        if next_label is not None:  # an acknowledgement that waits for «Neste»
             return Action("press", next_label, "next", message=current)
         return None
 

@@ -80,11 +80,21 @@ class BotProcess:
                 stdout=log,
                 stderr=log,
             )
-        async with asyncio.timeout(seconds):
-            async with self.api._changed:
-                await self.api._changed.wait_for(
-                    lambda: self.api.counts["getUpdates"] > polls or not self.alive
-                )
+        process = self._process
+
+        async def exited() -> None:
+            await process.wait()
+            await self.api._notify()  # wake the wait below: the bot will never poll
+
+        watcher = asyncio.create_task(exited())
+        try:
+            async with asyncio.timeout(seconds):
+                async with self.api._changed:
+                    await self.api._changed.wait_for(
+                        lambda: self.api.counts["getUpdates"] > polls or not self.alive
+                    )
+        finally:
+            watcher.cancel()
         if not self.alive:
             raise RuntimeError(f"{self.kind.name} exited at start:\n{self.log_tail()}")
 
