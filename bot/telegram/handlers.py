@@ -360,9 +360,10 @@ class TelegramHandlers:
             resolve_language(update.effective_user.language_code)[0],
         )
         try:
-            await context.bot.send_message(
+            sent = await context.bot.send_message(
                 update.effective_chat.id, gettext_for(lang).gettext(SORRY)
             )
+            self.latest.seen(sent.chat_id, sent.message_id)
         except TelegramError as error:
             log.warning("could not tell the person about the error: %s", error)
 
