@@ -373,19 +373,16 @@ def _label_of(message: Message, data: str | None) -> str | None:
     markup = message.reply_markup
     if markup is None or data is None:
         return None
+    buttons = [b for row in markup.inline_keyboard for b in row]
+    pressed = next((b.text for b in buttons if b.callback_data == data), None)
+    if pressed is None or pressed.startswith(SELECTED):
+        return pressed  # a plain button whose label starts with ✅ («✅ … send inn»)
     selected = [
-        b.text.removeprefix(SELECTED).strip()
-        for row in markup.inline_keyboard
-        for b in row
-        if b.text.startswith(SELECTED)
+        b.text.removeprefix(SELECTED).strip() for b in buttons if b.text.startswith(SELECTED)
     ]
     if selected:  # a multi-select: what counts is what was ticked, not "Ferdig"
         return ", ".join(selected)
-    for row in markup.inline_keyboard:
-        for button in row:
-            if button.callback_data == data:
-                return button.text
-    return None
+    return pressed
 
 
 async def _safely(call: Awaitable[str], fallback: str) -> str:

@@ -1,7 +1,10 @@
-"""Bot API calls that show replies: one message per reply, edits for toggles.
+"""Bot API calls that show replies: one call per action wherever it reads well.
 
-Replies are sent one after the other, in order, after the service has saved the step; the rate
-limiter paces and retries them, so a reply is delayed rather than dropped.
+A typed message is answered with one new message (the engine joins what it says in a turn).
+A button press on the newest message is answered by editing that message: the question, the
+choice under it, and the reply with its buttons. Toggles edit only the keyboard. Replies are
+sent one after the other, in order, after the service has saved the step; the rate limiter
+paces and retries them, so a reply is delayed rather than dropped.
 """
 
 from __future__ import annotations
