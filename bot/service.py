@@ -34,6 +34,7 @@ from bot.engine.events import (
 )
 from bot.engine.machine import new_session, step
 from bot.engine.model import Consultation
+from bot.engine.sending import deletion_notice
 from bot.engine.session import Session
 from bot.i18n import Lang, resolve_language
 from bot.ids import new_id
@@ -112,13 +113,15 @@ class ConversationService:
         *,
         message_ref: str | None = None,
         numbered_choices: bool = False,
+        follows_ref: str | None = None,
         update_key: str | None = None,
         language_code: str | None = None,
     ) -> Handled:
         """The person wrote something (commands included; the engine tells them apart).
 
         ``numbered_choices``: the front end shows choices as numbered lines (the terminal), so
-        a typed number or label picks a choice wherever one is offered.
+        a typed number or label picks a choice wherever one is offered. ``follows_ref``: the
+        ref of the message right before this one in the chat, if the front end knows it.
         """
         return await self._handle(
             user_id,
@@ -128,6 +131,7 @@ class ConversationService:
                 text=text,
                 message_ref=message_ref,
                 numbered_choices=numbered_choices,
+                follows_ref=follows_ref,
             ),
             update_key=update_key,
             language_code=language_code,
@@ -333,8 +337,13 @@ class ConversationService:
                 elif isinstance(effect, DeleteAllData):
                     report = await self.store.delete_user_data(user_id)
                     log.info("deleted data for a user on request: %s", report)
+                    notice = deletion_notice(
+                        outcome.session.lang,
+                        erased_submissions=report.submissions,
+                        awaiting_delivery=report.pending_deliveries,
+                    )
                     # Keep nothing, not even an empty session: the next message starts afresh.
-                    return Handled(outcome.replies)
+                    return Handled([*outcome.replies, Reply(notice)])
             try:
                 await self.store.save_step(
                     outcome.session,

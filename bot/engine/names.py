@@ -79,4 +79,6 @@ class Pick(StrEnum):
     NONE = "none"
     BACK_TO_SUMMARY = "summary"
     THEMES = "themes"
+    MORE = "more"
+    SKIP_REST = "rest"
     REMIND = "remind"

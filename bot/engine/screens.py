@@ -73,11 +73,12 @@ def show_welcome(ctx: Ctx) -> None:
     """The first messages: what this is, that input is public, and how to answer."""
     _, c, s = ctx._, ctx.c, ctx.s
     intro = deadline.intro(c, ctx.event.at)
-    ctx.say(f"{ctx.t(c.title)}\n\n{ctx.t(intro)}\n\n{deadline.notice(ctx)}")
+    text = f"{ctx.t(c.title)}\n\n{ctx.t(intro)}\n\n{deadline.notice(ctx)}"
     if deadline.is_closed(c, ctx.event.at):
-        # Nothing new can be sent: no publication notice and no way to begin a draft.
-        ctx.say(_("Takk for at du ville bidra."), choices_for(ctx))
+        # Nothing new can be sent: one message, no publication notice, no way to begin.
+        ctx.say(text, choices_for(ctx))
         return
+    ctx.say(text)
     if not s.notice_shown:
         ctx.say("ℹ️ " + ctx.t(c.publication_notice))
         s.notice_shown = True
