@@ -22,7 +22,7 @@ from bot.engine.build import build_submission
 from bot.engine.loader import ConsultationError, load_consultation
 from bot.engine.model import Consultation
 from bot.engine.session import Answer, AnswerPart, Respondent, Session
-from bot.engine.submission import Submission
+from bot.engine.submission import Submission, SubmissionAnswer
 from bot.i18n import Lang
 from bot.mail.compose import compose_ministry_message, inbox_subject
 from bot.mail.headers import clean_header_text, sender_mailbox, subject_line
@@ -348,3 +348,18 @@ def test_base64_grows_documents_by_a_third() -> None:
     assert 14.5 * 1024 * 1024 < allowance < 15.2 * 1024 * 1024
     assert attachment_allowance(limit, text_bytes=200_000) < allowance
     assert attachment_allowance(1000) == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["Små byer trenger boliger. " * 1200, 'ÆØÅ"<>&\n' * 3500], ids=["prose", "worst"]
+)
+def test_the_encoded_size_bounds_long_answers_too(text: str) -> None:
+    sub = make_submission(
+        answers=[SubmissionAnswer(key="quick", kind="free_text", heading="Innspill", answer=text)]
+    )
+    real = len(
+        compose_ministry_message(
+            sub, [], mail_from=MAIL_FROM, to=MINISTRY, message_id="<x@y.no>"
+        ).as_bytes(policy=policy.SMTP)
+    )
+    assert real <= encoded_mail_size([], text_bytes=len(text.encode("utf-8")))

@@ -2,8 +2,9 @@
 
 Pure functions, no I/O. Both mails are rendered from one intermediate document, so the plain
 text and the HTML alternative always say the same thing. The ministry's mail is always in
-bokmål; the receipt is in the respondent's language. Only our own texts, the consultation's
-subject and cleaned display names reach a header; everything a person typed stays in bodies.
+bokmål; the receipt is in the respondent's language. Who the submission is from goes into the
+Subject and the From name only through :mod:`bot.mail.headers`; everything else a person typed
+stays in the ministry's body, and none of it goes into the receipt.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Make text safe for e-mail headers: nothing a person types may add or split a header.
 
 Python's ``email`` package has let encoded newlines through when folding headers
-(CVE-2024-6923), so every piece of user text is cleaned here before it reaches a header,
-and the only user text that ever does is a display name and a validated address. This is the
-one module that knows what a header may hold: addresses, names, file names, MIME types,
-Message-IDs and reference numbers; composition and the outbox only call it.
+(CVE-2024-6923), so every piece of user text is cleaned here before it reaches a header:
+the sender's name in the Subject and the From display name, the Reply-To name and a validated
+address, and file names. This is the one module that knows what a header may hold: subjects,
+addresses, names, file names, MIME types, Message-IDs and reference numbers; composition and
+the outbox only call it.
 """
 
 from __future__ import annotations
