@@ -21,6 +21,7 @@ from bot.engine import flow
 from bot.engine.context import Limits
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
+from bot.engine.submission import Submission
 from bot.i18n import gettext_for
 from bot.mail.compose import compose_ministry_message
 from bot.mail.notify import ChatNotifier, failure_notice
@@ -304,3 +305,27 @@ async def test_an_upload_that_would_make_the_mail_too_big_is_refused(
         message_id="<x@innspill.example.no>",
     )
     assert len(mail.as_bytes(policy=policy.SMTP)) <= limit
+
+
+async def test_a_submission_stored_by_the_previous_release_is_still_marked_late(
+    consultation: Consultation, store: Store
+) -> None:
+    # Stored before submissions carried their deadline and template: the worker fills them in.
+    old = make_submission().model_dump(mode="json")
+    for key in ("deadline", "subject_template"):
+        old.pop(key)
+    for answer in old["answers"]:
+        answer.pop("shown")
+    sub = Submission.model_validate(old)
+    assert sub.deadline is None
+    await store_submission(store, sub.model_copy(update={"consultation_id": consultation.id}))
+    handler = RecordingHandler()
+    with smtp_server(handler) as server:
+        clock = Clock(RECEIVED_AT)
+        sender = worker(store, server.port, clock, ChatNotifier())
+        sender.consultation = consultation
+        assert await sender.run_once() == PassReport(sent=1)
+    [mail] = handler.received
+    body = mail.message.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert "Mottatt etter fristen (fristen var 1. mars 2021)" in body.get_content()
