@@ -184,6 +184,7 @@ def test_a_long_name_is_cut_but_the_marking_is_kept_whole() -> None:
     _raw, mail = ministry(make_submission(organisation="Forening " * 60))
     subject = str(mail["Subject"])
     assert subject.startswith(SUBJECT + " – Forening")
+    assert subject.endswith("… (Harstad)"), "the place survives a long name"
     assert len(subject) <= len(SUBJECT) + 3 + 80 + len(" (Harstad)")
     assert len(mail["From"].addresses[0].display_name) <= 110
 

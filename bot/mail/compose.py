@@ -183,7 +183,10 @@ def sender_of(sub: Submission, *, with_place: bool) -> str:
     is person-typed text: it reaches a header only through :mod:`bot.mail.headers`.
     """
     person = sub.respondent
-    who = _one_line(person.organisation or person.name or person.type_label)
+    # Shortened here already, so a very long name never pushes the place out of the subject.
+    who = clean_header_text(
+        _one_line(person.organisation or person.name or person.type_label), max_length=60
+    )
     place = _one_line(person.municipality_name or "")
     if with_place and place and place != who:
         return f"{who} ({place})" if who else place
