@@ -90,9 +90,8 @@ async def list_submissions(
 # -- outbox ---------------------------------------------------------------------------------------
 
 
-RECEIPT_HELD = "waiting for the ministry's server to accept the submission"
-"""Why a receipt is still pending: it goes only after the ministry's copy was accepted."""
 MINISTRY_FAILED = "not sent: the submission could not be delivered to the ministry"
+"""Why a receipt failed with its ministry row; a retry of the ministry row brings it back."""
 
 
 async def insert_outbox(db: aiosqlite.Connection, item: OutboxItem, at: str) -> None:
