@@ -25,6 +25,7 @@ from bot.engine.context import Limits
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.mail.headers import address_domain
+from bot.mail.notify import ChatNotifier
 from bot.mail.outbox import OutboxWorker
 from bot.mail.transport import FileTransport, SmtpTransport, Transport
 from bot.service import ConversationService
@@ -78,6 +79,8 @@ class Runtime:
     store: Store
     service: ConversationService
     worker: OutboxWorker
+    notifier: ChatNotifier = field(default_factory=ChatNotifier)
+    """Tells people (and staff, via ``add_staff_alert``) about mail that cannot be delivered."""
     clock: Callable[[], datetime] = utc_now
     submitted_hooks: list[Callable[[], None]] = field(default_factory=list)
     """Called after each new submission is stored (the worker's wake-up comes first)."""
@@ -98,6 +101,7 @@ class Runtime:
 
         consultation = load_consultation(settings.conversation_file)
         store = await Store.open(settings.database_path)
+        notifier = ChatNotifier()
         worker = OutboxWorker(
             store,
             make_transport(settings),
@@ -105,6 +109,7 @@ class Runtime:
             recipient_override=settings.recipient_override,
             poll_seconds=settings.outbox_poll_seconds,
             consultation=consultation,
+            notifier=notifier,
         )
         service = ConversationService(
             consultation,
@@ -115,11 +120,12 @@ class Runtime:
             ),
             mail_domain=address_domain(settings.mail_from),
             send_receipts=settings.send_receipts,
+            receipts_per_address_per_day=settings.receipts_per_address_per_day,
             clock=clock,
             on_submitted=submitted,
         )
         hooks.append(worker.notify)
-        return cls(settings, consultation, store, service, worker, clock, hooks)
+        return cls(settings, consultation, store, service, worker, notifier, clock, hooks)
 
     async def start_background(self) -> None:
         """Start delivering mail and purge drafts nobody has touched for too long."""
@@ -193,12 +199,20 @@ def build_telegram(
     async def post_init(app: AnyApplication) -> None:
         await register_commands(app.bot)
         await register_admin_menu(app.bot, settings.admin_user_ids)
+
+        async def tell(user_id: str, text: str) -> None:
+            # Telegram users are "tg:<id>", and a private chat's id is the user's id.
+            if user_id.startswith("tg:") and user_id[3:].lstrip("-").isdigit():
+                await app.bot.send_message(chat_id=int(user_id[3:]), text=text)
+
+        runtime.notifier.attach(tell)
         await runtime.start_background()
         await start_reminders(app, runtime)
         if settings.staff_chat_id is not None:
             await start_staff_chat(app, runtime, settings.staff_chat_id, settings.digest_time)
 
     async def post_shutdown(_app: AnyApplication) -> None:
+        runtime.notifier.attach(None)
         await runtime.close()
 
     app = build_application(

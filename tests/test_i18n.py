@@ -533,7 +533,7 @@ async def test_a_whole_conversation_in_english(
     mail = ministry_mail(sub)
     assert "Språk: engelsk" in mail
     assert "Tema: Tjenester" in mail
-    assert "Ikke besvart (hoppet over)" in mail
+    assert "Hoppet over" in mail
     assert "A doctor who stays longer than a year." in mail
     receipt = compose_receipt(
         localized(service.consultation, sub, sub.language),
@@ -543,7 +543,7 @@ async def test_a_whole_conversation_in_english(
     )
     assert str(receipt["Subject"]).startswith("Receipt: your input has been sent")
     receipt_text = body_of(receipt)
-    assert "Thank you for your input! We have sent it to postmottak@kmd.dep.no." in receipt_text
+    assert "The mail server of postmottak@kmd.dep.no has accepted it." in receipt_text
     assert "Services" in receipt_text, "the receipt names the theme in English"
     assert "Private individual" in receipt_text
     assert "Tjenester" not in receipt_text
@@ -605,7 +605,7 @@ async def test_switching_language_midway_keeps_every_answer(
     mail = ministry_mail(sub)
     assert "Språk: engelsk" in mail
     assert "Spørsmål 2: Hvilken rolle kan og bør bykommunen ta" in mail
-    assert "Stilt i boten som: Hva kan kommunen i byen gjøre" in mail
+    assert "Stilt på engelsk: What can the town's municipality do" in mail
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@
 
 What was sent is remembered in SQLite, not in the JobQueue, so the schedule itself is rebuilt
 at every start. Before the bot takes updates it catches up: the most recent digest if it was
-missed, and any card or alert not sent yet. Then the sweep runs every :data:`SWEEP_SECONDS`
-(and right after each new submission) and the digest daily at ``DIGEST_TIME`` Oslo time.
+missed, and any card or alert not sent yet. Then the sweep runs every :data:`SWEEP_SECONDS`,
+right after each new submission and on each permanent delivery failure (the outbox's
+notifier); the digest goes daily at ``DIGEST_TIME`` Oslo time.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import CallbackContext
 
 from bot.clock import OSLO
+from bot.mail.outbox import DeliveryFailure
 from bot.telegram.handlers import AnyApplication
 from bot.telegram.reminders import Reminders
 from bot.telegram.staff_chat import StaffChat
@@ -54,7 +56,11 @@ async def start_staff_chat(
     def wake() -> None:
         queue.run_once(sweep, when=0, name="staff-card")
 
+    async def alert(_failure: DeliveryFailure) -> None:
+        await staff.sweep()  # the row is marked failed already; the sweep sends it once
+
     runtime.submitted_hooks.append(wake)
+    runtime.notifier.add_staff_alert(alert)
     return staff
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import Runtime, build_telegram
+from bot.mail.outbox import DeliveryFailure
 from bot.settings import Settings
 from bot.telegram.application import running
 from bot.telegram.handlers import AnyApplication
@@ -128,8 +129,11 @@ async def test_staff_group_gets_a_card_and_an_alert_and_admins_retry(
 
         ministry = (await runtime.store.list_outbox())[0]
         await runtime.store.mark_outbox_failed(ministry.id, "550 mailbox unavailable")
-        for wake in runtime.submitted_hooks:  # what the outbox's failure notifier calls
-            wake()
+        await runtime.notifier.on_permanent_failure(  # as the outbox worker does
+            DeliveryFailure(
+                ministry.id, "ministry", reference, "550 mailbox unavailable", None, "nb"
+            )
+        )
         alert = await api.wait_for_output(STAFF_GROUP, mark, "kunne ikke leveres", timeout=5)
         assert reference in alert.text
         assert "550 mailbox unavailable" in alert.text
