@@ -88,3 +88,23 @@ class JobLog:
                 "DELETE FROM jobs_sent WHERE substr(key, 1, ?) = ? AND sent_at < ?",
                 (len(prefix), prefix, to_db_time(before)),
             )
+
+    async def not_yet(self, consultation_id: str) -> tuple[list[str], list[int]]:
+        """References without a card and failed outbox ids without an alert, oldest first.
+
+        One query each, so a sweep costs the same with ten submissions or ten thousand.
+        """
+        async with self._db.read() as db:
+            cards = await all_rows(
+                db,
+                "SELECT reference FROM submissions AS s WHERE consultation_id = ? AND NOT EXISTS"
+                " (SELECT 1 FROM jobs_sent WHERE key = 'card:' || s.reference)"
+                " ORDER BY received_at",
+                (consultation_id,),
+            )
+            alerts = await all_rows(
+                db,
+                "SELECT id FROM outbox AS o WHERE status = 'failed' AND NOT EXISTS"
+                " (SELECT 1 FROM jobs_sent WHERE key = 'alert:' || o.id) ORDER BY id",
+            )
+        return [str(r["reference"]) for r in cards], [int(r["id"]) for r in alerts]

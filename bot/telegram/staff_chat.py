@@ -117,14 +117,15 @@ class StaffChat:
 
     async def sweep(self) -> None:
         """Send the cards and alerts not sent yet."""
-        carded = await self.store.jobs.with_prefix("card:")
-        for sub in await self.store.list_submissions(self.consultation.id):
-            if f"card:{sub.reference}" not in carded:
-                await self._once(f"card:{sub.reference}", card_text(self.consultation, sub))
-        alerted = await self.store.jobs.with_prefix("alert:")
-        for record in await self.store.list_outbox("failed"):
-            if f"alert:{record.id}" not in alerted:
-                await self._once(f"alert:{record.id}", alert_text(record))
+        references, failed = await self.store.jobs.not_yet(self.consultation.id)
+        for reference in references:
+            sub = await self.store.get_submission(reference)
+            if sub is not None:
+                await self._once(f"card:{reference}", card_text(self.consultation, sub))
+        for outbox_id in failed:
+            record = await self.store.outbox_row(outbox_id)
+            if record is not None:
+                await self._once(f"alert:{outbox_id}", alert_text(record))
 
     async def digest_if_due(self) -> bool:
         """Send the digest due most recently unless it went out already; ``True`` if sent."""
