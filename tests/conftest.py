@@ -26,6 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "conversations" / "strategi-for-smabyer.toml"
 """The consultation the bot ships with."""
 
+EXAMPLE = ROOT / "tests" / "data" / "example-consultation.toml"
+"""A small consultation that exercises every kind of step the loader accepts."""
+
 
 # -- no network beyond loopback -------------------------------------------------------------------
 
@@ -95,6 +98,12 @@ def no_network_beyond_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[list
 def consultation() -> Consultation:
     """The shipped consultation, loaded once."""
     return load_consultation(SEED)
+
+
+@pytest.fixture(scope="session")
+def c(consultation: Consultation) -> Consultation:
+    """The same consultation under the short name the engine and staff tests use."""
+    return consultation
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from bot.engine import flow
 from bot.engine.loader import load_consultation
 from bot.service import ConversationService
 from bot.storage import Store
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import SEED
 
 
 @pytest.fixture
@@ -34,7 +33,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 async def submit(db: Path, user: str, text: str, *, at: datetime | None = None) -> None:
-    consultation = load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
+    consultation = load_consultation(SEED)
     async with await Store.open(db) as store:
         clock = (lambda: at) if at else (lambda: datetime.now(UTC))
         service = ConversationService(consultation, store, clock=clock)

@@ -13,8 +13,7 @@ from bot.engine import flow
 from bot.engine.loader import load_consultation
 from bot.service import ConversationService
 from bot.storage import Store
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import SEED
 
 
 @pytest.fixture
@@ -30,7 +29,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 async def submit(db: Path, user: str, at: datetime) -> None:
     """A quick-path submission made ``at`` (its e-mail queued then)."""
-    consultation = load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
+    consultation = load_consultation(SEED)
     async with await Store.open(db) as store:
         service = ConversationService(consultation, store, clock=lambda: at)
         await service.handle_command(user, "start", "rask")

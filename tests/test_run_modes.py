@@ -14,8 +14,7 @@ from telegram.error import NetworkError
 
 import bot.cli
 from bot.__main__ import main
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT, SEED
+
 PROMPT = "› "
 
 pytestmark = pytest.mark.slow
@@ -150,7 +151,7 @@ def test_check_command_reports_broken_file(tmp_path: Path) -> None:
             "-m",
             "bot",
             "check",
-            str(ROOT / "conversations" / "strategi-for-smabyer.toml"),
+            str(SEED),
         ],
         capture_output=True,
         text=True,

@@ -8,12 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine.model import Consultation
-from tests.staff.people import consultation, fill
-
-
-@pytest.fixture(scope="module")
-def c() -> Consultation:
-    return consultation()
+from tests.staff.people import fill
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.telegram.conftest import TOKEN
 from tests.telegram.fake_bot_api import FakeBotApi
 
-ROOT = Path(__file__).resolve().parents[2]
 PRIVATE_TEXT = "Hemmelig svartekst 4711"
 
 pytestmark = pytest.mark.slow

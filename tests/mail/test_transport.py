@@ -19,7 +19,7 @@ from bot.mail.transport import (
     TransientMailError,
 )
 from bot.settings import Settings
-from tests.mail_support import (
+from tests.mail.support import (
     MAIL_FROM,
     MINISTRY,
     SMTP_PASSWORD,
