@@ -120,3 +120,19 @@ async def store(db_path: Path) -> AsyncIterator[Store]:
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder to run ``innspill`` commands in, as an operator would.
+
+    Its own database and outbox, mail written as files, and nothing from the developer's own
+    environment (a token, an SMTP host, …) that would change what a command does.
+    """
+    for name in ("TELEGRAM_BOT_TOKEN", "SMTP_HOST", "RECIPIENT_OVERRIDE", "CONVERSATION_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
+    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("MAIL_TRANSPORT", "file")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
