@@ -1,4 +1,4 @@
-"""A local stand-in for Telegram's Bot API server, and test helpers that act like people.
+"""A local stand-in for Telegram's Bot API server (the people in its chats: ``user.py``).
 
 The real ``telegram.ext.Application`` talks HTTP to this server exactly as it would to
 ``api.telegram.org`` (``POST /bot<token>/<method>``, file downloads from

@@ -106,6 +106,8 @@ def _strip_toggle(label: str) -> str:
 
 @dataclass
 class Failure:
+    """A failure a test asked for: the next ``remaining`` calls of ``method`` get ``status``."""
+
     method: str
     status: int
     retry_after: int | None
@@ -114,6 +116,8 @@ class Failure:
 
 @dataclass
 class Chat:
+    """One chat as the server keeps it: raw messages, what people see, and the bot's output."""
+
     raw: JSONDict
     next_message_id: int = 1
     messages: dict[int, BotMessage] = field(default_factory=dict)
@@ -124,6 +128,8 @@ class Chat:
 
 @dataclass
 class CallbackQuery:
+    """A button press, and whether (and with what toast) the bot answered it."""
+
     id: str
     chat_id: int
     answered: bool = False
@@ -156,6 +162,7 @@ def snapshot_of(
 
 
 def decode(key: str, value: str) -> Any:
+    """One form field as PTB meant it (it JSON-encodes every value that is not a string)."""
     if key in _JSON_KEYS:
         return json.loads(value)
     if key in _INT_KEYS:
@@ -169,6 +176,7 @@ def decode(key: str, value: str) -> Any:
 
 
 def check_text(text: str) -> None:
+    """Refuse an empty or over-long message text, as Telegram does."""
     if not text.strip():
         raise ApiError(400, "Bad Request: message text is empty")
     if len(text) > MAX_TEXT_LENGTH:
@@ -176,6 +184,7 @@ def check_text(text: str) -> None:
 
 
 def check_markup(markup: Any) -> JSONDict | None:
+    """The inline keyboard if Telegram would accept it (``None`` for none); else refuse."""
     if not markup:
         return None
     if not isinstance(markup, dict) or "inline_keyboard" not in markup:
@@ -198,6 +207,7 @@ def check_markup(markup: Any) -> JSONDict | None:
 
 
 def error_response(error: ApiError) -> web.Response:
+    """An error answer in Telegram's JSON shape."""
     body: JSONDict = {"ok": False, "error_code": error.status, "description": error.description}
     if error.parameters:
         body["parameters"] = error.parameters
@@ -205,6 +215,7 @@ def error_response(error: ApiError) -> web.Response:
 
 
 def failure_response(failure: Failure) -> web.Response:
+    """What an injected failure looks like: a 429 with retry_after, or a proxy's HTML page."""
     if failure.status == 429:
         retry = failure.retry_after or 1
         return error_response(
