@@ -9,6 +9,7 @@ api.telegram.org or a real SMTP server is caught here, not in production.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -28,6 +29,23 @@ SEED = ROOT / "conversations" / "strategi-for-smabyer.toml"
 
 EXAMPLE = ROOT / "tests" / "data" / "example-consultation.toml"
 """A small consultation that exercises every kind of step the loader accepts."""
+
+
+def process_env(folder: Path, **extra: str) -> dict[str, str]:
+    """The environment of an ``innspill`` child process whose data lives in ``folder``.
+
+    This checkout's code, its own database and outbox, mail written as files, and no real
+    Telegram or SMTP settings from the developer's shell.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SMTP_"))}
+    env.update(
+        DATABASE_PATH=str(folder / "innspill.sqlite3"),
+        OUTBOX_DIR=str(folder / "outbox"),
+        MAIL_TRANSPORT="file",
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
+    return env
 
 
 # -- no network beyond loopback -------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED
+from tests.conftest import SEED, process_env
 
 PROMPT = "› "
 
@@ -41,15 +40,7 @@ GUIDED = [
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SMTP_"))}
-    env.update(
-        DATABASE_PATH=str(tmp_path / "innspill.sqlite3"),
-        OUTBOX_DIR=str(tmp_path / "outbox"),
-        MAIL_TRANSPORT="file",
-        MAIL_FROM="innspill <innspill@example.org>",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
+    return process_env(tmp_path, MAIL_FROM="innspill <innspill@example.org>")
 
 
 def chat(tmp_path: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:
