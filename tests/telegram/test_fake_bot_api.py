@@ -68,7 +68,7 @@ async def test_get_updates_long_polls_and_confirms_by_offset(fake: FakeBotApi) -
     waiting = asyncio.create_task(
         call(fake, "getUpdates", offset=first["update_id"] + 1, timeout=5)
     )
-    await asyncio.sleep(0.1)
+    await fake.wait_until(lambda: fake.long_polls_waiting == 1)
     assert not waiting.done(), "a long poll without updates must wait"
     await kari.send("hei")
     status, body = await asyncio.wait_for(waiting, 2)

@@ -19,7 +19,7 @@ from bot.mail.transport import (
     TransientMailError,
 )
 from bot.settings import Settings
-from tests.mail_support import (
+from tests.mail.support import (
     INBOX_SUBJECT,
     MAIL_FROM,
     MINISTRY,
