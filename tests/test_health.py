@@ -63,7 +63,7 @@ def test_a_broken_consultation_file_is_reported_among_the_checks(
     capsys.readouterr()
     code, lines = health(capsys)
     assert code == 1
-    assert [line for line in lines if line.startswith("FEIL")][0].startswith("FEIL consultation")
+    assert next(line for line in lines if line.startswith("FEIL")).startswith("FEIL consultation")
 
 
 def test_mail_waiting_too_long_is_unhealthy_until_it_is_sent(

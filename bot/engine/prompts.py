@@ -85,7 +85,8 @@ def _summary(ctx: Ctx) -> list[Choice]:
     choices = [Choice(SEND, _("✅ Jeg har lest dette – send inn"))]
     if s.flow == "quick" and c.themes and not s.themes:
         choices.append(Choice(THEMES, _("🏷 Velg hvilke tema innspillet handler om (frivillig)")))
-    return choices + [
+    return [
+        *choices,
         Choice(EDIT, _("✏️ Endre noe")),
         Choice(CANCEL, _("🗑 Avbryt og slett utkastet")),
     ]

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import ROOT, SEED
 
-PURE_FILES = sorted((ROOT / "bot" / "engine").glob("*.py")) + [ROOT / "bot/mail/compose.py"]
+PURE_FILES = [*sorted((ROOT / "bot" / "engine").glob("*.py")), ROOT / "bot/mail/compose.py"]
 
 FORBIDDEN_MODULES = (
     "bot.clock",
