@@ -19,6 +19,7 @@ from bot.engine.loader import load_consultation
 from bot.engine.machine import new_session, step
 from bot.engine.model import Consultation
 from bot.engine.municipalities import lookup
+from bot.engine.session import Session
 from bot.mail.compose import compose_ministry_message
 from bot.resources import conversations_dir
 from bot.service import ConversationService
@@ -97,6 +98,27 @@ async def bench_service(c: Consultation, engine_step: float, users: int = 50) ->
         return events / elapsed
 
 
+def bench_validation(c: Consultation) -> dict[str, float]:
+    """What pydantic costs per step: the engine's session copy, and parsing a stored session."""
+    at = datetime(2026, 11, 26, tzinfo=UTC)
+    s = new_session(c, user_id="u", draft_id="D", lang="nb", at=at, lang_confirmed=True)
+    for kind, a, b in SCRIPT[:10]:
+        s = step(c, s, _event(kind, a, b, at)).session
+    data = s.model_dump_json()
+    copy = _timed(
+        "pydantic: session copy in step (dump+validate)",
+        2000,
+        lambda: Session.model_validate(s.model_dump()),
+    )
+    parse = _timed(
+        "pydantic: stored session parsed (cache miss)",
+        2000,
+        lambda: Session.model_validate_json(data),
+    )
+    dump = _timed("pydantic: session to JSON (every save)", 2000, s.model_dump_json)
+    return {"copy_us": copy * 1e6, "parse_us": parse * 1e6, "dump_us": dump * 1e6}
+
+
 def bench_lookup() -> None:
     _timed("municipality: exact ('harstad kommune')", 2000, lambda: lookup("harstad kommune"))
     _timed("municipality: fuzzy ('Harsatd')", 200, lambda: lookup("Harsatd"))
@@ -145,7 +167,13 @@ def main(*, service_users: int = 50) -> dict[str, float]:
     engine_step = bench_engine(c)
     print(f"{'engine: one step':<48} {engine_step * 1e6:>10.1f} µs")
     events_per_s = asyncio.run(bench_service(c, engine_step, service_users))
+    validation = bench_validation(c)
     bench_lookup()
     bench_compose(c)
     bench_memory(c)
-    return {"engine_step_us": engine_step * 1e6, "service_events_per_s": events_per_s}
+    return {
+        "engine_step_us": engine_step * 1e6,
+        "service_events_per_s": events_per_s,
+        "service_event_us": 1e6 / events_per_s,
+        **validation,
+    }

@@ -35,11 +35,12 @@ from bot.engine.events import (
 from bot.engine.machine import new_session, step
 from bot.engine.model import Consultation
 from bot.engine.session import Session
+from bot.engine.submission import Submission
 from bot.i18n import Lang, resolve_language
 from bot.ids import new_id
 from bot.locks import KeyedLocks
 from bot.mail.headers import message_id_for
-from bot.storage import DuplicateUpdateError, NewAttachment, OutboxItem, SessionStore
+from bot.storage import NewAttachment, OutboxItem, SessionStore, StepWrite
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,16 @@ class IncomingFile:
     size: int
     data: bytes | None
     problem: DocumentProblem | None = None
+
+
+@dataclass(frozen=True)
+class _Step:
+    """What the stepper hands back from the database thread to the event loop."""
+
+    replies: list[Reply]
+    session: Session
+    submitted: Submission | None = None
+    delete_all: bool = False
 
 
 @dataclass(frozen=True)
@@ -284,14 +295,11 @@ class ConversationService:
         pressed_step: str | None = None,
     ) -> Handled:
         metrics.count(metrics.UPDATES)
-        async with self._locks.hold(user_id):
-            keys = [update_key] if isinstance(update_key, str) else list(update_key or ())
-            for key in keys:
-                if await self.store.is_update_processed(key):
-                    log.info("ignoring update %s: already handled", key)
-                    return Handled([])
-            now = self._clock()
-            session = await self.store.load_session(user_id, self.consultation.id)
+        keys = [update_key] if isinstance(update_key, str) else list(update_key or ())
+        now = self._clock()
+
+        def stepper(session: Session | None) -> tuple[StepWrite | None, _Step]:
+            """Runs on the database thread, inside the transaction that saves its result."""
             if session is None:
                 lang, known = resolve_language(language_code)
                 session = new_session(
@@ -305,17 +313,6 @@ class ConversationService:
             outcome = step(
                 self.consultation, session, make_event(now, self._make_id()), limits=self.limits
             )
-            new_attachments = [
-                NewAttachment(
-                    id=file.id,
-                    user_id=user_id,
-                    draft_id=session.draft_id,
-                    file_name=file.file_name,
-                    mime_type=file.sniffed.mime_type,
-                    data=file.data,
-                )
-                for file in accepted
-            ]
             submission = None
             outbox: list[OutboxItem] = []
             forget: list[str] = []
@@ -331,29 +328,46 @@ class ConversationService:
                 elif isinstance(effect, ForgetAttachments):
                     forget.extend(effect.attachment_ids)
                 elif isinstance(effect, DeleteAllData):
-                    report = await self.store.delete_user_data(user_id)
-                    log.info("deleted data for a user on request: %s", report)
-                    # Keep nothing, not even an empty session: the next message starts afresh.
-                    return Handled(outcome.replies)
-            try:
-                await self.store.save_step(
-                    outcome.session,
-                    update_key=update_key,
-                    new_attachments=new_attachments,
-                    forget_attachments=forget,
-                    submission=submission,
-                    submission_user_id=user_id if submission else None,
-                    outbox=outbox,
-                )
-            except DuplicateUpdateError:
+                    # Nothing is saved: the deletion runs after this transaction.
+                    return None, _Step(outcome.replies, outcome.session, delete_all=True)
+            write = StepWrite(
+                outcome.session,
+                new_attachments=[
+                    NewAttachment(
+                        id=file.id,
+                        user_id=user_id,
+                        draft_id=session.draft_id,
+                        file_name=file.file_name,
+                        mime_type=file.sniffed.mime_type,
+                        data=file.data,
+                    )
+                    for file in accepted
+                ],
+                forget_attachments=forget,
+                submission=submission,
+                submission_user_id=user_id if submission else None,
+                outbox=outbox,
+            )
+            return write, _Step(outcome.replies, outcome.session, submitted=submission)
+
+        async with self._locks.hold(user_id):
+            stepped = await self.store.step_session(user_id, self.consultation.id, keys, stepper)
+            done = stepped.result
+            if stepped.duplicate or done is None:
+                log.info("ignoring update %s: already handled", keys)
                 return Handled([])
-            if submission is not None:
-                log.info("submission %s stored and queued", submission.reference)
+            if done.delete_all:
+                report = await self.store.delete_user_data(user_id)
+                log.info("deleted data for a user on request: %s", report)
+                # Keep nothing, not even an empty session: the next message starts afresh.
+                return Handled(done.replies)
+            if done.submitted is not None:
+                log.info("submission %s stored and queued", done.submitted.reference)
                 metrics.count(metrics.SUBMISSIONS)
                 if self._on_submitted:
                     self._on_submitted()
-            current = pressed_step is not None and outcome.session.step == pressed_step
-            return Handled(outcome.replies, keyboard_is_current=current)
+            current = pressed_step is not None and done.session.step == pressed_step
+            return Handled(done.replies, keyboard_is_current=current)
 
     def _outbox_for(
         self, reference: str, recipient: str, respondent_email: str | None, lang: str

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from bot.engine.session import Session
 from bot.engine.submission import Submission
 from bot.storage import privacy, sessions, statistics, submissions
 from bot.storage.connection import Database
 from bot.storage.db import to_db_time
+from bot.storage.stepping import SessionCache, Stepped, Stepper, step_in_transaction
 from bot.storage.types import DeletionReport, NewAttachment, OutboxItem, OutboxRecord
+
+T = TypeVar("T")
 
 
 class Store:
@@ -28,6 +32,7 @@ class Store:
     def __init__(self, database: Database) -> None:
         """Wrap an open database; use :meth:`open` instead."""
         self._db = database
+        self._cache = SessionCache()
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:
@@ -55,6 +60,31 @@ class Store:
         """The person's saved conversation, to resume exactly where they left off."""
         async with self._db.read() as db:
             return await sessions.load_session(db, user_id, consultation_id)
+
+    async def step_session(
+        self,
+        user_id: str,
+        consultation_id: str,
+        update_keys: Sequence[str],
+        stepper: Stepper[T],
+    ) -> Stepped[T]:
+        """One event's storage work in one trip to the database thread and one transaction.
+
+        If any of ``update_keys`` was applied already, nothing runs and the result says so.
+        Otherwise ``stepper`` gets the stored session (or ``None``) and returns what to commit
+        (``None``: nothing) and a value handed back in the result. ``stepper`` runs on the
+        database thread while the transaction is open: keep it pure and short (the engine).
+        """
+        return await self._db.run_sync(
+            partial(
+                step_in_transaction,
+                cache=self._cache,
+                user_id=user_id,
+                consultation_id=consultation_id,
+                update_keys=update_keys,
+                stepper=stepper,
+            )
+        )
 
     async def is_update_processed(self, update_key: str) -> bool:
         """Whether a front-end update (e.g. ``"tg:123456"``) was applied already."""
@@ -133,6 +163,7 @@ class Store:
         """
         async with self._db.transaction() as db:
             report = await privacy.delete_user_data(db, user_id)
+            self._cache.clear()
         await self._db.checkpoint()
         return report
 
@@ -145,6 +176,7 @@ class Store:
         """
         async with self._db.transaction() as db:
             purged = await privacy.purge_abandoned_drafts(db, older_than)
+            self._cache.clear()
         await self._db.checkpoint()
         return purged
 
