@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from bot.engine.model import Consultation
@@ -59,3 +61,26 @@ async def test_each_answer_is_stored_in_one_trip_to_the_database(
     session = await service.session_of("u1")
     assert session is not None
     assert session.respondent.name == "Kari Nordmann"
+
+
+async def test_people_answering_at_once_share_trips_and_every_answer_is_kept(
+    store: Store, consultation: Consultation, db_path: Path
+) -> None:
+    service = ConversationService(consultation, store)
+    people = [f"p{n}" for n in range(20)]
+    await asyncio.gather(*(service.handle_command(p, "start") for p in people))
+    await asyncio.gather(*(service.handle_choice(p, "start", "guided") for p in people))
+    await asyncio.gather(*(service.handle_choice(p, "r.type", "privatperson") for p in people))
+    trips = _count_trips(store)
+
+    await asyncio.gather(*(service.handle_text(p, f"Navn {p}") for p in people))
+
+    assert 1 <= trips.jobs < len(people), "each answer took its own commit"
+    reopened = await Store.open(db_path)  # what a restart would find on disk
+    try:
+        for p in people:
+            session = await reopened.load_session(p, consultation.id)
+            assert session is not None
+            assert session.respondent.name == f"Navn {p}"
+    finally:
+        await reopened.close()

@@ -8,6 +8,7 @@ them run together in one transaction. Everything one event writes is committed i
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
@@ -20,10 +21,13 @@ from bot.engine.submission import Submission
 from bot.storage import privacy, sessions, statistics, submissions
 from bot.storage.connection import Database
 from bot.storage.db import to_db_time
-from bot.storage.stepping import SessionCache, Stepped, Stepper, step_in_transaction
+from bot.storage.stepping import SessionCache, StepJob, Stepped, Stepper, step_batch
 from bot.storage.types import DeletionReport, NewAttachment, OutboxItem, OutboxRecord
 
 T = TypeVar("T")
+
+MAX_BATCH = 256
+"""Events committed together at most, so one batch never holds the database for long."""
 
 
 class Store:
@@ -33,6 +37,8 @@ class Store:
         """Wrap an open database; use :meth:`open` instead."""
         self._db = database
         self._cache = SessionCache()
+        self._queued: list[tuple[StepJob[Any], asyncio.Future[Any]]] = []
+        self._committer: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:
@@ -74,17 +80,46 @@ class Store:
         Otherwise ``stepper`` gets the stored session (or ``None``) and returns what to commit
         (``None``: nothing) and a value handed back in the result. ``stepper`` runs on the
         database thread while the transaction is open: keep it pure and short (the engine).
+
+        Steps of different people that arrive together share the trip and the ``COMMIT``
+        (see :func:`~bot.storage.stepping.step_batch`); each returns only once it is committed.
         """
-        return await self._db.run_sync(
-            partial(
-                step_in_transaction,
-                cache=self._cache,
-                user_id=user_id,
-                consultation_id=consultation_id,
-                update_keys=update_keys,
-                stepper=stepper,
-            )
-        )
+        done: asyncio.Future[Stepped[T]] = asyncio.get_running_loop().create_future()
+        self._queued.append((StepJob(user_id, consultation_id, update_keys, stepper), done))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_queued(), name="group-commit")
+        return await done
+
+    async def _commit_queued(self) -> None:
+        """Commit whatever is queued, batch after batch, until nothing is left.
+
+        One batch is on the database thread at a time; what arrives meanwhile waits for the
+        next one. A lone event therefore goes at once, and under a rush one ``COMMIT`` serves
+        everyone who arrived during the previous one.
+        """
+        while self._queued:
+            batch, self._queued = self._queued[:MAX_BATCH], self._queued[MAX_BATCH:]
+            try:
+                outcomes = await self._db.run_sync(
+                    partial(step_batch, cache=self._cache, jobs=[job for job, _ in batch])
+                )
+            except Exception as error:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+                continue
+            except BaseException:
+                for _, done in self._queued + batch:
+                    done.cancel()
+                self._queued = []
+                raise
+            for (_, done), outcome in zip(batch, outcomes, strict=True):
+                if done.done():
+                    continue  # the caller gave up waiting; the step is committed anyway
+                if isinstance(outcome, BaseException):
+                    done.set_exception(outcome)
+                else:
+                    done.set_result(outcome)
 
     async def is_update_processed(self, update_key: str) -> bool:
         """Whether a front-end update (e.g. ``"tg:123456"``) was applied already."""

@@ -6,6 +6,8 @@ SQLite) bounded how many events a second the bot could store. Here they are one 
 function that :meth:`bot.storage.Store.step_session` runs in a single hop, inside one
 ``BEGIN IMMEDIATE`` transaction: the de-duplication, the read and the write see the same
 database state, so a step can neither be applied twice nor start from a stale session.
+Events of different people that arrive together share that hop and its ``COMMIT`` (group
+commit), which is what bounds throughput once the hand-offs are gone.
 
 A small write-through cache keeps the last saved :class:`Session` object per person, so the
 common case skips parsing and validating its JSON; the stored row's draft id and ``seq`` still
@@ -18,7 +20,7 @@ import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bot.engine.session import Session
 from bot.engine.submission import Submission
@@ -58,7 +60,7 @@ class Stepped(Generic[T]):
 class SessionCache:
     """The last saved session object per person, least recently used dropped first.
 
-    Only the database thread touches it (inside :func:`step_in_transaction`), except
+    Only the database thread touches it (inside :func:`step_batch`), except
     :meth:`clear`, which runs while the connection's lock is held.
     """
 
@@ -88,45 +90,79 @@ class SessionCache:
         self._items.clear()
 
 
-def step_in_transaction(
-    conn: sqlite3.Connection,
-    cache: SessionCache,
-    user_id: str,
-    consultation_id: str,
-    update_keys: Sequence[str],
-    stepper: Stepper[T],
-) -> Stepped[T]:
-    """De-duplicate, load, step and save in one transaction; runs on the database thread."""
+@dataclass(frozen=True)
+class StepJob(Generic[T]):
+    """One event's storage work, queued for the next group commit."""
+
+    user_id: str
+    consultation_id: str
+    update_keys: Sequence[str]
+    stepper: Stepper[T]
+
+
+JobOutcome = Stepped[Any] | BaseException
+"""Per job: what it did, or the error that rolled back its part of the batch."""
+
+
+def step_batch(
+    conn: sqlite3.Connection, cache: SessionCache, jobs: Sequence[StepJob[Any]]
+) -> list[JobOutcome]:
+    """Run queued jobs in one ``BEGIN IMMEDIATE`` transaction; runs on the database thread.
+
+    Group commit: events of different people that arrive while the previous batch commits
+    share one ``COMMIT`` (and one trip to this thread). Each job runs in its own savepoint,
+    so one job's error undoes only that job. Nothing is durable, and no reply is sent, before
+    the ``COMMIT`` at the end; if it fails, every job of the batch fails with it.
+    """
+    outcomes: list[JobOutcome] = []
+    written: list[Session] = []
     conn.execute("BEGIN IMMEDIATE")
     try:
-        keys = list(dict.fromkeys(update_keys))
-        for key in keys:
-            if conn.execute(
-                "SELECT 1 FROM processed_updates WHERE update_key = ?", (key,)
-            ).fetchone():
-                conn.execute("ROLLBACK")
-                return Stepped(duplicate=True)
-        row = conn.execute(
-            "SELECT draft_id, seq, data FROM sessions WHERE user_id = ? AND consultation_id = ?",
-            (user_id, consultation_id),
-        ).fetchone()
-        session = None
-        if row is not None:
-            session = cache.get((user_id, consultation_id), row[0], row[1])
-            if session is None:
-                session = Session.model_validate_json(row[2])
-        write, result = stepper(session)
-        if write is None:
-            conn.execute("ROLLBACK")
-            return Stepped(duplicate=False, result=result)
-        _write(conn, write, keys)
+        for job in jobs:
+            conn.execute("SAVEPOINT step")
+            try:
+                outcome, session = _step_one(conn, cache, job)
+            except Exception as error:  # one person's failure must not fail the others
+                conn.execute("ROLLBACK TO step")
+                conn.execute("RELEASE step")
+                outcomes.append(error)
+                continue
+            conn.execute("RELEASE step")
+            outcomes.append(outcome)
+            if session is not None:
+                written.append(session)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    cache.put(write.session)
-    return Stepped(duplicate=False, result=result)
+    for session in written:
+        cache.put(session)
+    return outcomes
+
+
+def _step_one(
+    conn: sqlite3.Connection, cache: SessionCache, job: StepJob[T]
+) -> tuple[Stepped[T], Session | None]:
+    """De-duplicate, load, step and write one event inside the open transaction."""
+    keys = list(dict.fromkeys(job.update_keys))
+    for key in keys:
+        if conn.execute("SELECT 1 FROM processed_updates WHERE update_key = ?", (key,)).fetchone():
+            return Stepped(duplicate=True), None
+    row = conn.execute(
+        "SELECT draft_id, seq, data FROM sessions WHERE user_id = ? AND consultation_id = ?",
+        (job.user_id, job.consultation_id),
+    ).fetchone()
+    session = None
+    if row is not None:
+        session = cache.get((job.user_id, job.consultation_id), row[0], row[1])
+        if session is None:
+            session = Session.model_validate_json(row[2])
+    write, result = job.stepper(session)
+    if write is None:
+        return Stepped(duplicate=False, result=result), None
+    _write(conn, write, keys)
+    return Stepped(duplicate=False, result=result), write.session
 
 
 def _write(conn: sqlite3.Connection, write: StepWrite, keys: Sequence[str]) -> None:
