@@ -47,6 +47,9 @@ BEFORE: dict[str, str] = {
 }
 """The targets table of the run recorded before the work on issue #10, kept for comparison."""
 
+CHANGES = (Path(__file__).parent / "changes.md").read_text(encoding="utf-8")
+"""Hand-measured comparisons of the CPU and storage changes (issue #10), kept in the report."""
+
 PER_SUBMISSION = {"submissions / s", "Bot API calls / submission"}
 KILL_METRICS: list[Metric] = [
     ("acknowledged answers", lambda r: float(r.acknowledged), "{:.0f}"),
@@ -98,6 +101,8 @@ class Report:
             "",
         ]
         out += self._targets()
+        if self.pairs:
+            out += [CHANGES]
         for ours, theirs in self.pairs:
             out += self._pair(ours, theirs)
         if self.capped:
@@ -115,8 +120,8 @@ class Report:
                 f"- service + SQLite, 50 people at once: "
                 f"**{m['service_events_per_s']:.0f} durable events/s** "
                 f"({m.get('service_event_us', 0):.0f} µs an event; committed in WAL mode with "
-                "`synchronous=NORMAL`, one `BEGIN IMMEDIATE` transaction and one trip to the "
-                "database thread per event)",
+                "`synchronous=NORMAL`, in `BEGIN IMMEDIATE` transactions; at most one trip to the "
+                "database thread per event, shared by events that arrive together)",
                 f"- one pure engine step: {m['engine_step_us']:.0f} µs, so storage and service "
                 f"add {m.get('service_event_us', 0) - m['engine_step_us']:.0f} µs an event",
             ]
