@@ -36,12 +36,13 @@ from bot.engine.machine import new_session, step
 from bot.engine.model import Consultation
 from bot.engine.sending import deletion_notice
 from bot.engine.session import Session
+from bot.engine.submission import Submission
 from bot.i18n import Lang, gettext_for, resolve_language
 from bot.ids import new_id
 from bot.locks import KeyedLocks
 from bot.mail.headers import message_id_for, safe_address
 from bot.mail.size import attachment_allowance
-from bot.storage import DuplicateUpdateError, NewAttachment, OutboxItem, SessionStore
+from bot.storage import NewAttachment, OutboxItem, SessionStore, StepReads, StepWrite
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,16 @@ class IncomingFile:
     size: int
     data: bytes | None
     problem: DocumentProblem | None = None
+
+
+@dataclass
+class _Step:
+    """What the stepper hands back from the database thread to the event loop."""
+
+    replies: list[Reply]
+    session: Session
+    submitted: Submission | None = None
+    delete_all: bool = False
 
 
 @dataclass(frozen=True)
@@ -292,14 +303,11 @@ class ConversationService:
         pressed_step: str | None = None,
     ) -> Handled:
         metrics.count(metrics.UPDATES)
-        async with self._locks.hold(user_id):
-            keys = [update_key] if isinstance(update_key, str) else list(update_key or ())
-            for key in keys:
-                if await self.store.is_update_processed(key):
-                    log.info("ignoring update %s: already handled", key)
-                    return Handled([])
-            now = self._clock()
-            session = await self.store.load_session(user_id, self.consultation.id)
+        keys = [update_key] if isinstance(update_key, str) else list(update_key or ())
+        now = self._clock()
+
+        def stepper(session: Session | None, reads: StepReads) -> tuple[StepWrite | None, _Step]:
+            """Runs on the database thread, inside the transaction that saves its result."""
             if session is None:
                 lang, known = resolve_language(language_code)
                 session = new_session(
@@ -316,17 +324,6 @@ class ConversationService:
                 make_event(now, self._make_id()),
                 limits=self._limits_for(session, len(accepted)),
             )
-            new_attachments = [
-                NewAttachment(
-                    id=file.id,
-                    user_id=user_id,
-                    draft_id=session.draft_id,
-                    file_name=file.file_name,
-                    mime_type=file.sniffed.mime_type,
-                    data=file.data,
-                )
-                for file in accepted
-            ]
             submission = None
             outbox: list[OutboxItem] = []
             forget: list[str] = []
@@ -334,46 +331,57 @@ class ConversationService:
             for effect in outcome.effects:
                 if isinstance(effect, Submit):
                     submission = effect.submission
-                    outbox, refused = await self._outbox_for(
-                        submission.reference,
-                        submission.recipient,
-                        submission.respondent.email,
-                        submission.language,
-                        now,
-                    )
+                    outbox, refused = self._outbox_for(submission, reads)
                     if refused:
                         replies.append(Reply(text=self._no_receipt_notice(session.lang)))
                 elif isinstance(effect, ForgetAttachments):
                     forget.extend(effect.attachment_ids)
                 elif isinstance(effect, DeleteAllData):
-                    report = await self.store.delete_user_data(user_id)
-                    log.info("deleted data for a user on request: %s", report)
-                    notice = deletion_notice(
-                        outcome.session.lang,
-                        erased_submissions=report.submissions,
-                        awaiting_delivery=report.pending_deliveries,
+                    # Nothing is saved: the deletion runs after this transaction.
+                    return None, _Step(replies, outcome.session, delete_all=True)
+            write = StepWrite(
+                outcome.session,
+                new_attachments=[
+                    NewAttachment(
+                        id=file.id,
+                        user_id=user_id,
+                        draft_id=session.draft_id,
+                        file_name=file.file_name,
+                        mime_type=file.sniffed.mime_type,
+                        data=file.data,
                     )
-                    # Keep nothing, not even an empty session: the next message starts afresh.
-                    return Handled([*outcome.replies, Reply(notice)])
-            try:
-                await self.store.save_step(
-                    outcome.session,
-                    update_key=update_key,
-                    new_attachments=new_attachments,
-                    forget_attachments=forget,
-                    submission=submission,
-                    submission_user_id=user_id if submission else None,
-                    outbox=outbox,
-                )
-            except DuplicateUpdateError:
+                    for file in accepted
+                ],
+                forget_attachments=forget,
+                submission=submission,
+                submission_user_id=user_id if submission else None,
+                outbox=outbox,
+            )
+            return write, _Step(replies, outcome.session, submitted=submission)
+
+        async with self._locks.hold(user_id):
+            stepped = await self.store.step_session(user_id, self.consultation.id, keys, stepper)
+            done = stepped.result
+            if stepped.duplicate or done is None:
+                log.info("ignoring update %s: already handled", keys)
                 return Handled([])
-            if submission is not None:
-                log.info("submission %s stored and queued", submission.reference)
+            if done.delete_all:
+                report = await self.store.delete_user_data(user_id)
+                log.info("deleted data for a user on request: %s", report)
+                notice = deletion_notice(
+                    done.session.lang,
+                    erased_submissions=report.submissions,
+                    awaiting_delivery=report.pending_deliveries,
+                )
+                # Keep nothing, not even an empty session: the next message starts afresh.
+                return Handled([*done.replies, Reply(notice)])
+            if done.submitted is not None:
+                log.info("submission %s stored and queued", done.submitted.reference)
                 metrics.count(metrics.SUBMISSIONS)
                 if self._on_submitted:
                     self._on_submitted()
-            current = pressed_step is not None and outcome.session.step == pressed_step
-            return Handled(replies, keyboard_is_current=current)
+            current = pressed_step is not None and done.session.step == pressed_step
+            return Handled(done.replies, keyboard_is_current=current)
 
     def _limits_for(self, session: Session, incoming: int) -> Limits:
         """The engine's limits for this draft: how many bytes of documents still fit.
@@ -398,40 +406,29 @@ class ConversationService:
             "Ta vare på referansenummeret over."
         )
 
-    async def _receipt_allowed(self, address: str, now: datetime) -> bool:
-        """At most ``receipts_per_address_per_day`` receipts to one address per (UTC) day.
+    def _outbox_for(self, sub: Submission, reads: StepReads) -> tuple[list[OutboxItem], bool]:
+        """The submission's outbox rows, and whether a receipt was refused by the daily limit.
 
-        A receipt goes to an address nobody confirmed: without a limit, anyone could make the
-        bot mail a stranger again and again.
+        At most ``receipts_per_address_per_day`` receipts go to one address per (UTC) day: a
+        receipt goes to an address nobody confirmed, and without a limit anyone could make the
+        bot mail a stranger again and again. The count is read in the step's own transaction.
         """
-        sent = await self.store.receipts_on_day(address, now)
-        if sent >= self.receipts_per_address_per_day:
-            log.warning("receipt not queued: the address reached its limit for today")
-            return False
-        return True
-
-    async def _outbox_for(
-        self,
-        reference: str,
-        recipient: str,
-        respondent_email: str | None,
-        lang: str,
-        now: datetime,
-    ) -> tuple[list[OutboxItem], bool]:
-        """The submission's outbox rows, and whether a receipt was refused by the daily limit."""
+        reference = sub.reference
         items = [
             OutboxItem(
                 kind="ministry",
                 reference=reference,
-                recipient=recipient,
+                recipient=sub.recipient,
                 message_id=message_id_for(reference, "ministry", self.mail_domain),
                 lang="nb",
             )
         ]
-        address = safe_address(respondent_email) if respondent_email else None
+        email = sub.respondent.email
+        address = safe_address(email) if email else None
         if not address or not self.send_receipts:
             return items, False
-        if not await self._receipt_allowed(address, now):
+        if reads.receipts_on_day(address, sub.received_at) >= self.receipts_per_address_per_day:
+            log.warning("receipt not queued: the address reached its limit for today")
             return items, True
         items.append(
             OutboxItem(
@@ -439,7 +436,7 @@ class ConversationService:
                 reference=reference,
                 recipient=address,
                 message_id=message_id_for(reference, "receipt", self.mail_domain),
-                lang=lang,
+                lang=sub.language,
             )
         )
         return items, False

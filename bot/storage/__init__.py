@@ -12,6 +12,7 @@ from bot.storage.errors import (
 )
 from bot.storage.protocols import SessionStore
 from bot.storage.repo import Store
+from bot.storage.stepping import Stepped, StepReads, StepWrite
 from bot.storage.types import (
     DeletionReport,
     NewAttachment,
@@ -32,6 +33,9 @@ __all__ = [
     "SchemaTooNewError",
     "SessionStore",
     "StaleSessionError",
+    "StepReads",
+    "StepWrite",
+    "Stepped",
     "StorageError",
     "Store",
 ]

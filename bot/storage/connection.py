@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 
 from bot.storage.db import connect
+
+T = TypeVar("T")
 
 
 class Database:
@@ -62,10 +64,28 @@ class Database:
                     await db.execute("ROLLBACK")
                 raise
 
+    async def run_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` with the bare connection on the database thread, in one hand-off.
+
+        For the hot path (:mod:`bot.storage.stepping`): each ``await`` on aiosqlite is a trip
+        to its thread and back, so a whole transaction as one function costs one trip instead
+        of one per statement. ``fn`` must leave no transaction open. aiosqlite has no public
+        call for this; ``_execute`` is the queue its own methods use (pinned in pyproject).
+        """
+        async with self._lock:
+            db = self._db
+            execute = cast(Callable[..., Awaitable[T]], db._execute)
+            return await execute(fn, db._conn)
+
     async def checkpoint(self) -> None:
         """Move the WAL into the main file and truncate it, so deleted text leaves the disk."""
-        async with self._lock:
-            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Read its row and close the cursor: a statement left unfinished would make the
+        # next COMMIT on this connection fail with "SQL statements in progress".
+        async with (
+            self._lock,
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor,
+        ):
+            await cursor.fetchall()
 
 
 async def run(db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()) -> int:

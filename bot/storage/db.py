@@ -83,7 +83,8 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
     try:
         # busy_timeout first, so switching to WAL waits for another process instead of failing.
         await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await db.execute("PRAGMA journal_mode = WAL")
+        async with db.execute("PRAGMA journal_mode = WAL") as cursor:
+            await cursor.fetchall()  # finish the statement, or a later COMMIT fails
         await db.execute("PRAGMA synchronous = NORMAL")
         await db.execute("PRAGMA foreign_keys = ON")
         # Deleted text is overwritten with zeros, so "delete my data" really removes it.

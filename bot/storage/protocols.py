@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.engine.session import Session
 from bot.engine.submission import Submission
+from bot.storage.stepping import Stepped, Stepper
 from bot.storage.types import DeletionReport, NewAttachment, OutboxItem
+
+T = TypeVar("T")
 
 
 class SessionStore(Protocol):
@@ -20,6 +23,16 @@ class SessionStore(Protocol):
 
     async def load_session(self, user_id: str, consultation_id: str) -> Session | None:
         """The person's saved conversation, or ``None`` if they have none."""
+        ...
+
+    async def step_session(
+        self,
+        user_id: str,
+        consultation_id: str,
+        update_keys: Sequence[str],
+        stepper: Stepper[T],
+    ) -> Stepped[T]:
+        """De-duplicate, load, step and save in one transaction (see ``Store.step_session``)."""
         ...
 
     async def is_update_processed(self, update_key: str) -> bool:

@@ -8,11 +8,13 @@ them run together in one transaction. Everything one event writes is committed i
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from bot.engine.session import Session
 from bot.engine.submission import Submission
@@ -20,7 +22,13 @@ from bot.storage import privacy, sessions, statistics, submissions
 from bot.storage.connection import Database
 from bot.storage.db import to_db_time
 from bot.storage.jobs import JobLog
+from bot.storage.stepping import SessionCache, StepJob, Stepped, Stepper, step_batch
 from bot.storage.types import DeletionReport, NewAttachment, OutboxItem, OutboxRecord
+
+T = TypeVar("T")
+
+MAX_BATCH = 256
+"""Events committed together at most, so one batch never holds the database for long."""
 
 
 class Store:
@@ -31,6 +39,9 @@ class Store:
         self._db = database
         self.jobs = JobLog(database)
         """What timed work (digests, cards, reminders) has been sent."""
+        self._cache = SessionCache()
+        self._queued: list[tuple[StepJob[Any], asyncio.Future[Any]]] = []
+        self._committer: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:
@@ -58,6 +69,60 @@ class Store:
         """The person's saved conversation, to resume exactly where they left off."""
         async with self._db.read() as db:
             return await sessions.load_session(db, user_id, consultation_id)
+
+    async def step_session(
+        self,
+        user_id: str,
+        consultation_id: str,
+        update_keys: Sequence[str],
+        stepper: Stepper[T],
+    ) -> Stepped[T]:
+        """One event's storage work in one trip to the database thread and one transaction.
+
+        If any of ``update_keys`` was applied already, nothing runs and the result says so.
+        Otherwise ``stepper`` gets the stored session (or ``None``) and returns what to commit
+        (``None``: nothing) and a value handed back in the result. ``stepper`` runs on the
+        database thread while the transaction is open: keep it pure and short (the engine).
+
+        Steps of different people that arrive together share the trip and the ``COMMIT``
+        (see :func:`~bot.storage.stepping.step_batch`); each returns only once it is committed.
+        """
+        done: asyncio.Future[Stepped[T]] = asyncio.get_running_loop().create_future()
+        self._queued.append((StepJob(user_id, consultation_id, update_keys, stepper), done))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_queued(), name="group-commit")
+        return await done
+
+    async def _commit_queued(self) -> None:
+        """Commit whatever is queued, batch after batch, until nothing is left.
+
+        One batch is on the database thread at a time; what arrives meanwhile waits for the
+        next one. A lone event therefore goes at once, and under a rush one ``COMMIT`` serves
+        everyone who arrived during the previous one.
+        """
+        while self._queued:
+            batch, self._queued = self._queued[:MAX_BATCH], self._queued[MAX_BATCH:]
+            try:
+                outcomes = await self._db.run_sync(
+                    partial(step_batch, cache=self._cache, jobs=[job for job, _ in batch])
+                )
+            except Exception as error:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+                continue
+            except BaseException:
+                for _, done in self._queued + batch:
+                    done.cancel()
+                self._queued = []
+                raise
+            for (_, done), outcome in zip(batch, outcomes, strict=True):
+                if done.done():
+                    continue  # the caller gave up waiting; the step is committed anyway
+                if isinstance(outcome, BaseException):
+                    done.set_exception(outcome)
+                else:
+                    done.set_result(outcome)
 
     async def is_update_processed(self, update_key: str) -> bool:
         """Whether a front-end update (e.g. ``"tg:123456"``) was applied already."""
@@ -136,6 +201,7 @@ class Store:
         """
         async with self._db.transaction() as db:
             report = await privacy.delete_user_data(db, user_id)
+            self._cache.clear()
         await self._db.checkpoint()
         return report
 
@@ -148,6 +214,7 @@ class Store:
         """
         async with self._db.transaction() as db:
             purged = await privacy.purge_abandoned_drafts(db, older_than)
+            self._cache.clear()
         await self._db.checkpoint()
         return purged
 

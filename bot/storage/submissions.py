@@ -106,19 +106,22 @@ async def insert_outbox(db: aiosqlite.Connection, item: OutboxItem, at: str) -> 
         await _count_receipt(db, item.recipient, at[:10])
 
 
-def _address_hash(address: str) -> str:
+def address_hash(address: str) -> str:
+    """Receipt counts keep a hash of the address, not the address itself."""
     return hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()
 
 
+COUNT_RECEIPT = (
+    "INSERT INTO receipt_counts (address_hash, day, count) VALUES (?, ?, 1)"
+    " ON CONFLICT (address_hash, day) DO UPDATE SET count = count + 1"
+)
+FORGET_OLD_RECEIPT_COUNTS = "DELETE FROM receipt_counts WHERE day < date(?, '-1 day')"
+"""Only today's counts matter; older ones would only keep hashes of addresses around."""
+
+
 async def _count_receipt(db: aiosqlite.Connection, address: str, day: str) -> None:
-    await run(
-        db,
-        "INSERT INTO receipt_counts (address_hash, day, count) VALUES (?, ?, 1)"
-        " ON CONFLICT (address_hash, day) DO UPDATE SET count = count + 1",
-        (_address_hash(address), day),
-    )
-    # Only today's counts matter; older ones would only keep hashes of addresses around.
-    await run(db, "DELETE FROM receipt_counts WHERE day < date(?, '-1 day')", (day,))
+    await run(db, COUNT_RECEIPT, (address_hash(address), day))
+    await run(db, FORGET_OLD_RECEIPT_COUNTS, (day,))
 
 
 async def receipts_on_day(db: aiosqlite.Connection, address: str, day: str) -> int:
@@ -126,7 +129,7 @@ async def receipts_on_day(db: aiosqlite.Connection, address: str, day: str) -> i
     row = await one(
         db,
         "SELECT count FROM receipt_counts WHERE address_hash = ? AND day = ?",
-        (_address_hash(address), day),
+        (address_hash(address), day),
     )
     return int(row["count"]) if row else 0
 
