@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import signal
 import ssl
@@ -23,6 +24,7 @@ from bot.clock import utc_now
 from bot.engine.context import Limits
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
+from bot.limits import AbuseLimits
 from bot.mail.headers import address_domain
 from bot.mail.outbox import OutboxWorker
 from bot.mail.transport import FileTransport, SmtpTransport, Transport
@@ -37,7 +39,7 @@ from bot.telegram.application import (
     running,
     webhook_secret,
 )
-from bot.telegram.handlers import AnyApplication, TelegramHandlers
+from bot.telegram.handlers import AnyApplication, TelegramHandlers, update_source
 from bot.telegram.ordering import AlbumCollector
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,10 @@ class Runtime:
             mail_domain=address_domain(settings.mail_from),
             send_receipts=settings.send_receipts,
             on_submitted=worker.notify,
+            abuse_limits=AbuseLimits(
+                submissions_per_hour=settings.max_submissions_per_hour,
+                uploads_per_hour=settings.max_uploads_per_hour,
+            ),
         )
         return cls(settings, consultation, store, service, worker)
 
@@ -155,6 +161,9 @@ def build_telegram(
     albums = AlbumCollector(options.album_delay)
 
     async def post_init(app: AnyApplication) -> None:
+        renamed = await runtime.store.adopt_legacy_update_keys(update_source(app.bot.id))
+        if renamed:
+            log.info("gave %d update key(s) from before this version the bot id", renamed)
         await register_commands(app.bot)
         await runtime.start_background()
 
@@ -206,7 +215,9 @@ async def run_telegram(
     """Run the bot until SIGINT/SIGTERM (or ``stop`` is set): ``innspill run`` with a token."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    options = options or TelegramOptions()
+    options = dataclasses.replace(
+        options or TelegramOptions(), stop_grace=settings.stop_grace_seconds
+    )
     webhook = webhook_for(settings, url=webhook_url, listen=listen, port=port)
     runtime = await Runtime.open(settings)
     try:

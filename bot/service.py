@@ -37,6 +37,7 @@ from bot.engine.model import Consultation
 from bot.engine.session import Session
 from bot.i18n import Lang, resolve_language
 from bot.ids import new_id
+from bot.limits import WINDOW, AbuseLimits, Action, refusal
 from bot.locks import KeyedLocks
 from bot.mail.headers import message_id_for
 from bot.storage import DuplicateUpdateError, NewAttachment, OutboxItem, SessionStore
@@ -92,6 +93,7 @@ class ConversationService:
         clock: Callable[[], datetime] = utc_now,
         make_id: Callable[[], str] = new_id,
         on_submitted: Callable[[], None] | None = None,
+        abuse_limits: AbuseLimits | None = None,
     ) -> None:
         self.consultation = consultation
         self.store = store
@@ -101,6 +103,7 @@ class ConversationService:
         self._clock = clock
         self._make_id = make_id
         self._on_submitted = on_submitted
+        self.abuse_limits = abuse_limits or AbuseLimits()
         self._locks: KeyedLocks[str] = KeyedLocks()
 
     # --- one method per kind of input ----------------------------------------------------
@@ -194,7 +197,7 @@ class ConversationService:
         user_id: str,
         kind: str,
         *,
-        update_key: str | None = None,
+        update_key: str | Sequence[str] | None = None,
         language_code: str | None = None,
     ) -> Handled:
         """Input the conversation cannot use (sticker, photo, voice, …)."""
@@ -331,14 +334,30 @@ class ConversationService:
                 elif isinstance(effect, ForgetAttachments):
                     forget.extend(effect.attachment_ids)
                 elif isinstance(effect, DeleteAllData):
-                    report = await self.store.delete_user_data(user_id)
+                    try:
+                        report = await self.store.delete_user_data(user_id, update_key=keys, at=now)
+                    except DuplicateUpdateError:
+                        return Handled([])
                     log.info("deleted data for a user on request: %s", report)
                     # Keep nothing, not even an empty session: the next message starts afresh.
                     return Handled(outcome.replies)
+            counted = [Action.UPLOAD] * len(accepted)
+            if submission is not None:
+                counted.append(Action.SUBMISSION)
+            over = await self._over_limit(user_id, counted, now)
+            if over is not None:
+                log.info("refused a %s: the person reached its hourly limit", over)
+                try:
+                    if keys:
+                        await self.store.record_updates(keys, now)
+                except DuplicateUpdateError:
+                    return Handled([])
+                return Handled([refusal(over, session.lang)])
             try:
                 await self.store.save_step(
                     outcome.session,
                     update_key=update_key,
+                    counted=counted,
                     new_attachments=new_attachments,
                     forget_attachments=forget,
                     submission=submission,
@@ -354,6 +373,17 @@ class ConversationService:
                     self._on_submitted()
             current = pressed_step is not None and outcome.session.step == pressed_step
             return Handled(outcome.replies, keyboard_is_current=current)
+
+    async def _over_limit(
+        self, user_id: str, counted: Sequence[Action], now: datetime
+    ) -> Action | None:
+        """The first action this step would take beyond its hourly limit, if any."""
+        for action in dict.fromkeys(counted):
+            taking = counted.count(action)
+            done = await self.store.count_actions(user_id, action, now - WINDOW)
+            if done + taking > self.abuse_limits.allowed(action):
+                return action
+        return None
 
     def _outbox_for(
         self, reference: str, recipient: str, respondent_email: str | None, lang: str

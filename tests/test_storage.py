@@ -169,7 +169,7 @@ async def test_open_creates_folder_uses_wal_and_records_schema_version(db_path: 
 
     with sqlite3.connect(db_path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == len(migrations())
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == migrations()[-1].version
         tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     raw.close()
     assert {"sessions", "submissions", "outbox", "attachments"} <= tables
@@ -183,7 +183,7 @@ async def test_reopening_keeps_data_and_applies_nothing_twice(db_path: Path) -> 
     assert loaded is not None
     assert loaded.answers["tema-1"].text == "Bevar kaia."
     raw = sqlite3.connect(db_path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == len(migrations())
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == migrations()[-1].version
     raw.close()
 
 

@@ -7,6 +7,7 @@ service knowing about SQL.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from bot.engine.session import Session
@@ -30,6 +31,7 @@ class SessionStore(Protocol):
         session: Session,
         *,
         update_key: str | Sequence[str] | None = None,
+        counted: Sequence[str] = (),
         new_attachments: Sequence[NewAttachment] = (),
         forget_attachments: Sequence[str] = (),
         submission: Submission | None = None,
@@ -39,6 +41,20 @@ class SessionStore(Protocol):
         """Commit everything one event produced in one transaction (see ``Store.save_step``)."""
         ...
 
-    async def delete_user_data(self, user_id: str) -> DeletionReport:
-        """Delete everything stored about a person, as far as delivery allows."""
+    async def record_updates(self, update_key: str | Sequence[str], at: datetime) -> None:
+        """Remember updates answered without changing anything (a refused action)."""
+        ...
+
+    async def count_actions(self, user_id: str, kind: str, since: datetime) -> int:
+        """How many limited actions of ``kind`` the person took since ``since``."""
+        ...
+
+    async def delete_user_data(
+        self,
+        user_id: str,
+        *,
+        update_key: str | Sequence[str] | None = None,
+        at: datetime | None = None,
+    ) -> DeletionReport:
+        """Delete everything stored about a person, recording the update that asked for it."""
         ...

@@ -3,8 +3,9 @@
 Text (commands included), button data and files go to the service as they came; the engine
 alone decides what they mean, and the service says whether a pressed keyboard is current.
 
-Every handler passes ``update_key = "tg:<update_id>"`` so an update that Telegram delivers
-twice (polling confirms offsets before handling; a restart may repeat some) is applied once.
+Every handler passes ``update_key = "tg:<bot id>:<update_id>"`` so an update that Telegram
+delivers twice (a restart serves again what was not confirmed) is applied once, and two bots
+sharing a database never mistake each other's updates.
 People are known to the service as ``tg:<telegram user id>``.
 """
 
@@ -91,9 +92,14 @@ class _InAlbum(filters.MessageFilter):
 IN_ALBUM = _InAlbum(name="InAlbum")
 
 
-def update_key(update: Update) -> str:
-    """The service's idempotency key for an update."""
-    return f"tg:{update.update_id}"
+def update_source(bot_id: int) -> str:
+    """Where a bot's updates come from: the prefix of their keys."""
+    return f"tg:{bot_id}"
+
+
+def update_key(update: Update, bot: Bot) -> str:
+    """The service's idempotency key for an update received by ``bot``."""
+    return f"{update_source(bot.id)}:{update.update_id}"
 
 
 def user_key(user_id: int) -> str:
@@ -161,7 +167,7 @@ class TelegramHandlers:
             user_key(message.from_user.id),
             message.text,
             message_ref=str(message.message_id),
-            update_key=update_key(update),
+            update_key=update_key(update, context.bot),
             language_code=message.from_user.language_code,
         )
         await send_replies(context.bot, message.chat_id, handled.replies)
@@ -184,7 +190,7 @@ class TelegramHandlers:
             user,
             press.step,
             press.choice,
-            update_key=update_key(update),
+            update_key=update_key(update, context.bot),
             language_code=query.from_user.language_code,
         )
         await send_replies(
@@ -205,7 +211,7 @@ class TelegramHandlers:
             user_key(message.from_user.id),
             str(message.message_id),
             message.text,
-            update_key=update_key(update),
+            update_key=update_key(update, context.bot),
             language_code=message.from_user.language_code,
         )
         await send_replies(context.bot, message.chat_id, handled.replies)
@@ -220,7 +226,7 @@ class TelegramHandlers:
             user_key(message.from_user.id),
             files,
             caption=message.caption,
-            update_key=update_key(update),
+            update_key=update_key(update, context.bot),
             language_code=message.from_user.language_code,
         )
         await send_replies(context.bot, message.chat_id, handled.replies)
@@ -230,7 +236,7 @@ class TelegramHandlers:
         if not self.albums.add(update):
             return
         updates = await self.albums.collect(update)
-        keys = [update_key(u) for u in updates]
+        keys = [update_key(u, context.bot) for u in updates]
         parts = [u.message for u in updates if u.message is not None]
         first = parts[0]
         if first.from_user is None:
@@ -249,7 +255,7 @@ class TelegramHandlers:
         else:
             kind = next((k for k in map(unsupported_kind, parts) if k != "other"), "other")
             handled = await self.service.handle_unsupported(
-                user, kind, update_key=update_key(update), language_code=lang_code
+                user, kind, update_key=keys, language_code=lang_code
             )
         log.info("album of %d part(s) handled (media group %s)", len(parts), album_of(update))
         await send_replies(context.bot, first.chat_id, handled.replies)
@@ -262,7 +268,7 @@ class TelegramHandlers:
         handled = await self.service.handle_unsupported(
             user_key(message.from_user.id),
             unsupported_kind(message),
-            update_key=update_key(update),
+            update_key=update_key(update, context.bot),
             language_code=message.from_user.language_code,
         )
         await send_replies(context.bot, message.chat_id, handled.replies)

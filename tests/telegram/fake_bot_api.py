@@ -213,6 +213,8 @@ class FakeBotApi:
         self._pending: list[JSONDict] = []
         self._sent_updates: dict[int, JSONDict] = {}
         self._confirmed_up_to = 0
+        self.served: list[list[int]] = []
+        """The update ids each answered ``getUpdates`` returned, in order."""
         self._update_ids = itertools.count(10_001)
         self._ids = itertools.count(1)
         self._files: dict[str, _StoredFile] = {}
@@ -364,6 +366,12 @@ class FakeBotApi:
         async with asyncio.timeout(timeout):
             async with self._changed:
                 await self._changed.wait_for(lambda: not self._pending)
+
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until ``condition`` holds; it is checked whenever the bot or a user acted."""
+        async with asyncio.timeout(timeout):
+            async with self._changed:
+                await self._changed.wait_for(condition)
 
     async def wait_for_output(
         self,
@@ -567,7 +575,10 @@ class FakeBotApi:
                 async with asyncio.timeout(timeout):
                     async with self._changed:
                         await self._changed.wait_for(lambda: bool(self._pending) or self._closing)
-        return [dict(u) for u in self._pending[:limit]]
+        batch = [dict(u) for u in self._pending[:limit]]
+        self.served.append([u["update_id"] for u in batch])
+        await self._notify()
+        return batch
 
     async def _api_sendMessage(  # noqa: N802
         self, params: JSONDict, files: dict[str, bytes]
@@ -758,7 +769,7 @@ class FakeBotApi:
             except aiohttp.ClientError:
                 status = 0
             self.webhook_deliveries.append(WebhookDelivery(int(update["update_id"]), status))
-            if status == 0:
+            if status == 0 or status >= 500:  # Telegram keeps the update and tries again
                 await asyncio.sleep(0.05)
                 continue
             self._pending.pop(0)
