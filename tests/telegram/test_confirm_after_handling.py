@@ -138,8 +138,10 @@ async def test_a_kill_right_after_fetching_loses_nothing(tmp_path: Path, api: Fa
         await bot.stop(signal.SIGKILL)
 
     restarted = BotProcess(tmp_path, api)
+    polled = len(api.served)
     await restarted.start()
     try:
+        await api.wait_until(lambda: len(api.served) > polled, timeout=30)
         await api.wait_until(lambda: api.pending_updates == 0, timeout=60)
     finally:
         assert await restarted.stop() == 0
@@ -169,8 +171,10 @@ async def test_sigterm_with_a_backlog_drains_within_the_grace_and_loses_nothing(
     print(json.dumps({"stop_seconds": round(took, 2), "left_unconfirmed": left}))
 
     restarted = BotProcess(tmp_path, api)
+    polled = len(api.served)
     await restarted.start()
     try:
+        await api.wait_until(lambda: len(api.served) > polled, timeout=30)
         await api.wait_until(lambda: api.pending_updates == 0, timeout=60)
     finally:
         assert await restarted.stop() == 0
@@ -197,8 +201,10 @@ async def test_a_webhook_update_killed_in_hand_is_posted_again_and_applied_once(
         await bot.stop(signal.SIGKILL)
 
     restarted = BotProcess(tmp_path, api, *hook, WEBHOOK_SECRET="s3cret")
+    polled = len(api.served)
     await restarted.start()
     try:
+        await api.wait_until(lambda: len(api.served) > polled, timeout=30)
         await api.wait_until(lambda: api.pending_updates == 0, timeout=60)
     finally:
         assert await restarted.stop() == 0
