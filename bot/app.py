@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import signal
 import ssl
@@ -146,6 +145,17 @@ class Runtime:
         await self.store.close()
 
 
+def telegram_options(settings: Settings) -> TelegramOptions:
+    """Production timing, with Telegram's rate limits as the settings give them."""
+    return TelegramOptions(
+        global_rate=settings.telegram_global_rate,
+        chat_rate=settings.telegram_chat_rate,
+        chat_burst=settings.telegram_chat_burst,
+        group_rate_per_minute=settings.telegram_group_rate_per_minute,
+        stop_grace=settings.stop_grace_seconds,
+    )
+
+
 def build_telegram(
     settings: Settings, runtime: Runtime, *, options: TelegramOptions | None = None
 ) -> AnyApplication:
@@ -157,7 +167,7 @@ def build_telegram(
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    options = options or TelegramOptions()
+    options = options or telegram_options(settings)
     albums = AlbumCollector(options.album_delay)
 
     async def post_init(app: AnyApplication) -> None:
@@ -177,6 +187,7 @@ def build_telegram(
         options=options,
         post_init=post_init,
         post_shutdown=post_shutdown,
+        inbox=runtime.store,
     )
     # Handlers: one set, sharing the album collector with the update processor above.
     TelegramHandlers(runtime.service, settings, albums).register(app)
@@ -215,9 +226,7 @@ async def run_telegram(
     """Run the bot until SIGINT/SIGTERM (or ``stop`` is set): ``innspill run`` with a token."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    options = dataclasses.replace(
-        options or TelegramOptions(), stop_grace=settings.stop_grace_seconds
-    )
+    options = options or telegram_options(settings)
     webhook = webhook_for(settings, url=webhook_url, listen=listen, port=port)
     runtime = await Runtime.open(settings)
     try:

@@ -115,7 +115,7 @@ class ConversationService:
         *,
         message_ref: str | None = None,
         numbered_choices: bool = False,
-        update_key: str | None = None,
+        update_key: str | Sequence[str] | None = None,
         language_code: str | None = None,
     ) -> Handled:
         """The person wrote something (commands included; the engine tells them apart).

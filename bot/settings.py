@@ -68,6 +68,24 @@ class Settings(BaseSettings):
         description="Checked on every webhook request (A-Z, a-z, 0-9, _ and -); unset: a "
         "random one per start.",
     )
+    telegram_global_rate: float = Field(
+        default=30.0,
+        gt=0,
+        description="Messages a second to all chats together (Telegram's overall limit; edits "
+        "and button answers do not count).",
+    )
+    telegram_chat_rate: float = Field(
+        default=1.0,
+        gt=0,
+        description="Messages a second to one private chat, after a burst of "
+        "TELEGRAM_CHAT_BURST.",
+    )
+    telegram_chat_burst: int = Field(
+        default=10, ge=1, description="Messages a private chat may get at once before pacing."
+    )
+    telegram_group_rate_per_minute: float = Field(
+        default=20.0, gt=0, description="Messages a minute to one group or channel."
+    )
 
     # The consultation and the data
     conversation_file: Path = Field(
@@ -141,8 +159,8 @@ class Settings(BaseSettings):
         default=20.0,
         gt=0,
         description="On SIGTERM, how long the bot keeps handling the updates it has; the rest "
-        "stay unconfirmed and Telegram serves them again. Keep it below the container's stop "
-        "grace (30 s in docker-compose.yml).",
+        "are handled after the restart. Keep it below the container's stop grace (30 s in "
+        "docker-compose.yml).",
     )
     log_level: LogLevel = Field(
         default="INFO", description="`DEBUG`, `INFO`, `WARNING` or `ERROR`."

@@ -6,12 +6,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from telegram import Update
 
 from bot.engine import flow
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.service import ConversationService
 from bot.storage import Store
+from bot.telegram import flood
+from bot.telegram.handlers import update_keys
 from tests.test_service import ROOT, quick_to_input
 
 BOT = "tg:7000001"
@@ -72,3 +75,16 @@ async def test_an_id_far_below_the_newest_starts_a_new_sequence(
     # A redelivery close below the newest is still a duplicate.
     await service.handle_command("u", "status", update_key=f"{BOT}:13")
     assert (await service.handle_command("u", "status", update_key=f"{BOT}:12")).replies == []
+
+
+def test_a_joined_text_carries_the_key_of_the_update_it_came_in() -> None:
+    def text_update(update_id: int, text: str) -> Update:
+        chat = {"id": 5, "type": "private"}
+        user = {"id": 5, "is_bot": False, "first_name": "Kari"}
+        message = {"message_id": update_id, "date": 0, "chat": chat, "from": user, "text": text}
+        return Update.de_json({"update_id": update_id, "message": message}, None)
+
+    waiting, later, latest = text_update(10, "a"), text_update(11, "b"), text_update(12, "c")
+    assert flood.coalesce(waiting, later)
+    assert flood.coalesce(waiting, latest)
+    assert update_keys(waiting, 1) == [f"tg:1:{n}" for n in (10, 11, 12)]

@@ -16,7 +16,7 @@ from typing import Any, Self
 
 from bot.engine.session import Session
 from bot.engine.submission import Submission
-from bot.storage import counters, privacy, sessions, statistics, submissions
+from bot.storage import counters, inbox, privacy, sessions, statistics, submissions
 from bot.storage.connection import Database
 from bot.storage.db import to_db_time
 from bot.storage.types import DeletionReport, NewAttachment, OutboxItem, OutboxRecord
@@ -63,6 +63,23 @@ class Store:
         """Whether a front-end update (e.g. ``"tg:123456"``) was applied already."""
         async with self._db.read() as db:
             return await sessions.is_update_processed(db, update_key)
+
+    async def stash_updates(
+        self, source: str, updates: Sequence[tuple[int, str]], at: datetime
+    ) -> None:
+        """Store fetched updates (``(update_id, json)``) until they are handled."""
+        async with self._db.transaction() as db:
+            await inbox.stash(db, source, updates, to_db_time(at))
+
+    async def stashed_updates(self, source: str) -> list[str]:
+        """The stored, possibly unhandled updates of ``source``, oldest first (as JSON)."""
+        async with self._db.read() as db:
+            return await inbox.stashed(db, source)
+
+    async def forget_updates_below(self, source: str, update_id: int) -> None:
+        """Forget stored updates below ``update_id``: all of them are handled."""
+        async with self._db.transaction() as db:
+            await inbox.forget_below(db, source, update_id)
 
     async def adopt_legacy_update_keys(self, source: str) -> int:
         """Rename update keys saved before they carried the bot id (``"tg:<n>"``)."""

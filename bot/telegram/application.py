@@ -25,8 +25,9 @@ from bot.logging_setup import install_redaction
 from bot.telegram.commands import MENU_LANGUAGES, bot_commands
 from bot.telegram.handlers import AnyApplication
 from bot.telegram.ordering import DEFAULT_ALBUM_DELAY, AlbumCollector, ChatOrderedProcessor
-from bot.telegram.polling import ConfirmingPoller, ConfirmingProcessor, UpdateLedger
+from bot.telegram.polling import ConfirmingPoller, ConfirmingProcessor, Inbox, UpdateLedger
 from bot.telegram.ratelimit import PatientRateLimiter
+from bot.telegram.request import AiohttpRequest
 from bot.telegram.webhook import ConfirmingWebhook
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,14 @@ class TelegramOptions:
     """Seconds of quiet after an album's last part before it is handled as one."""
     poll_timeout: float = 30.0
     """Long-poll timeout of ``getUpdates``."""
-    chat_burst: int = 5
-    """Messages a private chat may get at once before pacing to about one a second."""
-    chat_period: float = 5.0
+    global_rate: float = 30.0
+    """Messages a second to all chats together (``TELEGRAM_GLOBAL_RATE``)."""
+    chat_rate: float = 1.0
+    """Messages a second to one private chat after its burst (``TELEGRAM_CHAT_RATE``)."""
+    chat_burst: int = 10
+    """Messages a private chat may get at once (``TELEGRAM_CHAT_BURST``)."""
+    group_rate_per_minute: float = 20.0
+    """Messages a minute to one group or channel (``TELEGRAM_GROUP_RATE_PER_MINUTE``)."""
     retry_after_retries: int = 5
     network_retries: int = 5
     network_backoff: float = 0.5
@@ -58,7 +64,7 @@ class TelegramOptions:
     """Retries of the start-up calls (deleteWebhook/setWebhook) when the network is down."""
     max_concurrent_updates: int = 256
     stop_grace: float = 20.0
-    """Seconds a stop keeps handling the updates in hand; the rest stay unconfirmed."""
+    """Seconds a stop keeps handling the updates in hand; the rest wait for the restart."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,7 @@ def build_application(
     options: TelegramOptions,
     post_init: Hook,
     post_shutdown: Hook,
+    inbox: Inbox | None = None,
 ) -> AnyApplication:
     """An application for the bot with ``token``, without handlers yet.
 
@@ -92,20 +99,28 @@ def build_application(
         .token(token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
+        # aiohttp instead of httpx: about a quarter to a tenth of the CPU per request
+        # (bench/request_cpu.py); one pooled session for calls, one for long polling.
+        .request(AiohttpRequest(connection_pool_size=256))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         # Strict order within a chat, chats concurrently (see bot.telegram.ordering); each
         # update confirmed to Telegram only once handled (see bot.telegram.polling).
         .concurrent_updates(
             ConfirmingProcessor(
-                ChatOrderedProcessor(albums, options.max_concurrent_updates), UpdateLedger()
+                ChatOrderedProcessor(albums, options.max_concurrent_updates),
+                UpdateLedger(),
+                inbox,
             )
         )
         .rate_limiter(
             PatientRateLimiter(
+                global_rate=options.global_rate,
+                chat_rate=options.chat_rate,
+                chat_burst=options.chat_burst,
+                group_rate_per_minute=options.group_rate_per_minute,
                 retry_after_retries=options.retry_after_retries,
                 network_retries=options.network_retries,
                 network_backoff=options.network_backoff,
-                chat_burst=options.chat_burst,
-                chat_period=options.chat_period,
             )
         )
         .post_init(post_init)
@@ -158,10 +173,11 @@ async def running(
     started is always released. Webhook mode when ``webhook`` is given: a small HTTP server
     that rejects any request without the right ``X-Telegram-Bot-Api-Secret-Token``.
 
-    Long polling confirms an update only after it was handled (:mod:`bot.telegram.polling`).
-    On exit the bot stops fetching, keeps handling the updates in hand for at most
-    ``options.stop_grace`` seconds, cancels what is left (rolled back, unconfirmed, so
-    Telegram serves it again after the restart) and confirms what was finished.
+    Long polling lets Telegram forget an update only once it is stored in the inbox, or
+    without one, once it is handled (:mod:`bot.telegram.polling`). On exit the bot stops
+    fetching, keeps handling the updates in hand for at most ``options.stop_grace`` seconds,
+    cancels what is left (rolled back; kept in the inbox or unconfirmed, so it is handled
+    after the restart) and confirms what was finished.
 
     The webhook server answers Telegram 200 only once an update is handled
     (:mod:`bot.telegram.webhook`); while stopping it answers 503, so Telegram keeps the update.
@@ -171,6 +187,7 @@ async def running(
         app.bot,
         app.update_queue,
         processor.ledger,
+        inbox=processor.inbox,
         poll_timeout=options.poll_timeout,
         allowed_updates=ALLOWED_UPDATES,
     )
@@ -229,6 +246,6 @@ async def _finish_in_hand(processor: ConfirmingProcessor, grace: float) -> None:
     if not drained:
         cancelled = await processor.cancel_running()
         log.warning(
-            "stopping: %d update(s) not handled in time; Telegram serves them again",
+            "stopping: %d update(s) not handled in time; handled after the restart",
             max(cancelled, processor.ledger.unfinished),
         )

@@ -40,7 +40,7 @@ from bot.engine.events import DocumentProblem
 from bot.i18n import N_, gettext_for, resolve_language
 from bot.service import ConversationService, IncomingFile
 from bot.settings import Settings
-from bot.telegram import callbacks
+from bot.telegram import callbacks, flood
 from bot.telegram.ordering import AlbumCollector, album_of
 from bot.telegram.render import SELECTED
 from bot.telegram.sender import send_replies
@@ -97,9 +97,15 @@ def update_source(bot_id: int) -> str:
     return f"tg:{bot_id}"
 
 
-def update_key(update: Update, bot: Bot) -> str:
-    """The service's idempotency key for an update received by ``bot``."""
-    return f"{update_source(bot.id)}:{update.update_id}"
+def update_key(update: Update, bot_id: int) -> str:
+    """The service's idempotency key for an update received by the bot ``bot_id``."""
+    return f"{update_source(bot_id)}:{update.update_id}"
+
+
+def update_keys(update: Update, bot_id: int) -> list[str]:
+    """The keys of an update and of every update whose text was joined to it."""
+    source = update_source(bot_id)
+    return [f"{source}:{n}" for n in (update.update_id, *flood.merged_ids(update))]
 
 
 def user_key(user_id: int) -> str:
@@ -167,7 +173,7 @@ class TelegramHandlers:
             user_key(message.from_user.id),
             message.text,
             message_ref=str(message.message_id),
-            update_key=update_key(update, context.bot),
+            update_key=update_keys(update, context.bot.id),
             language_code=message.from_user.language_code,
         )
         await send_replies(context.bot, message.chat_id, handled.replies)
@@ -190,7 +196,7 @@ class TelegramHandlers:
             user,
             press.step,
             press.choice,
-            update_key=update_key(update, context.bot),
+            update_key=update_key(update, context.bot.id),
             language_code=query.from_user.language_code,
         )
         await send_replies(
@@ -211,7 +217,7 @@ class TelegramHandlers:
             user_key(message.from_user.id),
             str(message.message_id),
             message.text,
-            update_key=update_key(update, context.bot),
+            update_key=update_key(update, context.bot.id),
             language_code=message.from_user.language_code,
         )
         await send_replies(context.bot, message.chat_id, handled.replies)
@@ -226,7 +232,7 @@ class TelegramHandlers:
             user_key(message.from_user.id),
             files,
             caption=message.caption,
-            update_key=update_key(update, context.bot),
+            update_key=update_key(update, context.bot.id),
             language_code=message.from_user.language_code,
         )
         await send_replies(context.bot, message.chat_id, handled.replies)
@@ -236,7 +242,7 @@ class TelegramHandlers:
         if not self.albums.add(update):
             return
         updates = await self.albums.collect(update)
-        keys = [update_key(u, context.bot) for u in updates]
+        keys = [update_key(u, context.bot.id) for u in updates]
         parts = [u.message for u in updates if u.message is not None]
         first = parts[0]
         if first.from_user is None:
@@ -268,7 +274,7 @@ class TelegramHandlers:
         handled = await self.service.handle_unsupported(
             user_key(message.from_user.id),
             unsupported_kind(message),
-            update_key=update_key(update, context.bot),
+            update_key=update_key(update, context.bot.id),
             language_code=message.from_user.language_code,
         )
         await send_replies(context.bot, message.chat_id, handled.replies)

@@ -1,33 +1,53 @@
-"""Long polling that confirms an update to Telegram only after the bot has handled it.
+"""Long polling that never lets Telegram forget an update the bot has not made safe.
 
 PTB's ``Updater`` asks for ``offset = last fetched + 1`` as soon as it has queued a batch, and
 Telegram then forgets the whole batch: a crash before the handlers ran loses those updates
-for good (issue 11). This poller passes ``offset = lowest update still unfinished`` instead,
-so Telegram keeps serving every update the bot has not finished, and a restart picks them up
-again. Updates it serves again while they are still being handled here are recognised by id
-and skipped; an update that was finished (and recorded in the database) before a crash is
-recognised by its update key after the restart.
+for good (issue 11). This poller first stores every fetched update in the bot's inbox (an
+SQLite table), and only then lets the offset pass it; after a restart it hands over what the
+inbox still holds before fetching anything new. An inbox row is forgotten once every update
+up to it is handled, and an update handled before a crash is recognised by its update key.
 
-While anything is unfinished, Telegram answers ``getUpdates`` at once (it re-serves the
-unfinished ones), so the poller then asks without a long-poll timeout and waits between
-polls until either an update finishes or ``busy_interval`` has passed.
+Without an inbox, the offset stays at the oldest update still unfinished, so Telegram keeps
+serving it; updates served again while in hand are recognised by id and skipped. That is
+safe too, but one person's flood then holds back everyone behind it (``getUpdates`` returns
+at most 100 updates from the offset), which is why the bot uses the inbox.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import sys
 from collections import deque
-from collections.abc import Awaitable, Coroutine, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from datetime import datetime
+from typing import Any, Protocol
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import BaseUpdateProcessor
 
+from bot.clock import utc_now
+
 log = logging.getLogger(__name__)
+
+
+class Inbox(Protocol):
+    """Durable storage for fetched updates (:class:`bot.storage.Store` is one)."""
+
+    async def stash_updates(
+        self, source: str, updates: Sequence[tuple[int, str]], at: datetime
+    ) -> None:
+        """Store fetched updates (``(update_id, json)``) until they are handled."""
+
+    async def stashed_updates(self, source: str) -> list[str]:
+        """The stored updates of ``source``, oldest first, as JSON."""
+
+    async def forget_updates_below(self, source: str, update_id: int) -> None:
+        """Forget stored updates below ``update_id``."""
+
 
 RECENT = 10_000
 """How many finished update ids are remembered to skip Telegram serving them again."""
@@ -51,6 +71,10 @@ class UpdateLedger:
         self._unfinished.add(update_id)
         self._after_newest = update_id + 1
         return True
+
+    def __contains__(self, update_id: object) -> bool:
+        """Whether the update is in hand or was finished recently."""
+        return update_id in self._unfinished or update_id in self._recent_set
 
     def finish(self, update_id: int) -> None:
         """The update is handled and its effects are committed: Telegram may forget it."""
@@ -77,6 +101,11 @@ class UpdateLedger:
     def unfinished(self) -> int:
         """How many fetched updates are not handled yet."""
         return len(self._unfinished)
+
+    @property
+    def after_newest(self) -> int | None:
+        """One past the newest update fetched (``None``: nothing seen)."""
+        return self._after_newest
 
     @property
     def offset(self) -> int | None:
@@ -111,11 +140,15 @@ class ConfirmingProcessor(BaseUpdateProcessor):
     was cancelled by a stop that ran out of time: that one stays unconfirmed.
     """
 
-    def __init__(self, inner: BaseUpdateProcessor, ledger: UpdateLedger) -> None:
+    def __init__(
+        self, inner: BaseUpdateProcessor, ledger: UpdateLedger, inbox: Inbox | None = None
+    ) -> None:
         # No limit of its own: the inner processor decides when an update gets a slot.
         super().__init__(sys.maxsize)
         self.inner = inner
         self.ledger = ledger
+        self.inbox = inbox
+        """Where the poller stores fetched updates, if anywhere (see :class:`ConfirmingPoller`)."""
         self._running: set[asyncio.Task[Any]] = set()
         self._refusing = False
 
@@ -170,6 +203,8 @@ class ConfirmingPoller:
         queue: asyncio.Queue[object],
         ledger: UpdateLedger,
         *,
+        inbox: Inbox | None = None,
+        clock: Callable[[], datetime] = utc_now,
         poll_timeout: float,
         allowed_updates: Sequence[str],
         busy_interval: float = 0.25,
@@ -179,6 +214,8 @@ class ConfirmingPoller:
         self.bot = bot
         self.queue = queue
         self.ledger = ledger
+        self.inbox = inbox
+        self.clock = clock
         self.poll_timeout = poll_timeout
         self.allowed_updates = list(allowed_updates)
         self.busy_interval = busy_interval
@@ -195,6 +232,7 @@ class ConfirmingPoller:
     async def start(self) -> None:
         """Switch Telegram to polling (keeping pending updates) and start fetching."""
         await self.bot.delete_webhook(drop_pending_updates=False)
+        await self._replay()
         self._started = True
         self._task = asyncio.create_task(self._loop(), name="telegram-poller")
 
@@ -206,10 +244,34 @@ class ConfirmingPoller:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    @property
+    def source(self) -> str:
+        """Whose updates these are in the inbox (the bot's update key prefix)."""
+        return f"tg:{self.bot.id}"
+
+    def _telegram_offset(self) -> int | None:
+        # With an inbox, everything fetched is stored: Telegram may forget it at once.
+        return self.ledger.after_newest if self.inbox else self.ledger.offset
+
+    async def _replay(self) -> None:
+        """Hand over the stored updates a crash or a stop left unhandled, oldest first."""
+        if self.inbox is None:
+            return
+        stored = await self.inbox.stashed_updates(self.source)
+        for data in stored:
+            update = Update.de_json(json.loads(data), self.bot)
+            if self.ledger.take(update.update_id):
+                await self.queue.put(update)
+        if stored:
+            log.info("handling %d stored update(s) from before the restart", len(stored))
+
     async def confirm(self) -> None:
-        """Tell Telegram which updates are done, so only unfinished ones are served again."""
-        offset = self.ledger.offset
-        if offset is None or not self._started:
+        """Tell Telegram (and the inbox) which updates are done."""
+        if not self._started:
+            return
+        await self._forget_handled()
+        offset = self._telegram_offset()
+        if offset is None:
             return
         try:
             await self.bot.get_updates(
@@ -218,18 +280,30 @@ class ConfirmingPoller:
         except TelegramError as error:
             log.warning("could not confirm handled updates to Telegram: %s", error)
 
+    async def _forget_handled(self) -> None:
+        offset = self.ledger.offset
+        if self.inbox is not None and offset is not None:
+            try:
+                await self.inbox.forget_updates_below(self.source, offset)
+            except Exception:
+                log.warning("could not forget handled updates", exc_info=True)
+
     async def _loop(self) -> None:
         delay = self.backoff
         while True:
-            busy = self.ledger.unfinished > 0
+            busy = self.inbox is None and self.ledger.unfinished > 0
             timeout = 0.0 if busy else self.poll_timeout
             try:
                 updates = await self.bot.get_updates(
-                    offset=self.ledger.offset,
+                    offset=self._telegram_offset(),
                     timeout=int(timeout),
                     read_timeout=timeout + 10,
                     allowed_updates=self.allowed_updates,
                 )
+                fresh = [u for u in updates if u.update_id not in self.ledger]
+                if self.inbox is not None and fresh:
+                    stash = [(u.update_id, json.dumps(u.to_dict())) for u in fresh]
+                    await self.inbox.stash_updates(self.source, stash, self.clock())
             except InvalidToken:
                 log.exception("Telegram refused the token while polling; polling stopped")
                 return
@@ -239,8 +313,9 @@ class ConfirmingPoller:
                 delay = min(delay * 2, self.max_backoff)
                 continue
             delay = self.backoff
-            fresh = [u for u in updates if self.ledger.take(u.update_id)]
             for update in fresh:
-                await self.queue.put(update)
-            if not fresh and self.ledger.unfinished:
+                if self.ledger.take(update.update_id):
+                    await self.queue.put(update)
+            await self._forget_handled()
+            if not fresh and busy:
                 await self.ledger.wait_progress(self.busy_interval)

@@ -15,3 +15,15 @@ CREATE TABLE limit_events (
     at      TEXT NOT NULL
 );
 CREATE INDEX limit_events_by_user ON limit_events (user_id, kind, at);
+
+-- Updates fetched from Telegram and not yet handled. The bot confirms an update to Telegram
+-- once it is stored here (so one person's flood cannot hold back everyone else's updates),
+-- and handles what is left here first after a restart. A row is forgotten once every update
+-- up to it is handled; a handled update is recognised again by its key in processed_updates.
+CREATE TABLE inbox (
+    source      TEXT NOT NULL,
+    update_id   INTEGER NOT NULL,
+    data        TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (source, update_id)
+);
