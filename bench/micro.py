@@ -34,7 +34,6 @@ SCRIPT: list[tuple[str, str, str]] = [
     ("choice", "themes", "tilgjengelighet"),
     ("choice", "themes", "done"),
     ("text", "Flere bussavganger mellom byen og bygdene, også om kvelden.", ""),
-    ("choice", "t.tilgjengelighet", "next"),
     *[("command", "skip", "")] * 6,
     ("choice", "summary", "send"),
 ]

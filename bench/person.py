@@ -161,7 +161,10 @@ class Person:
                 newest = outputs[-1]
                 if done.key == "send" and "Referansenummer" in newest.text:
                     return None
-                decided = self.decide(self.api.message(chat, newest.message_id), newest)
+                newest_sent = max(o.message_id for o in outputs if o.kind == "sent")
+                decided = self.decide(
+                    self.api.message(chat, newest.message_id), newest, newest_sent
+                )
                 if decided is not None:
                     return decided
             if restarts() != self.restarts:
@@ -186,11 +189,17 @@ class Person:
 
     # ---------------------------------------------------------------- reading the bot
 
-    def decide(self, current: BotMessage, output: BotMessage) -> Action | None:
-        """The next action for the newest message, or None to wait for more."""
+    def decide(
+        self, current: BotMessage, output: BotMessage, newest_sent: int | None = None
+    ) -> Action | None:
+        """The next action for the newest message, or None to wait for more.
+
+        An edit of the chat's newest message can carry the next question (the bot writes the
+        choice made and asks on in one edit); an edit of an older one only records a choice.
+        """
         text = current.text
         labels = current.labels
-        if output.kind == "edited" and not labels:
+        if output.kind == "edited" and not labels and current.message_id != newest_sent:
             return None  # an earlier question updated with the choice made; wait for the next
         seen = (current.message_id, text, tuple(labels))
         if seen in self.acted:

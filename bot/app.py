@@ -25,6 +25,7 @@ from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.limits import AbuseLimits
 from bot.mail.headers import address_domain
+from bot.mail.notify import ChatNotifier
 from bot.mail.outbox import OutboxWorker
 from bot.mail.transport import FileTransport, SmtpTransport, Transport
 from bot.service import ConversationService
@@ -75,6 +76,8 @@ class Runtime:
     store: Store
     service: ConversationService
     worker: OutboxWorker
+    notifier: ChatNotifier = field(default_factory=ChatNotifier)
+    """Tells people (and staff, via ``add_staff_alert``) about mail that cannot be delivered."""
     purge_interval_seconds: float = PURGE_INTERVAL_SECONDS
     _purger: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -83,6 +86,7 @@ class Runtime:
         """Load the consultation, open the database and build the service and worker."""
         consultation = load_consultation(settings.conversation_file)
         store = await Store.open(settings.database_path)
+        notifier = ChatNotifier()
         worker = OutboxWorker(
             store,
             make_transport(settings),
@@ -90,6 +94,7 @@ class Runtime:
             recipient_override=settings.recipient_override,
             poll_seconds=settings.outbox_poll_seconds,
             consultation=consultation,
+            notifier=notifier,
         )
         service = ConversationService(
             consultation,
@@ -100,13 +105,14 @@ class Runtime:
             ),
             mail_domain=address_domain(settings.mail_from),
             send_receipts=settings.send_receipts,
+            receipts_per_address_per_day=settings.receipts_per_address_per_day,
             on_submitted=worker.notify,
             abuse_limits=AbuseLimits(
                 submissions_per_hour=settings.max_submissions_per_hour,
                 uploads_per_hour=settings.max_uploads_per_hour,
             ),
         )
-        return cls(settings, consultation, store, service, worker)
+        return cls(settings, consultation, store, service, worker, notifier)
 
     async def start_background(self) -> None:
         """Start delivering mail and purge drafts nobody has touched for too long."""
@@ -175,9 +181,17 @@ def build_telegram(
         if renamed:
             log.info("gave %d update key(s) from before this version the bot id", renamed)
         await register_commands(app.bot)
+
+        async def tell(user_id: str, text: str) -> None:
+            # Telegram users are "tg:<id>", and a private chat's id is the user's id.
+            if user_id.startswith("tg:") and user_id[3:].lstrip("-").isdigit():
+                await app.bot.send_message(chat_id=int(user_id[3:]), text=text)
+
+        runtime.notifier.attach(tell)
         await runtime.start_background()
 
     async def post_shutdown(_app: AnyApplication) -> None:
+        runtime.notifier.attach(None)
         await runtime.close()
 
     app = build_application(

@@ -140,10 +140,22 @@ class Settings(BaseSettings):
         "it at once).",
     )
     max_submission_bytes: int = Field(
-        default=20 * MB, gt=0, description="All documents of one submission together."
+        default=20 * MB,
+        gt=0,
+        description="Largest e-mail to the ministry as sent, encoded: documents grow by a "
+        "third in base64, so they may total about 3/4 of it. 20 MB stays under common 25 MB "
+        "relay limits.",
     )
     send_receipts: bool = Field(
-        default=True, description="E-mail a copy to respondents who gave an address."
+        default=True,
+        description="E-mail a receipt (reference and themes, none of the person's text) to "
+        "respondents who gave an address.",
+    )
+    receipts_per_address_per_day: int = Field(
+        default=3,
+        ge=0,
+        description="Receipts sent to one address per day at most (the address is not "
+        "confirmed; 0: none).",
     )
 
     # Abuse limits

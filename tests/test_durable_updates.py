@@ -43,7 +43,7 @@ async def test_a_redelivered_delete_everything_does_not_bring_the_person_back(
     await quick_to_input(service, "u")
     await service.handle_command("u", "delete", update_key=f"{BOT}:1")
     done = await service.handle_choice("u", flow.DELETE, "yes", update_key=f"{BOT}:2")
-    assert "slettet" in done.replies[-1].text
+    assert "Slettet nå" in done.replies[-1].text
     again = await service.handle_choice("u", flow.DELETE, "yes", update_key=f"{BOT}:2")
     assert again.replies == []
     assert await service.session_of("u") is None

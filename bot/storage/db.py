@@ -34,10 +34,7 @@ class Migration:
 
 
 def migrations() -> list[Migration]:
-    """The shipped migrations in order; a duplicate number is a packaging bug.
-
-    Numbers may skip (branches reserve their own numbers), but never repeat.
-    """
+    """The shipped migrations in order; gaps or duplicate numbers are a packaging bug."""
     folder = resources.files("bot.storage") / "migrations"
     found: list[Migration] = []
     for entry in folder.iterdir():
@@ -45,9 +42,9 @@ def migrations() -> list[Migration]:
         if match:
             found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
     found.sort(key=lambda m: m.version)
-    versions = [m.version for m in found]
-    if len(set(versions)) != len(versions) or (versions and versions[0] < 1):
-        raise RuntimeError(f"migrations must have distinct numbers from 1: {found!r}")
+    expected = list(range(1, len(found) + 1))
+    if [m.version for m in found] != expected:
+        raise RuntimeError(f"migrations must be numbered 1..n without gaps: {found!r}")
     return found
 
 

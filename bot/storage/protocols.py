@@ -41,6 +41,10 @@ class SessionStore(Protocol):
         """Commit everything one event produced in one transaction (see ``Store.save_step``)."""
         ...
 
+    async def receipts_on_day(self, address: str, now: datetime) -> int:
+        """Receipts queued for ``address`` on the UTC day of ``now``."""
+        ...
+
     async def record_updates(self, update_key: str | Sequence[str], at: datetime) -> None:
         """Remember updates answered without changing anything (a refused action)."""
         ...
