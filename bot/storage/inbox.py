@@ -33,3 +33,8 @@ async def stashed(db: aiosqlite.Connection, source: str) -> list[str]:
 async def forget_below(db: aiosqlite.Connection, source: str, update_id: int) -> None:
     """Forget the updates below ``update_id``: each of them has been handled."""
     await run(db, "DELETE FROM inbox WHERE source = ? AND update_id < ?", (source, update_id))
+
+
+async def purge_before(db: aiosqlite.Connection, cutoff: str) -> None:
+    """Forget updates stored before ``cutoff`` that no run handed over (e.g. another bot's)."""
+    await run(db, "DELETE FROM inbox WHERE received_at < ?", (cutoff,))

@@ -207,6 +207,7 @@ class Store:
         async with self._db.transaction() as db:
             purged = await privacy.purge_abandoned_drafts(db, older_than)
             await counters.purge_before(db, to_db_time(older_than))
+            await inbox.purge_before(db, to_db_time(older_than))
         await self._db.checkpoint()
         return purged
 

@@ -223,6 +223,8 @@ class ConfirmingPoller:
         self.max_backoff = max_backoff
         self._task: asyncio.Task[None] | None = None
         self._started = False
+        self._stopping = False
+        self._asking = False
 
     @property
     def running(self) -> bool:
@@ -237,10 +239,16 @@ class ConfirmingPoller:
         self._task = asyncio.create_task(self._loop(), name="telegram-poller")
 
     async def stop_fetching(self) -> None:
-        """Stop asking for new updates; the ones in hand go on being handled."""
+        """Stop asking for new updates; the ones in hand go on being handled.
+
+        A batch already received is stored and handed over first (so a stop drains it);
+        only a request still waiting for Telegram is cancelled.
+        """
+        self._stopping = True
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
+            if self._asking:
+                task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
@@ -290,16 +298,20 @@ class ConfirmingPoller:
 
     async def _loop(self) -> None:
         delay = self.backoff
-        while True:
+        while not self._stopping:
             busy = self.inbox is None and self.ledger.unfinished > 0
             timeout = 0.0 if busy else self.poll_timeout
             try:
-                updates = await self.bot.get_updates(
-                    offset=self._telegram_offset(),
-                    timeout=int(timeout),
-                    read_timeout=timeout + 10,
-                    allowed_updates=self.allowed_updates,
-                )
+                self._asking = True
+                try:
+                    updates = await self.bot.get_updates(
+                        offset=self._telegram_offset(),
+                        timeout=int(timeout),
+                        read_timeout=timeout + 10,
+                        allowed_updates=self.allowed_updates,
+                    )
+                finally:
+                    self._asking = False
                 fresh = [u for u in updates if u.update_id not in self.ledger]
                 if self.inbox is not None and fresh:
                     stash = [(u.update_id, json.dumps(u.to_dict())) for u in fresh]
@@ -309,7 +321,11 @@ class ConfirmingPoller:
                 return
             except (NetworkError, TelegramError) as error:
                 log.warning("getUpdates failed (%s); trying again in %.1f s", error, delay)
-                await asyncio.sleep(delay)
+                self._asking = True
+                try:
+                    await asyncio.sleep(delay)
+                finally:
+                    self._asking = False
                 delay = min(delay * 2, self.max_backoff)
                 continue
             delay = self.backoff
@@ -317,5 +333,9 @@ class ConfirmingPoller:
                 if self.ledger.take(update.update_id):
                     await self.queue.put(update)
             await self._forget_handled()
-            if not fresh and busy:
-                await self.ledger.wait_progress(self.busy_interval)
+            if not fresh and busy and not self._stopping:
+                self._asking = True  # only waiting: safe to cancel
+                try:
+                    await self.ledger.wait_progress(self.busy_interval)
+                finally:
+                    self._asking = False
