@@ -16,8 +16,9 @@ import contextlib
 import logging
 import signal
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.clock import utc_now
 from bot.engine.context import Limits
@@ -31,6 +32,7 @@ from bot.mail.transport import FileTransport, SmtpTransport, Transport
 from bot.service import ConversationService
 from bot.settings import Settings
 from bot.storage import Store
+from bot.telegram.admin import AdminHandlers, register_admin_menu
 from bot.telegram.application import (
     TelegramOptions,
     Webhook,
@@ -40,7 +42,9 @@ from bot.telegram.application import (
     webhook_secret,
 )
 from bot.telegram.handlers import AnyApplication, TelegramHandlers, update_source
+from bot.telegram.jobs import start_reminders, start_staff_chat
 from bot.telegram.ordering import AlbumCollector
+from bot.telegram.purge_notice import PURGED, PurgeNotice
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +82,24 @@ class Runtime:
     worker: OutboxWorker
     notifier: ChatNotifier = field(default_factory=ChatNotifier)
     """Tells people (and staff, via ``add_staff_alert``) about mail that cannot be delivered."""
+    clock: Callable[[], datetime] = utc_now
+    submitted_hooks: list[Callable[[], None]] = field(default_factory=list)
+    """Called after each new submission is stored (the worker's wake-up comes first)."""
     purge_interval_seconds: float = PURGE_INTERVAL_SECONDS
     _purger: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
-    async def open(cls, settings: Settings) -> Runtime:
-        """Load the consultation, open the database and build the service and worker."""
+    async def open(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Runtime:
+        """Load the consultation, open the database and build the service and worker.
+
+        ``clock`` is the time the conversation and the staff chat go by (tests set it).
+        """
+        hooks: list[Callable[[], None]] = []
+
+        def submitted() -> None:
+            for hook in hooks:
+                hook()
+
         consultation = load_consultation(settings.conversation_file)
         store = await Store.open(settings.database_path)
         notifier = ChatNotifier()
@@ -106,13 +122,15 @@ class Runtime:
             mail_domain=address_domain(settings.mail_from),
             send_receipts=settings.send_receipts,
             receipts_per_address_per_day=settings.receipts_per_address_per_day,
-            on_submitted=worker.notify,
+            clock=clock,
+            on_submitted=submitted,
             abuse_limits=AbuseLimits(
                 submissions_per_hour=settings.max_submissions_per_hour,
                 uploads_per_hour=settings.max_uploads_per_hour,
             ),
         )
-        return cls(settings, consultation, store, service, worker, notifier)
+        hooks.append(worker.notify)
+        return cls(settings, consultation, store, service, worker, notifier, clock, hooks)
 
     async def start_background(self) -> None:
         """Start delivering mail and purge drafts nobody has touched for too long."""
@@ -130,9 +148,17 @@ class Runtime:
                 log.exception("purging abandoned drafts failed; trying again later")
 
     async def purge_abandoned_drafts(self) -> int:
-        """Delete drafts older than ``DRAFT_RETENTION_DAYS``; return how many."""
-        cutoff = utc_now() - timedelta(days=self.settings.draft_retention_days)
+        """Delete drafts older than ``DRAFT_RETENTION_DAYS``; return how many.
+
+        Whose drafts went is noted (``purged:<user>``, kept for as long as a draft would be)
+        so each person is told why when they come back (:mod:`bot.telegram.purge_notice`).
+        """
+        now = self.clock()
+        cutoff = now - timedelta(days=self.settings.draft_retention_days)
+        users = await self.store.jobs.stale_drafts(self.consultation.id, cutoff)
         purged = await self.store.purge_abandoned_drafts(cutoff)
+        await self.store.jobs.forget_before(PURGED, cutoff)
+        await self.store.jobs.mark_all([PURGED + user for user in users], now)
         if purged:
             log.info("purged %d abandoned draft(s)", purged)
         return purged
@@ -181,6 +207,7 @@ def build_telegram(
         if renamed:
             log.info("gave %d update key(s) from before this version the bot id", renamed)
         await register_commands(app.bot)
+        await register_admin_menu(app.bot, settings.admin_user_ids)
 
         async def tell(user_id: str, text: str) -> None:
             # Telegram users are "tg:<id>", and a private chat's id is the user's id.
@@ -189,6 +216,9 @@ def build_telegram(
 
         runtime.notifier.attach(tell)
         await runtime.start_background()
+        await start_reminders(app, runtime)
+        if settings.staff_chat_id is not None:
+            await start_staff_chat(app, runtime, settings.staff_chat_id, settings.digest_time)
 
     async def post_shutdown(_app: AnyApplication) -> None:
         runtime.notifier.attach(None)
@@ -203,8 +233,18 @@ def build_telegram(
         post_shutdown=post_shutdown,
         inbox=runtime.store,
     )
-    # Handlers: one set, sharing the album collector with the update processor above.
+    # Handlers: admin commands and staff buttons first (they only match admins' updates),
+    # then the conversation's, sharing the album collector with the update processor above.
+    AdminHandlers(
+        runtime.consultation,
+        runtime.store,
+        frozenset(settings.admin_user_ids),
+        retry_wakes=runtime.worker.notify,
+        clock=runtime.clock,
+    ).register(app)
     TelegramHandlers(runtime.service, settings, albums).register(app)
+    # Before all of them (group -1): why a purged draft is gone, then the update goes on.
+    PurgeNotice(runtime.consultation, runtime.store, settings.draft_retention_days).register(app)
     return app
 
 

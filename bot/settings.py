@@ -10,12 +10,13 @@ them into one line per variable.
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 
 from pydantic import EmailStr, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.resources import conversations_dir
 
@@ -85,6 +86,22 @@ class Settings(BaseSettings):
     )
     telegram_group_rate_per_minute: float = Field(
         default=20.0, gt=0, description="Messages a minute to one group or channel."
+    )
+
+    # Staff in Telegram
+    admin_user_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="Telegram user ids (comma-separated) who may use /statistikk, /eksport, "
+        "/kompilering and /utboks; to everyone else these commands do not exist.",
+    )
+    staff_chat_id: int | None = Field(
+        default=None,
+        description="The staff group's chat id: a card per new submission, failed deliveries "
+        "and a daily digest; unset: none of these.",
+    )
+    digest_time: time = Field(
+        default=time(8, 0),
+        description="When the daily digest goes to the staff chat (HH:MM, Norwegian time).",
     )
 
     # The consultation and the data
@@ -195,6 +212,15 @@ class Settings(BaseSettings):
     health_timeout_seconds: float = Field(
         default=5.0, gt=0, description="How long `innspill health` waits for the Bot API."
     )
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: Any) -> Any:
+        """``123, 456`` (the way people write a list in an environment variable), or ``[]``."""
+        if isinstance(value, str):
+            parts = value.strip().removeprefix("[").removesuffix("]").split(",")
+            return [part.strip() for part in parts if part.strip()]
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -9,6 +9,7 @@ api.telegram.org or a real SMTP server is caught here, not in production.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -25,6 +26,26 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SEED = ROOT / "conversations" / "strategi-for-smabyer.toml"
 """The consultation the bot ships with."""
+
+EXAMPLE = ROOT / "tests" / "data" / "example-consultation.toml"
+"""A small consultation that exercises every kind of step the loader accepts."""
+
+
+def process_env(folder: Path, **extra: str) -> dict[str, str]:
+    """The environment of an ``innspill`` child process whose data lives in ``folder``.
+
+    This checkout's code, its own database and outbox, mail written as files, and no real
+    Telegram or SMTP settings from the developer's shell.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SMTP_"))}
+    env.update(
+        DATABASE_PATH=str(folder / "innspill.sqlite3"),
+        OUTBOX_DIR=str(folder / "outbox"),
+        MAIL_TRANSPORT="file",
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
+    return env
 
 
 # -- no network beyond loopback -------------------------------------------------------------------
@@ -97,6 +118,12 @@ def consultation() -> Consultation:
     return load_consultation(SEED)
 
 
+@pytest.fixture(scope="session")
+def c(consultation: Consultation) -> Consultation:
+    """The same consultation under the short name the engine and staff tests use."""
+    return consultation
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """A database file in a folder that does not exist yet (the store creates it)."""
@@ -111,3 +138,19 @@ async def store(db_path: Path) -> AsyncIterator[Store]:
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder to run ``innspill`` commands in, as an operator would.
+
+    Its own database and outbox, mail written as files, and nothing from the developer's own
+    environment (a token, an SMTP host, …) that would change what a command does.
+    """
+    for name in ("TELEGRAM_BOT_TOKEN", "SMTP_HOST", "RECIPIENT_OVERRIDE", "CONVERSATION_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
+    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("MAIL_TRANSPORT", "file")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -14,39 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.engine import flow
-from bot.engine.loader import load_consultation
-from bot.service import ConversationService
 from bot.storage import Store
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("TELEGRAM_BOT_TOKEN", "SMTP_HOST", "RECIPIENT_OVERRIDE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
-    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
-    monkeypatch.setenv("MAIL_TRANSPORT", "file")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-async def submit(db: Path, user: str, text: str, *, at: datetime | None = None) -> None:
-    consultation = load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
-    async with await Store.open(db) as store:
-        clock = (lambda: at) if at else (lambda: datetime.now(UTC))
-        service = ConversationService(consultation, store, clock=clock)
-        await service.handle_command(user, "start", "rask")
-        await service.handle_choice(user, flow.TYPE, "kommune")
-        await service.handle_text(user, "Harstad kommune")
-        await service.handle_text(user, "Per Hansen")
-        await service.handle_text(user, "Harstad")
-        await service.handle_command(user, "skip")  # no receipt
-        await service.handle_text(user, text)
-        if text != "draft":
-            await service.handle_choice(user, flow.SUMMARY, "send")
+from tests.submissions import submit
 
 
 def test_export_csv_has_one_row_per_submission(

@@ -8,12 +8,8 @@ from datetime import date
 
 import pytest
 
-from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation, Text
 from bot.i18n import LANGS
-from bot.resources import conversations_dir
-
-SEED = conversations_dir() / "strategi-for-smabyer.toml"
 
 # The ministry's call for input (regjeringen.no, case 20/6204) is the spec for these.
 THEMES = [
@@ -44,8 +40,9 @@ BOKMAL_ONLY = re.compile(
 
 
 @pytest.fixture(scope="module")
-def seed() -> Consultation:
-    return load_consultation(SEED)
+def seed(consultation: Consultation) -> Consultation:
+    """The shipped consultation (the root fixture), under this file's name for it."""
+    return consultation
 
 
 def texts(consultation: Consultation) -> Iterator[tuple[str, Text]]:

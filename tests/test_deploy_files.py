@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 import shlex
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from bot.settings import Settings
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = {name.upper() for name in Settings.model_fields}
 NOT_SETTINGS = {"PYTHONUNBUFFERED"}
 """Variables for the Python runtime itself, not for the bot."""

@@ -15,7 +15,8 @@ from bot.service import ConversationService
 from bot.storage import Store
 from bot.telegram import flood
 from bot.telegram.handlers import update_keys
-from tests.test_service import ROOT, quick_to_input
+from tests.conftest import ROOT
+from tests.test_service import quick_to_input
 
 BOT = "tg:7000001"
 

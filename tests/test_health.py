@@ -9,38 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.engine import flow
-from bot.engine.loader import load_consultation
-from bot.service import ConversationService
 from bot.storage import Store
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("TELEGRAM_BOT_TOKEN", "SMTP_HOST", "RECIPIENT_OVERRIDE", "CONVERSATION_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
-    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
-    monkeypatch.setenv("MAIL_TRANSPORT", "file")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-async def submit(db: Path, user: str, at: datetime) -> None:
-    """A quick-path submission made ``at`` (its e-mail queued then)."""
-    consultation = load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
-    async with await Store.open(db) as store:
-        service = ConversationService(consultation, store, clock=lambda: at)
-        await service.handle_command(user, "start", "rask")
-        await service.handle_choice(user, flow.TYPE, "kommune")
-        await service.handle_text(user, "Harstad kommune")
-        await service.handle_text(user, "Per Hansen")
-        await service.handle_text(user, "Harstad")
-        await service.handle_command(user, "skip")  # no receipt
-        await service.handle_text(user, "Innspill")
-        await service.handle_choice(user, flow.SUMMARY, "send")
+from tests.submissions import submit
 
 
 async def fail_outbox(db: Path, outbox_id: int) -> None:
@@ -93,13 +63,13 @@ def test_a_broken_consultation_file_is_reported_among_the_checks(
     capsys.readouterr()
     code, lines = health(capsys)
     assert code == 1
-    assert [line for line in lines if line.startswith("FEIL")][0].startswith("FEIL consultation")
+    assert next(line for line in lines if line.startswith("FEIL")).startswith("FEIL consultation")
 
 
 def test_mail_waiting_too_long_is_unhealthy_until_it_is_sent(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    asyncio.run(submit(env / "db.sqlite3", "a", datetime.now(UTC) - timedelta(hours=2)))
+    asyncio.run(submit(env / "db.sqlite3", "a", at=datetime.now(UTC) - timedelta(hours=2)))
     code, lines = health(capsys)
     assert code == 1
     assert "FEIL outbox: 1 e-post har ventet over 60 min" in lines[3]
@@ -109,7 +79,7 @@ def test_mail_waiting_too_long_is_unhealthy_until_it_is_sent(
 
 
 def test_fresh_mail_is_not_stuck(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    asyncio.run(submit(env / "db.sqlite3", "a", datetime.now(UTC)))
+    asyncio.run(submit(env / "db.sqlite3", "a", at=datetime.now(UTC)))
     assert health(capsys)[0] == 0
 
 
@@ -117,7 +87,7 @@ def test_a_failed_mail_is_unhealthy_until_staff_acknowledge_it(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = env / "db.sqlite3"
-    asyncio.run(submit(db, "a", datetime.now(UTC)))
+    asyncio.run(submit(db, "a", at=datetime.now(UTC)))
     asyncio.run(fail_outbox(db, 1))
     code, lines = health(capsys)
     assert code == 1

@@ -12,8 +12,7 @@ import re
 import string
 import unicodedata
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -28,20 +27,18 @@ from babel.messages.pofile import read_po, write_po
 from bot.engine import flow
 from bot.engine.build import localized
 from bot.engine.events import IncomingDocument, Reply
-from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.engine.submission import Submission
 from bot.i18n import format_date, format_size, gettext_for, resolve_language
 from bot.mail.compose import compose_ministry_message, compose_receipt
 from bot.mail.headers import message_id_for
-from bot.service import ConversationService, Handled
+from bot.service import ConversationService
 from bot.storage import Store
-from tests.engine.talk import Talk
+from tests.conftest import ROOT
+from tests.engine.talk import ServiceTalk, Talk, spoken
 
-ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "locales"
 TEMPLATE = LOCALES / "messages.pot"
-SEED = ROOT / "conversations" / "strategi-for-smabyer.toml"
 TRANSLATED = ("nn", "en")
 MAX_MESSAGE_CHARS = 1000
 """About a phone screen: one turn is one message (the welcome, a notice or help joins the
@@ -52,11 +49,47 @@ LANGUAGE_MENU = "Velg språk · Vel språk · Choose language"
 
 BOKMAAL_ONLY = frozenset(
     (
-        "ikke", "hva", "hvordan", "hvem", "hvilken", "hvilke", "hvor", "hvis", "jeg", "noe",
-        "mer", "nå", "ennå", "allerede", "innspill", "innspillet", "navn", "navnet", "velg",
-        "videre", "tidligere", "fortsett", "fortsetter", "lagret", "slettet", "fjernet",
-        "endret", "hoppet", "mottatt", "vedtatt", "gjelder", "trenger", "svarer", "heter",
-        "hører", "flere", "kommuner", "sifrene", "spørsmålene", "svarene", "oppsummeringen",
+        "ikke",
+        "hva",
+        "hvordan",
+        "hvem",
+        "hvilken",
+        "hvilke",
+        "hvor",
+        "hvis",
+        "jeg",
+        "noe",
+        "mer",
+        "nå",
+        "ennå",
+        "allerede",
+        "innspill",
+        "innspillet",
+        "navn",
+        "navnet",
+        "velg",
+        "videre",
+        "tidligere",
+        "fortsett",
+        "fortsetter",
+        "lagret",
+        "slettet",
+        "fjernet",
+        "endret",
+        "hoppet",
+        "mottatt",
+        "vedtatt",
+        "gjelder",
+        "trenger",
+        "svarer",
+        "heter",
+        "hører",
+        "flere",
+        "kommuner",
+        "sifrene",
+        "spørsmålene",
+        "svarene",
+        "oppsummeringen",
         "velkommen",
     )
 )
@@ -64,9 +97,36 @@ BOKMAAL_ONLY = frozenset(
 
 NORWEGIAN = frozenset(
     (
-        "ikke", "ikkje", "hva", "kva", "jeg", "eg", "og", "det", "er", "du", "deg", "har",
-        "vil", "kan", "skriv", "svar", "svaret", "spørsmål", "innspill", "innspel", "tema",
-        "vedlegg", "navn", "namn", "svarer", "svarar", "vedtatt", "vedteke", "kommune", "velg",
+        "ikke",
+        "ikkje",
+        "hva",
+        "kva",
+        "jeg",
+        "eg",
+        "og",
+        "det",
+        "er",
+        "du",
+        "deg",
+        "har",
+        "vil",
+        "kan",
+        "skriv",
+        "svar",
+        "svaret",
+        "spørsmål",
+        "innspill",
+        "innspel",
+        "tema",
+        "vedlegg",
+        "navn",
+        "namn",
+        "svarer",
+        "svarar",
+        "vedtatt",
+        "vedteke",
+        "kommune",
+        "velg",
         "vel",
     )
 )
@@ -181,7 +241,8 @@ def marked_literals() -> dict[str, str]:
 def test_every_marked_string_reaches_the_template() -> None:
     committed = {msgid(m) for m in entries(read_catalog(TEMPLATE))}
     missed = [
-        f"{where} {text!r}" for text, where in sorted(marked_literals().items())
+        f"{where} {text!r}"
+        for text, where in sorted(marked_literals().items())
         if text not in committed
     ]
     assert not missed, (
@@ -321,67 +382,20 @@ def test_the_deadline_is_written_the_local_way(lang: str, expected: str) -> None
 # --- whole conversations through the real service and storage -----------------------------
 
 
-@pytest.fixture(scope="module")
-def consultation() -> Consultation:
-    return load_consultation(SEED)
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "innspill.sqlite3")
-    yield opened
-    await opened.close()
-
-
 @pytest.fixture
 def service(consultation: Consultation, store: Store) -> ConversationService:
     return ConversationService(consultation, store, clock=lambda: BEFORE_DEADLINE)
 
 
-@dataclass
-class Person:
-    """Someone chatting with the bot; keeps everything the bot said to them."""
-
-    service: ConversationService
-    user: str
-    language_code: str | None = None
-    heard: list[Reply] = field(default_factory=list)
-    last: list[Reply] = field(default_factory=list)
-
-    def _keep(self, handled: Handled) -> str:
-        replies = handled.replies
-        self.heard += replies
-        self.last = replies
-        return "\n".join(r.text for r in replies)
-
-    async def command(self, name: str, arg: str = "") -> str:
-        return self._keep(
-            await self.service.handle_command(
-                self.user, name, arg, language_code=self.language_code
-            )
-        )
-
-    async def press(self, step: str, choice: str) -> str:
-        return self._keep(
-            await self.service.handle_choice(
-                self.user, step, choice, language_code=self.language_code
-            )
-        )
-
-    async def write(self, text: str) -> str:
-        return self._keep(
-            await self.service.handle_text(self.user, text, language_code=self.language_code)
-        )
-
-    def texts(self, replies: Iterable[Reply] | None = None) -> list[str]:
-        """What the bot said, with button labels, leaving out the trilingual language menu."""
-        said = []
-        for reply in self.heard if replies is None else replies:
-            if reply.text == LANGUAGE_MENU:
-                continue
-            said.append(reply.text)
-            said += [c.label for c in reply.choices if c.label != "Språk / Language"]
-        return said
+def texts(replies: Iterable[Reply]) -> list[str]:
+    """What the bot said, with button labels, leaving out the trilingual language menu."""
+    said = []
+    for reply in replies:
+        if reply.text == LANGUAGE_MENU:
+            continue
+        said.append(reply.text)
+        said += [c.label for c in reply.choices if c.label != "Språk / Language"]
+    return said
 
 
 def assert_nynorsk(texts: Iterable[str]) -> None:
@@ -396,7 +410,7 @@ def assert_english(texts: Iterable[str]) -> None:
         assert not norwegian, f"Norwegian {sorted(norwegian)} in an English reply: {text!r}"
 
 
-def assert_short(person: Person) -> None:
+def assert_short(person: ServiceTalk) -> None:
     for reply in person.heard:
         if reply.text.startswith("📋"):  # the summary may be long
             continue
@@ -425,51 +439,51 @@ def body_of(message: EmailMessage) -> str:
 
 
 async def test_a_whole_conversation_in_nynorsk(service: ConversationService, store: Store) -> None:
-    kari = Person(service, "tg:1", language_code="nn-NO")
-    welcome = await kari.command("start")
+    kari = ServiceTalk(service, "tg:1", language_code="nn-NO")
+    welcome = spoken(await kari.command("start"))
     assert "Regjeringa lagar ein strategi for småbyar" in welcome
     assert "Frist: 1. mars 2021." in welcome
     assert "Korleis vil du svare?" in welcome
-    assert "Kven svarar du for?" in await kari.press(flow.START, "guided")
-    assert "Kva heiter organisasjonen" in await kari.press(flow.TYPE, "organisasjon")
-    assert "Har de eit organisasjonsnummer?" in await kari.write("Harstad idrettslag")
-    assert "Det er ikkje eit gyldig organisasjonsnummer" in await kari.write("123")
-    assert "Er innspelet vedteke av styret?" in await kari.write("974760673")
-    assert "Kva heiter du?" in await kari.write("12.2.2021")
-    assert "Kva kommune bur du i" in await kari.write("Kari Nordmann")
-    said = await kari.write("Harstad")
+    assert "Kven svarar du for?" in spoken(await kari.press(flow.START, "guided"))
+    assert "Kva heiter organisasjonen" in spoken(await kari.press(flow.TYPE, "organisasjon"))
+    assert "Har de eit organisasjonsnummer?" in spoken(await kari.send("Harstad idrettslag"))
+    assert "Det er ikkje eit gyldig organisasjonsnummer" in spoken(await kari.send("123"))
+    assert "Er innspelet vedteke av styret?" in spoken(await kari.send("974760673"))
+    assert "Kva heiter du?" in spoken(await kari.send("12.2.2021"))
+    assert "Kva kommune bur du i" in spoken(await kari.send("Kari Nordmann"))
+    said = spoken(await kari.send("Harstad"))
     assert "Kommune: Harstad ✅" in said
     assert "Vil du ha ei kvittering på e-post?" in said
-    assert "Vel eitt eller fleire" in await kari.write("kari@example.no")
+    assert "Vel eitt eller fleire" in spoken(await kari.send("kari@example.no"))
     await kari.press(flow.THEMES, "tilgjengelighet")
-    said = await kari.press(flow.THEMES, "done")
+    said = spoken(await kari.press(flow.THEMES, "done"))
     assert "Tema 1 av 1: Tilgjenge" in said
-    said = await kari.write("Fleire bussar og betre vegar.")
+    said = spoken(await kari.send("Fleire bussar og betre vegar."))
     assert "Lagra ✅" in said
     assert "Spørsmål 1 av 6" in said
-    said = await kari.press(flow.question_step("q1"), "more")
+    said = spoken(await kari.press(flow.question_step("q1"), "more"))
     assert "Tema 1 av 1: Tilgjenge" in said
-    said = await kari.command("help")
+    said = spoken(await kari.command("help"))
     assert "Til dømes buss og tog" in said
     assert "Dette kan du skrive:" in said
-    said = await kari.write("Og nattbuss i helgane.")
+    said = spoken(await kari.send("Og nattbuss i helgane."))
     assert "Svaret har no 2 delar" in said
     assert "Spørsmål 1 av 6" in said
-    said = await kari.write("Fleire arbeidsplassar i sentrum.")
+    said = spoken(await kari.send("Fleire arbeidsplassar i sentrum."))
     assert "Spørsmål 2 av 6" in said
-    said = await kari.command("status")
+    said = spoken(await kari.command("status"))
     assert "Du har svart på 2 av 7 spørsmål." in said
     assert "Står att:" in said
-    said = await kari.press(flow.question_step("q1"), "stale")
+    said = spoken(await kari.press(flow.question_step("q1"), "stale"))
     assert "Den knappen gjeld eit tidlegare spørsmål. Her er du no:" in said
-    said = await kari.command("summary")
+    said = spoken(await kari.command("summary"))
     assert "📋 Samandrag" in said
     assert "Når du trykkjer «Send inn», går innspelet til KMD." in said
-    said = await kari.press(flow.SUMMARY, "send")
+    said = spoken(await kari.press(flow.SUMMARY, "send"))
     assert "Takk! Innspelet ditt er sendt til KMD." in said
     assert "Du får ei kvittering på e-post til kari@example.no." in said
 
-    assert_nynorsk(kari.texts())
+    assert_nynorsk(texts(kari.heard))
     assert_short(kari)
 
     (sub,) = await store.list_submissions()
@@ -489,41 +503,39 @@ async def test_a_whole_conversation_in_nynorsk(service: ConversationService, sto
     assert "Fleire bussar og betre vegar." in mail
 
 
-async def test_a_whole_conversation_in_english(
-    service: ConversationService, store: Store
-) -> None:
-    emma = Person(service, "tg:2", language_code="en-GB")
-    welcome = await emma.command("start")
+async def test_a_whole_conversation_in_english(service: ConversationService, store: Store) -> None:
+    emma = ServiceTalk(service, "tg:2", language_code="en-GB")
+    welcome = spoken(await emma.command("start"))
     assert "The government is making a strategy for small towns." in welcome
     assert "Deadline: 1 March 2021." in welcome
     assert "How do you want to answer?" in welcome
-    assert "Who are you answering for?" in await emma.press(flow.START, "guided")
-    assert "What is your name?" in await emma.press(flow.TYPE, "privatperson")
-    assert "Which municipality" in await emma.write("Emma Smith")
-    assert "Would you like a receipt by e-mail?" in await emma.write("Tromsø")
-    assert "That e-mail address doesn't look right" in await emma.write("emma at example")
-    assert "Which themes" in await emma.write("emma@example.org")
-    said = await emma.press(flow.THEMES, "done")
+    assert "Who are you answering for?" in spoken(await emma.press(flow.START, "guided"))
+    assert "What is your name?" in spoken(await emma.press(flow.TYPE, "privatperson"))
+    assert "Which municipality" in spoken(await emma.send("Emma Smith"))
+    assert "Would you like a receipt by e-mail?" in spoken(await emma.send("Tromsø"))
+    assert "That e-mail address doesn't look right" in spoken(await emma.send("emma at example"))
+    assert "Which themes" in spoken(await emma.send("emma@example.org"))
+    said = spoken(await emma.press(flow.THEMES, "done"))
     assert "Choose at least one theme" in said
     await emma.press(flow.THEMES, "tjenester")
-    said = await emma.press(flow.THEMES, "done")
+    said = spoken(await emma.press(flow.THEMES, "done"))
     assert "Theme 1 of 1: Services" in said
-    said = await emma.write("A doctor who stays longer than a year.")
+    said = spoken(await emma.send("A doctor who stays longer than a year."))
     assert "Saved ✅" in said
     assert "Question 1 of 6" in said
-    assert "Skipped" not in await emma.command("skip")
-    await emma.write("More flights to Oslo.")
-    said = await emma.command("status")
+    assert "Skipped" not in spoken(await emma.command("skip"))
+    await emma.send("More flights to Oslo.")
+    said = spoken(await emma.command("status"))
     assert "You have answered 2 of 7 questions." in said
     assert "Skipped: Question 1." in said
-    said = await emma.command("summary")
+    said = spoken(await emma.command("summary"))
     assert "📋 Summary" in said
     assert "(skipped)" in said
-    said = await emma.press(flow.SUMMARY, "send")
+    said = spoken(await emma.press(flow.SUMMARY, "send"))
     assert "Thank you! Your input has been sent to KMD." in said
     assert "Reference number:" in said
 
-    assert_english(emma.texts())
+    assert_english(texts(emma.heard))
     assert_short(emma)
 
     (sub,) = await store.list_submissions()
@@ -552,32 +564,32 @@ async def test_a_whole_conversation_in_english(
 async def test_switching_language_midway_keeps_every_answer(
     service: ConversationService, store: Store
 ) -> None:
-    ola = Person(service, "tg:3", language_code="nn")
+    ola = ServiceTalk(service, "tg:3", language_code="nn")
     await ola.command("start")
     await ola.press(flow.START, "guided")
     await ola.press(flow.TYPE, "privatperson")
-    await ola.write("Ola Nordmann")
-    await ola.write("Bodø")
+    await ola.send("Ola Nordmann")
+    await ola.send("Bodø")
     await ola.command("skip")  # no receipt
     await ola.press(flow.THEMES, "sentrum")
     await ola.press(flow.THEMES, "done")
-    await ola.write("Fleire kafear i sentrum.")
-    said = await ola.write("Betre samarbeid med bygdene.")
+    await ola.send("Fleire kafear i sentrum.")
+    said = spoken(await ola.send("Betre samarbeid med bygdene."))
     assert "Spørsmål 2 av 6" in said
-    await ola.write("Del fagfolk.")
-    said = await ola.press(flow.question_step("q3"), "more")
+    await ola.send("Del fagfolk.")
+    said = spoken(await ola.press(flow.question_step("q3"), "more"))
     assert "Spørsmål 2 av 6" in said
     before = await service.session_of(ola.user)
     assert before is not None
-    assert_nynorsk(ola.texts())
+    assert_nynorsk(texts(ola.heard))
 
-    assert "Choose language" in await ola.command("language")
-    said = await ola.press(flow.LANGUAGE, "en")
+    assert "Choose language" in spoken(await ola.command("language"))
+    said = spoken(await ola.press(flow.LANGUAGE, "en"))
     assert "Language changed." in said
     assert "Question 2 of 6" in said
     assert "What can the town's municipality do so that the whole region grows" in said
     assert "Del fagfolk." in said  # the answer so far, shown again
-    assert_english(ola.texts(ola.last))
+    assert_english(texts(ola.replies))
 
     after = await service.session_of(ola.user)
     assert after is not None
@@ -587,11 +599,11 @@ async def test_switching_language_midway_keeps_every_answer(
     assert after.respondent == before.respondent
     assert after.themes == before.themes
 
-    said = await ola.command("summary")
+    said = spoken(await ola.command("summary"))
     assert "Fleire kafear i sentrum." in said
     assert "Betre samarbeid med bygdene." in said
     assert "Del fagfolk." in said
-    assert "Thank you!" in await ola.press(flow.SUMMARY, "send")
+    assert "Thank you!" in spoken(await ola.press(flow.SUMMARY, "send"))
     assert_short(ola)
 
     (sub,) = await store.list_submissions()

@@ -13,7 +13,8 @@ from bot.engine.model import Consultation
 from bot.limits import AbuseLimits, Action, refusal
 from bot.service import ConversationService, IncomingFile
 from bot.storage import Store
-from tests.test_service import PDF, ROOT, quick_to_input
+from tests.conftest import ROOT
+from tests.test_service import PDF, quick_to_input
 
 LIMITS = AbuseLimits(submissions_per_hour=1, uploads_per_hour=2)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -92,19 +91,12 @@ def test_the_counts_line_reports_totals_and_news(
     assert event["updates"] >= 3
 
 
-def test_the_service_and_the_outbox_count_what_they_do(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_service_and_the_outbox_count_what_they_do(env: Path) -> None:
     from bot.__main__ import main
-    from tests.test_health import submit
+    from tests.submissions import submit
 
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
-    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
-    monkeypatch.setenv("MAIL_TRANSPORT", "file")
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    monkeypatch.chdir(tmp_path)
     before = metrics.snapshot()
-    asyncio.run(submit(tmp_path / "db.sqlite3", "a", datetime.now(UTC)))
+    asyncio.run(submit(env / "db.sqlite3", "a"))
     assert main(["outbox", "send"]) == 0
     after = metrics.snapshot()
     assert after[metrics.UPDATES] - before[metrics.UPDATES] == 8
@@ -113,19 +105,14 @@ def test_the_service_and_the_outbox_count_what_they_do(
 
 
 def test_answers_and_names_never_reach_the_log_at_info(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    env: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from bot.__main__ import main
-    from tests.test_health import submit
+    from tests.submissions import submit
 
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
-    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
-    monkeypatch.setenv("MAIL_TRANSPORT", "file")
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("bot.__main__._configure_logging", lambda *_a, **_k: None)  # keep caplog
     caplog.set_level(logging.INFO)
-    asyncio.run(submit(tmp_path / "db.sqlite3", "a", datetime.now(UTC)))
+    asyncio.run(submit(env / "db.sqlite3", "a"))
     assert main(["outbox", "send"]) == 0
     logged = caplog.text
     assert "stored and queued" in logged, "the events themselves are logged"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mail_support import RecordingHandler, smtp_server
+from tests.mail.support import RecordingHandler, smtp_server
 from tests.telegram.conftest import TOKEN, make_settings, run_bot
 from tests.telegram.fake_bot_api import FakeBotApi
 

@@ -28,7 +28,7 @@ from bot.mail.compose import compose_ministry_message, inbox_subject
 from bot.mail.headers import clean_header_text, sender_mailbox, subject_line
 from bot.mail.size import attachment_allowance, base64_size, encoded_mail_size
 from bot.staff.deadline import LATE_LABEL
-from tests.mail_support import MAIL_FROM, MINISTRY, SUBJECT, make_submission
+from tests.mail.support import MAIL_FROM, MINISTRY, SUBJECT, make_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "conversations" / "strategi-for-smabyer.toml"

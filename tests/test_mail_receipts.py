@@ -30,7 +30,7 @@ from bot.mail.transport import SmtpTransport
 from bot.service import ConversationService, IncomingFile
 from bot.storage import Store
 from tests.engine.talk import ServiceTalk
-from tests.mail_support import (
+from tests.mail.support import (
     MAIL_FROM,
     MINISTRY,
     RECEIVED_AT,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT, SEED
+
 WORD = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÁáŊŋŠšŽžČčĐđŦŧ]+")
 
 
@@ -44,7 +44,7 @@ def texts_in(
 
 
 def consultation() -> dict[str, Any]:
-    with (ROOT / "conversations" / "strategi-for-smabyer.toml").open("rb") as fp:
+    with SEED.open("rb") as fp:
         return tomllib.load(fp)
 
 

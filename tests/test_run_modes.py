@@ -14,22 +14,13 @@ from telegram.error import NetworkError
 
 import bot.cli
 from bot.__main__ import main
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import process_env
 
 pytestmark = pytest.mark.slow
 
 
 def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SMTP_"))}
-    env.update(
-        DATABASE_PATH=str(tmp_path / "data" / "innspill.sqlite3"),
-        OUTBOX_DIR=str(tmp_path / "data" / "outbox"),
-        MAIL_TRANSPORT="file",
-        PYTHONPATH=str(ROOT),
-        **extra,
-    )
-    return env
+    return process_env(tmp_path / "data", **extra)
 
 
 def test_run_without_token_or_terminal_stops_with_one_clear_line(tmp_path: Path) -> None:

@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import zipfile
-from collections.abc import AsyncIterator
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 
 from bot.engine import flow
-from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.service import ConversationService, IncomingFile
 from bot.storage import Store
 from tests.engine.talk import ServiceTalk
 
-ROOT = Path(__file__).resolve().parents[1]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(scope="module")
-def consultation() -> Consultation:
-    return load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "db.sqlite3")
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import pytest
 from bot.__main__ import main
 from bot.config_reference import env_example, settings_reference, stale_files, with_table
 from bot.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
 import subprocess
 import sys
 import time
@@ -12,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import SEED, process_env
+
 PROMPT = "› "
 
 pytestmark = pytest.mark.slow
@@ -39,15 +39,7 @@ GUIDED = [
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SMTP_"))}
-    env.update(
-        DATABASE_PATH=str(tmp_path / "innspill.sqlite3"),
-        OUTBOX_DIR=str(tmp_path / "outbox"),
-        MAIL_TRANSPORT="file",
-        MAIL_FROM="innspill <innspill@example.org>",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
+    return process_env(tmp_path, MAIL_FROM="innspill <innspill@example.org>")
 
 
 def chat(tmp_path: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -149,7 +141,7 @@ def test_check_command_reports_broken_file(tmp_path: Path) -> None:
             "-m",
             "bot",
             "check",
-            str(ROOT / "conversations" / "strategi-for-smabyer.toml"),
+            str(SEED),
         ],
         capture_output=True,
         text=True,

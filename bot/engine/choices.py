@@ -79,7 +79,11 @@ def _on_start(ctx: Ctx, choice: str) -> None:
 
 
 def _on_resume(ctx: Ctx, choice: str) -> None:
-    if choice == prompts.RESTART:
+    if choice == prompts.REMIND:
+        ctx.s.remind_deadline = True
+        ctx.say(ctx._("Greit! Jeg minner deg på fristen 7 dager og 1 dag før den går ut."))
+        screens.show(ctx)
+    elif choice == prompts.RESTART:
         start_over(ctx)
         screens.show_welcome(ctx)
     else:

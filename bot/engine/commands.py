@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.engine import flow, prompts, screens
+from bot.engine import deadline, flow, prompts, screens
 from bot.engine.choices import on_language
 from bot.engine.context import Ctx
 from bot.engine.info import on_help, on_privacy, on_status
@@ -94,7 +94,11 @@ def on_command(ctx: Ctx, name: str, arg: str) -> None:
 
 def _on_start(ctx: Ctx, arg: str) -> None:
     s = ctx.s
-    wants_quick = arg.strip().lower() == "rask" and ctx.c.quick_path
+    wants_quick = (
+        arg.strip().lower() == "rask"
+        and ctx.c.quick_path
+        and not deadline.is_closed(ctx.c, ctx.event.at)
+    )
     if s.status == "draft" and s.has_content and s.step != flow.START:
         confirm(ctx, flow.RESUME, from_confirmation=flow.SUMMARY)
         return
@@ -104,9 +108,11 @@ def _on_start(ctx: Ctx, arg: str) -> None:
     if s.status == "submitted":
         start_over(ctx)
     if wants_quick:
+        notice = deadline.notice(ctx)
         if not ctx.s.notice_shown:
-            ctx.say("ℹ️ " + ctx.t(ctx.c.publication_notice))
+            notice += "\n\nℹ️ " + ctx.t(ctx.c.publication_notice)
             ctx.s.notice_shown = True
+        ctx.say(notice)
         enter_flow(ctx, prompts.QUICK)
         return
     ctx.s.step = flow.START
@@ -117,7 +123,7 @@ def _on_continue(ctx: Ctx, _arg: str) -> None:
     if ctx.s.step == flow.START:
         screens.show_welcome(ctx)
         return
-    ctx.say(ctx._("Velkommen tilbake! Du fortsetter der du slapp."))
+    ctx.say(ctx._("Velkommen tilbake! Du fortsetter der du slapp.") + "\n\n" + deadline.notice(ctx))
     screens.show(ctx)
 
 

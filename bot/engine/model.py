@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -107,9 +107,15 @@ class Consultation(_Frozen):
     bokmål), ``{sender}`` the organisation or the person's name with the municipality.
     """
     deadline: date
+    """The last day input is due, a calendar day in Norway (it ends at 24:00 Oslo time)."""
+    deadline_policy: Literal["closed", "late"] = "late"
+    """After the deadline: ``closed`` takes no new input (drafts can still be read and
+    deleted); ``late`` still takes it, marked late for staff."""
     reference_prefix: str = Field(pattern=r"^[A-Z]{2,5}$")
     source_url: str | None = None
     intro: Text
+    intro_after_deadline: Text | None = None
+    """The intro once the deadline has passed (no "we want to hear from you" then)."""
     publication_notice: Text
     respondent: RespondentConfig
     themes: list[Theme] = Field(default_factory=list)
@@ -214,6 +220,7 @@ _TEXT_FIELDS = {
     "ministry",
     "title",
     "intro",
+    "intro_after_deadline",
     "publication_notice",
     "label",
     "prompt",

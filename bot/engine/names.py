@@ -81,3 +81,4 @@ class Pick(StrEnum):
     THEMES = "themes"
     MORE = "more"
     SKIP_REST = "rest"
+    REMIND = "remind"

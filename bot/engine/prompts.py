@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.engine import flow
+from bot.engine import deadline, flow
 from bot.engine.context import Ctx
 from bot.engine.events import Choice
 from bot.engine.municipalities import by_number
@@ -28,6 +28,7 @@ CONTINUE = Pick.CONTINUE
 RESTART = Pick.RESTART
 NEW = Pick.NEW
 GUIDED = Pick.GUIDED
+REMIND = Pick.REMIND
 QUICK = Pick.QUICK
 LANGUAGE = Pick.LANGUAGE
 NONE = Pick.NONE
@@ -54,6 +55,8 @@ def choices_for(ctx: Ctx) -> list[Choice]:
 
 def _start(ctx: Ctx) -> list[Choice]:
     _ = ctx._
+    if deadline.is_closed(ctx.c, ctx.event.at):
+        return [Choice(LANGUAGE, "Språk / Language")]
     choices = [Choice(GUIDED, _("Svar på spørsmålene (ca. 10 min)"))]
     if ctx.c.quick_path:
         choices.append(Choice(QUICK, _("Send en ferdig tekst eller et dokument")))
@@ -77,10 +80,13 @@ def _themes(ctx: Ctx) -> list[Choice]:
 
 def _summary(ctx: Ctx) -> list[Choice]:
     _, c, s = ctx._, ctx.c, ctx.s
+    if deadline.is_closed(c, ctx.event.at):  # the draft can be read and deleted, not sent
+        return [Choice(CANCEL, _("🗑 Avbryt og slett utkastet"))]
     choices = [Choice(SEND, _("✅ Jeg har lest dette – send inn"))]
     if s.flow == "quick" and c.themes and not s.themes:
         choices.append(Choice(THEMES, _("🏷 Velg hvilke tema innspillet handler om (frivillig)")))
-    return choices + [
+    return [
+        *choices,
         Choice(EDIT, _("✏️ Endre noe")),
         Choice(CANCEL, _("🗑 Avbryt og slett utkastet")),
     ]
@@ -205,6 +211,7 @@ _BY_STEP: dict[str, Callable[[Ctx], list[Choice]]] = {
     flow.RESUME: lambda ctx: [
         Choice(CONTINUE, ctx._("Fortsett der jeg var")),
         Choice(RESTART, ctx._("Start på nytt")),
+        *([Choice(REMIND, ctx._("🔔 Minn meg på fristen"))] if deadline.can_remind(ctx) else []),
     ],
     flow.LANGUAGE: lambda ctx: [
         Choice(lang, LANGUAGE_NAMES[lang]) for lang in LANGS if lang in ctx.c.languages

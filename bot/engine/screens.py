@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import flow
+from bot.engine import deadline, flow
 from bot.engine.context import Ctx
 from bot.engine.municipalities import by_number
 from bot.engine.names import StepId
@@ -48,6 +48,8 @@ def show(ctx: Ctx, *, replace_previous: bool = False) -> None:
             _("Velkommen tilbake! Du har et utkast som ikke er sendt ennå.")
             + "\n"
             + _("Du var her: {where}.").format(where=step_label(ctx, s.return_step or flow.TYPE))
+            + "\n\n"
+            + deadline.notice(ctx)
         )
     elif step == flow.LANGUAGE:
         text = "Velg språk · Vel språk · Choose language"  # the same in every language
@@ -70,14 +72,13 @@ def show(ctx: Ctx, *, replace_previous: bool = False) -> None:
 def show_welcome(ctx: Ctx) -> None:
     """The first messages: what this is, that input is public, and how to answer."""
     _, c, s = ctx._, ctx.c, ctx.s
-    deadline = format_date(c.deadline, s.lang)
-    intro = f"{ctx.t(c.title)}\n\n{ctx.t(c.intro)}\n\n" + _("Frist: {date}.").format(date=deadline)
-    if ctx.event.at.date() > c.deadline:
-        intro += " " + _(
-            "Fristen har gått ut. Du kan likevel sende, "
-            "men det er ikke sikkert innspillet blir med."
-        )
-    ctx.say(intro)
+    intro = deadline.intro(c, ctx.event.at)
+    text = f"{ctx.t(c.title)}\n\n{ctx.t(intro)}\n\n{deadline.notice(ctx)}"
+    if deadline.is_closed(c, ctx.event.at):
+        # Nothing new can be sent: one message, no publication notice, no way to begin.
+        ctx.say(text, choices_for(ctx))
+        return
+    ctx.say(text)
     if not s.notice_shown:
         ctx.say("ℹ️ " + ctx.t(c.publication_notice))
         s.notice_shown = True
@@ -129,11 +130,16 @@ def show_summary(ctx: Ctx) -> None:
     """Everything the person has given, then the publication notice and the send button."""
     _, c = ctx._, ctx.c
     ctx.say(summary_text(ctx))
+    if deadline.is_closed(c, ctx.event.at):
+        ctx.say(deadline.notice(ctx), choices_for(ctx))
+        return
     if ctx.s.flow == "quick":
         ctx.say(_("Vil du legge til noe? Send mer tekst eller flere dokumenter nå."))
     notice = "ℹ️ " + ctx.t(c.publication_notice)
     ctx.say(
-        notice
+        deadline.notice(ctx)
+        + "\n\n"
+        + notice
         + "\n\n"
         + _("Når du trykker «Send inn», går innspillet til {ministry}.").format(
             ministry=c.ministry_short

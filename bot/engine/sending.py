@@ -6,7 +6,7 @@ attachments; the cancel and delete confirmations end here too.
 
 from __future__ import annotations
 
-from bot.engine import flow, prompts, screens
+from bot.engine import deadline, flow, prompts, screens
 from bot.engine.build import build_submission, reference_for
 from bot.engine.context import Ctx
 from bot.engine.events import DeleteAllData, ForgetAttachments, Submit
@@ -33,6 +33,9 @@ def on_summary_choice(ctx: Ctx, choice: str) -> None:
 
 def _try_to_send(ctx: Ctx) -> None:
     s = ctx.s
+    if deadline.is_closed(ctx.c, ctx.event.at):  # e.g. a summary shown before midnight
+        goto(ctx, flow.SUMMARY)
+        return
     missing = _missing_required(ctx)
     if missing:
         ctx.say(
@@ -61,7 +64,9 @@ def _try_to_send(ctx: Ctx) -> None:
 
 def on_personal_data_choice(ctx: Ctx, choice: str) -> None:
     """Send although the text seems to hold personal data, or go and change it."""
-    if choice == prompts.SEND:
+    if choice == prompts.SEND and deadline.is_closed(ctx.c, ctx.event.at):
+        goto(ctx, flow.SUMMARY)
+    elif choice == prompts.SEND:
         ctx.s.personal_data_acknowledged = True
         _submit(ctx)
     else:

@@ -111,6 +111,9 @@ class Session(BaseModel):
     attachments: list[Attachment] = Field(default_factory=list)
     editing_from_summary: bool = False
     notice_shown: bool = False
+    remind_deadline: bool = False
+    """Asked for a reminder 7 days and 1 day before the deadline. Added with a default, so a
+    session stored before it loads unchanged (no new format version needed)."""
     personal_data_acknowledged: bool = False
     return_step: StepId | None = None
     """Where to go back to after a confirmation step (cancel, delete, language)."""

@@ -19,6 +19,7 @@ from bot.engine.submission import Submission
 from bot.storage import counters, inbox, privacy, sessions, statistics, submissions
 from bot.storage.connection import Database
 from bot.storage.db import to_db_time
+from bot.storage.jobs import JobLog
 from bot.storage.types import DeletionReport, NewAttachment, OutboxItem, OutboxRecord
 
 COUNTED_FOR = timedelta(days=1)
@@ -31,6 +32,8 @@ class Store:
     def __init__(self, database: Database) -> None:
         """Wrap an open database; use :meth:`open` instead."""
         self._db = database
+        self.jobs = JobLog(database)
+        """What timed work (digests, cards, reminders) has been sent."""
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

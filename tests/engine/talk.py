@@ -6,6 +6,7 @@ the application service, with storage behind it. Both find buttons by their labe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
@@ -28,6 +29,11 @@ from bot.engine.session import Session
 from bot.service import ConversationService, Handled, IncomingFile
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+
+def spoken(replies: Iterable[Reply]) -> str:
+    """Everything ``replies`` say, as one string (what a test looks for a phrase in)."""
+    return "\n".join(r.text for r in replies)
 
 
 class _Reading:
@@ -54,7 +60,7 @@ class _Reading:
     @property
     def text(self) -> str:
         """Everything the last step said, as one string."""
-        return "\n".join(r.text for r in self.replies)
+        return spoken(self.replies)
 
 
 @dataclass
@@ -153,11 +159,14 @@ class ServiceTalk(_Reading):
     user: str = "u"
     language_code: str | None = None
     replies: list[Reply] = field(default_factory=list)
+    heard: list[Reply] = field(default_factory=list)
+    """Every reply of the whole conversation, in order."""
     handled: Handled = field(default_factory=lambda: Handled([]))
 
     def _keep(self, handled: Handled) -> list[Reply]:
         self.handled = handled
         self.replies = handled.replies
+        self.heard += handled.replies
         return handled.replies
 
     async def send(self, text: str) -> list[Reply]:

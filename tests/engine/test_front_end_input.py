@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from bot.engine import flow
 from bot.engine.commands import OPEN
-from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from tests.engine.talk import Talk
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def c() -> Consultation:
-    return load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
 
 
 def at_first_theme(c: Consultation) -> Talk:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -12,19 +11,13 @@ from bot.engine import flow
 from bot.engine.events import DeleteAllData, ForgetAttachments, IncomingDocument
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
+from tests.conftest import EXAMPLE
 from tests.engine.talk import Talk
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def c() -> Consultation:
-    return load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
 
 
 @pytest.fixture(scope="module")
 def example() -> Consultation:
-    return load_consultation(ROOT / "tests" / "data" / "example-consultation.toml")
+    return load_consultation(EXAMPLE)
 
 
 def guided_to_themes(t: Talk) -> None:

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PURE_FILES = sorted((ROOT / "bot" / "engine").glob("*.py")) + [ROOT / "bot/mail/compose.py"]
+from tests.conftest import ROOT, SEED
+
+PURE_FILES = [*sorted((ROOT / "bot" / "engine").glob("*.py")), ROOT / "bot/mail/compose.py"]
 
 FORBIDDEN_MODULES = (
     "bot.clock",
@@ -111,7 +112,7 @@ def test_the_municipality_register_is_read_at_load_not_inside_a_step(
     from tests.engine.talk import Talk
 
     municipalities._index.cache_clear()
-    c = load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
+    c = load_consultation(SEED)
 
     def no_file_reads() -> tuple[municipalities.Municipality, ...]:
         raise AssertionError("step() read the municipality file")

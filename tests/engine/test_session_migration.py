@@ -9,19 +9,12 @@ import pytest
 from pydantic import ValidationError
 
 from bot.engine import flow
-from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.engine.names import AnswerStep, Step
 from bot.engine.session import SESSION_VERSION, Session
 from tests.engine.talk import Talk
 
-ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture(scope="module")
-def c() -> Consultation:
-    return load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
 
 
 def stored(name: str) -> Session:

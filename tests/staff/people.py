@@ -11,12 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.engine import flow
-from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.service import ConversationService, IncomingFile
 from bot.storage import Store
 
-ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 HOSTILE_ORG = '=HYPERLINK("http://evil.example","klikk")'
 HOSTILE_NAME = "+47 Per Hansen"
@@ -29,10 +27,6 @@ NN_ANSWER = "Betre <b>kollektivtilbod</b> & fleire ruter i distrikta."
 IN_TIME = datetime(2021, 3, 1, 22, 59, tzinfo=UTC)  # 23:59 Oslo on the deadline day
 LATE = datetime(2021, 3, 1, 23, 1, tzinfo=UTC)  # 00:01 Oslo the day after
 EARLY = datetime(2021, 2, 10, 9, 30, tzinfo=UTC)
-
-
-def consultation() -> Consultation:
-    return load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
 
 
 def _service(c: Consultation, store: Store, at: datetime) -> ConversationService:

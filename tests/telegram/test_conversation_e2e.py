@@ -13,6 +13,7 @@ import pytest
 from bot.app import Runtime
 from bot.settings import Settings
 from bot.telegram.handlers import user_key
+from tests.mail.support import WatchedTransport
 from tests.telegram.conftest import run_bot
 from tests.telegram.fake_bot_api import FakeBotApi, FakeUser
 
@@ -35,10 +36,17 @@ async def start_guided(user: FakeUser, name: str = "Kari Nordmann") -> None:
     await user.wait_for_reply("Hvilken kommune")
 
 
-async def wait_for_eml(folder: Path, timeout: float = 10.0) -> EmailMessage:
-    async with asyncio.timeout(timeout):
-        while not list(folder.glob("*.ministry@*.eml")):
-            await asyncio.sleep(0.05)
+@pytest.fixture
+def sent(bot: Runtime) -> WatchedTransport:
+    """The running bot's mail transport, watched: a test waits for a message, not a file."""
+    watched = WatchedTransport(bot.worker.transport)
+    bot.worker.transport = watched
+    return watched
+
+
+async def wait_for_eml(sent: WatchedTransport, folder: Path) -> EmailMessage:
+    """The ministry's e-mail as the worker wrote it to the outbox folder."""
+    await sent.wait_for(".ministry@")
     [path] = list(folder.glob("*.ministry@*.eml"))
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert isinstance(message, EmailMessage)
@@ -46,7 +54,7 @@ async def wait_for_eml(folder: Path, timeout: float = 10.0) -> EmailMessage:
 
 
 async def test_full_guided_submission_ends_in_an_email_to_the_ministry(
-    api: FakeBotApi, settings: Settings, bot: Runtime
+    api: FakeBotApi, settings: Settings, bot: Runtime, sent: WatchedTransport
 ) -> None:
     kari = api.user(1001)
     await start_guided(kari)
@@ -102,7 +110,7 @@ async def test_full_guided_submission_ends_in_an_email_to_the_ministry(
     done = await kari.wait_for_reply("Referansenummer")
     reference = done.text.split("Referansenummer: ", 1)[1].split()[0]
 
-    mail = await wait_for_eml(settings.outbox_dir)
+    mail = await wait_for_eml(sent, settings.outbox_dir)
     assert "Innspill til strategi for småbyer som regionale kraftsentre" in mail["Subject"]
     body = mail.get_body(("plain",))
     assert body is not None
@@ -123,7 +131,7 @@ async def test_full_guided_submission_ends_in_an_email_to_the_ministry(
 
 
 async def test_an_association_sends_a_document_by_the_quick_path(
-    api: FakeBotApi, settings: Settings, bot: Runtime
+    api: FakeBotApi, settings: Settings, bot: Runtime, sent: WatchedTransport
 ) -> None:
     lag = api.user(1014, first_name="Kari")
     await lag.send("/start rask")
@@ -144,7 +152,7 @@ async def test_an_association_sends_a_document_by_the_quick_path(
     await lag.click("✅ Jeg har lest dette – send inn")
     await lag.wait_for_reply("Referansenummer")
 
-    mail = await wait_for_eml(settings.outbox_dir)
+    mail = await wait_for_eml(sent, settings.outbox_dir)
     attachments = {part.get_filename(): part for part in mail.iter_attachments()}
     pdf = next(p for name, p in attachments.items() if name and name.endswith(".pdf"))
     assert pdf.get_content_type() == "application/pdf"

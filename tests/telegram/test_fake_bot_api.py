@@ -61,17 +61,17 @@ async def test_what_telegram_refuses_is_refused(fake: FakeBotApi) -> None:
 async def test_get_updates_long_polls_and_confirms_by_offset(fake: FakeBotApi) -> None:
     kari = fake.user(1)
     await kari.send("/start")
-    status, body = await call(fake, "getUpdates", timeout=0)
+    _status, body = await call(fake, "getUpdates", timeout=0)
     [first] = body["result"]
     assert first["message"]["entities"][0]["type"] == "bot_command"
 
     waiting = asyncio.create_task(
         call(fake, "getUpdates", offset=first["update_id"] + 1, timeout=5)
     )
-    await asyncio.sleep(0.1)
+    await fake.wait_until(lambda: fake.long_polls_waiting == 1)
     assert not waiting.done(), "a long poll without updates must wait"
     await kari.send("hei")
-    status, body = await asyncio.wait_for(waiting, 2)
+    _status, body = await asyncio.wait_for(waiting, 2)
     assert [u["message"]["text"] for u in body["result"]] == ["hei"]
     assert fake.pending_updates == 1  # not confirmed until the next offset
     await call(fake, "getUpdates", offset=body["result"][0]["update_id"] + 1, timeout=0)

@@ -10,7 +10,8 @@ import pytest
 
 from bot.app import Runtime
 from bot.telegram.handlers import user_key
-from tests.telegram.fake_bot_api import FakeBotApi, FakeUser, _CallbackQuery
+from tests.telegram.fake_bot_api import FakeBotApi, FakeUser
+from tests.telegram.fake_bot_api.wire import CallbackQuery
 
 pytestmark = pytest.mark.slow
 
@@ -150,7 +151,7 @@ async def test_a_button_pressed_in_someone_elses_chat_is_ignored(
     button = welcome.button(GUIDED)
     assert button is not None
     query_id = "CBQ-forged"
-    api._callbacks[query_id] = _CallbackQuery(query_id, kari.chat_id)
+    api._callbacks[query_id] = CallbackQuery(query_id, kari.chat_id)
     await api._enqueue(
         {
             "callback_query": {

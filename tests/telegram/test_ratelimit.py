@@ -20,8 +20,13 @@ class Recorder:
         self.sent: list[tuple[str, object, float]] = []
         self.refuse: dict[object, int] = {}
         self.start = time.monotonic()
+        self.attempts = 0
+        self._changed = asyncio.Condition()
 
     async def call(self, endpoint: str, chat: object) -> bool:
+        async with self._changed:
+            self.attempts += 1
+            self._changed.notify_all()
         if self.refuse.get(chat, 0) > 0:
             self.refuse[chat] -= 1
             raise RetryAfter(1)
@@ -30,6 +35,11 @@ class Recorder:
 
     def times(self, chat: object) -> list[float]:
         return [t for _e, c, t in self.sent if c == chat]
+
+    async def wait_for_first_call(self) -> None:
+        """Wait until a call got through the limiter (refused or not): the rest are queued."""
+        async with asyncio.timeout(5), self._changed:
+            await self._changed.wait_for(lambda: self.attempts > 0)
 
 
 @pytest.fixture
@@ -119,7 +129,7 @@ async def test_a_chat_with_a_long_queue_does_not_starve_the_others(
 ) -> None:
     limiter = PatientRateLimiter(global_rate=20, chat_rate=1000, chat_burst=1000)
     flood = asyncio.gather(*(call(limiter, recorder, "sendMessage", 1) for _ in range(60)))
-    await asyncio.sleep(0.05)
+    await recorder.wait_for_first_call()
     others = asyncio.gather(*(call(limiter, recorder, "sendMessage", chat) for chat in range(2, 7)))
     await others
     # Each of the five others got the next free slot in turn, not the flood's 40 queued ones.
@@ -135,7 +145,7 @@ async def test_replies_go_before_background_work(recorder: Recorder) -> None:
     receipts = asyncio.gather(
         *(call(limiter, recorder, "sendMessage", -chat, background) for chat in range(1, 41))
     )
-    await asyncio.sleep(0.05)
+    await recorder.wait_for_first_call()
     replies = asyncio.gather(*(call(limiter, recorder, "sendMessage", c) for c in range(1, 11)))
     await replies
     assert max(t for c in range(1, 11) for t in recorder.times(c)) < 0.7
@@ -150,7 +160,7 @@ async def test_a_429_pauses_that_chat_and_the_call_is_retried(
 ) -> None:
     recorder.refuse[5] = 1
     refused = asyncio.create_task(call(limiter, recorder, "sendMessage", 5))
-    await asyncio.sleep(0.05)
+    await recorder.wait_for_first_call()
     await call(limiter, recorder, "sendMessage", 6)  # another chat is not held up
     assert recorder.times(6)[0] < 0.2
     await refused

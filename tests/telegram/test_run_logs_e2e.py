@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
 from pathlib import Path
@@ -12,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import process_env
 from tests.telegram.conftest import TOKEN
 from tests.telegram.fake_bot_api import FakeBotApi
 
-ROOT = Path(__file__).resolve().parents[2]
 PRIVATE_TEXT = "Hemmelig svartekst 4711"
 
 pytestmark = pytest.mark.slow
@@ -24,16 +23,12 @@ pytestmark = pytest.mark.slow
 async def test_json_logs_one_event_per_line_with_counts_and_no_secrets(
     tmp_path: Path, api: FakeBotApi
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SMTP_"))}
-    env.update(
+    env = process_env(
+        tmp_path,
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=api.root_url,
-        DATABASE_PATH=str(tmp_path / "innspill.sqlite3"),
-        OUTBOX_DIR=str(tmp_path / "outbox"),
-        MAIL_TRANSPORT="file",
         LOG_FORMAT="json",
         LOG_STATS_SECONDS="0.2",
-        PYTHONPATH=str(ROOT),
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -6,6 +6,7 @@ Not named ``test_*``: it holds no tests, only what the mail tests share.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import subprocess
@@ -25,6 +26,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from bot.engine.session import Session
 from bot.engine.submission import AttachmentInfo, RespondentInfo, Submission, SubmissionAnswer
 from bot.mail.headers import message_id_for
+from bot.mail.transport import Transport
 from bot.storage import NewAttachment, OutboxItem, Store
 
 MAIL_FROM = "Innspill <innspill@innspill.example.no>"
@@ -195,6 +197,37 @@ async def store_submission(
         outbox=outbox,
     )
     return Stored(sub, {a.id: (a.file_name, a.mime_type, a.data) for a in new_attachments})
+
+
+# --- watching a running worker ----------------------------------------------------------------
+
+
+class WatchedTransport:
+    """Wraps a worker's transport so a test can wait until a message was sent, without polling."""
+
+    def __init__(self, inner: Transport) -> None:
+        self.inner = inner
+        self.sent: list[EmailMessage] = []
+        self._changed = asyncio.Condition()
+
+    async def send(self, message: EmailMessage) -> None:
+        """Send through the real transport, then wake whoever waits for this message."""
+        await self.inner.send(message)
+        async with self._changed:
+            self.sent.append(message)
+            self._changed.notify_all()
+
+    async def wait_for(self, message_id_part: str, timeout: float = 10.0) -> EmailMessage:
+        """The first sent message whose Message-ID contains ``message_id_part``."""
+
+        def found() -> EmailMessage | None:
+            return next((m for m in self.sent if message_id_part in str(m["Message-ID"])), None)
+
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: found() is not None)
+        message = found()
+        assert message is not None
+        return message
 
 
 # --- the SMTP server ------------------------------------------------------------------------

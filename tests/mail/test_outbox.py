@@ -22,7 +22,7 @@ from bot.i18n import gettext_for
 from bot.mail.outbox import OutboxWorker, PassReport
 from bot.mail.transport import FileTransport, SmtpTransport, Transport
 from bot.storage import Store
-from tests.mail_support import (
+from tests.mail.support import (
     DOMAIN,
     INBOX_SUBJECT,
     MAIL_FROM,

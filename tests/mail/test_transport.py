@@ -19,7 +19,7 @@ from bot.mail.transport import (
     TransientMailError,
 )
 from bot.settings import Settings
-from tests.mail_support import (
+from tests.mail.support import (
     INBOX_SUBJECT,
     MAIL_FROM,
     MINISTRY,
@@ -185,9 +185,11 @@ async def test_4xx_is_transient_and_5xx_permanent_with_the_servers_words() -> No
     handler = RecordingHandler(["451 4.3.0 Mailbox temporarily unavailable", "550 5.7.1 Rejected"])
     with smtp_server(handler) as server:
         transport = SmtpTransport("127.0.0.1", server.port, security="none", timeout=5)
-        with pytest.raises(TransientMailError, match="451 4.3.0 Mailbox temporarily unavailable"):
+        with pytest.raises(
+            TransientMailError, match=r"451 4\.3\.0 Mailbox temporarily unavailable"
+        ):
             await transport.send(ministry_message())
-        with pytest.raises(PermanentMailError, match="550 5.7.1 Rejected"):
+        with pytest.raises(PermanentMailError, match=r"550 5\.7\.1 Rejected"):
             await transport.send(ministry_message())
         await transport.send(ministry_message())
     assert len(handler.received) == 1
@@ -203,7 +205,7 @@ async def test_refused_recipient_is_permanent() -> None:
     handler = RefusingHandler()
     with smtp_server(handler) as server:
         transport = SmtpTransport("127.0.0.1", server.port, security="none", timeout=5)
-        with pytest.raises(PermanentMailError, match="550 5.1.1 No such mailbox"):
+        with pytest.raises(PermanentMailError, match=r"550 5\.1\.1 No such mailbox"):
             await transport.send(ministry_message())
 
 

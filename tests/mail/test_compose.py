@@ -24,7 +24,7 @@ from bot.mail.headers import (
     safe_address,
 )
 from bot.mail.outbox import backoff_delay
-from tests.mail_support import MAIL_FROM, MINISTRY, SUBJECT, make_submission
+from tests.mail.support import MAIL_FROM, MINISTRY, SUBJECT, make_submission
 
 PDF = b"%PDF-1.4\n% a tiny document\n"
 

@@ -9,8 +9,7 @@ import pytest
 
 from bot.engine.loader import ConsultationError, check_consultation, load_consultation
 from bot.engine.model import Consultation
-
-EXAMPLE = Path(__file__).parent / "data" / "example-consultation.toml"
+from tests.conftest import EXAMPLE
 
 # A small valid consultation in bokmål and nynorsk; each test breaks one thing in it.
 VALID = """\
