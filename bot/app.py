@@ -24,6 +24,7 @@ from bot.clock import utc_now
 from bot.engine.context import Limits
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
+from bot.limits import AbuseLimits
 from bot.mail.headers import address_domain
 from bot.mail.notify import ChatNotifier
 from bot.mail.outbox import OutboxWorker
@@ -40,7 +41,7 @@ from bot.telegram.application import (
     running,
     webhook_secret,
 )
-from bot.telegram.handlers import AnyApplication, TelegramHandlers
+from bot.telegram.handlers import AnyApplication, TelegramHandlers, update_source
 from bot.telegram.jobs import start_reminders, start_staff_chat
 from bot.telegram.ordering import AlbumCollector
 from bot.telegram.purge_notice import PURGED, PurgeNotice
@@ -123,6 +124,10 @@ class Runtime:
             receipts_per_address_per_day=settings.receipts_per_address_per_day,
             clock=clock,
             on_submitted=submitted,
+            abuse_limits=AbuseLimits(
+                submissions_per_hour=settings.max_submissions_per_hour,
+                uploads_per_hour=settings.max_uploads_per_hour,
+            ),
         )
         hooks.append(worker.notify)
         return cls(settings, consultation, store, service, worker, notifier, clock, hooks)
@@ -179,6 +184,7 @@ def telegram_options(settings: Settings) -> TelegramOptions:
         chat_rate=settings.telegram_chat_rate,
         chat_burst=settings.telegram_chat_burst,
         group_rate_per_minute=settings.telegram_group_rate_per_minute,
+        stop_grace=settings.stop_grace_seconds,
     )
 
 
@@ -197,6 +203,9 @@ def build_telegram(
     albums = AlbumCollector(options.album_delay)
 
     async def post_init(app: AnyApplication) -> None:
+        renamed = await runtime.store.adopt_legacy_update_keys(update_source(app.bot.id))
+        if renamed:
+            log.info("gave %d update key(s) from before this version the bot id", renamed)
         await register_commands(app.bot)
         await register_admin_menu(app.bot, settings.admin_user_ids)
 
@@ -222,6 +231,7 @@ def build_telegram(
         options=options,
         post_init=post_init,
         post_shutdown=post_shutdown,
+        inbox=runtime.store,
     )
     # Handlers: admin commands and staff buttons first (they only match admins' updates),
     # then the conversation's, sharing the album collector with the update processor above.

@@ -39,10 +39,18 @@ from bot.engine.session import Session
 from bot.engine.submission import Submission
 from bot.i18n import Lang, gettext_for, resolve_language
 from bot.ids import new_id
+from bot.limits import WINDOW, AbuseLimits, Action, refusal
 from bot.locks import KeyedLocks
 from bot.mail.headers import message_id_for, safe_address
 from bot.mail.size import attachment_allowance
-from bot.storage import NewAttachment, OutboxItem, SessionStore, StepReads, StepWrite
+from bot.storage import (
+    DuplicateUpdateError,
+    NewAttachment,
+    OutboxItem,
+    SessionStore,
+    StepReads,
+    StepWrite,
+)
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +114,7 @@ class ConversationService:
         clock: Callable[[], datetime] = utc_now,
         make_id: Callable[[], str] = new_id,
         on_submitted: Callable[[], None] | None = None,
+        abuse_limits: AbuseLimits | None = None,
     ) -> None:
         self.consultation = consultation
         self.store = store
@@ -117,6 +126,7 @@ class ConversationService:
         self._clock = clock
         self._make_id = make_id
         self._on_submitted = on_submitted
+        self.abuse_limits = abuse_limits or AbuseLimits()
         self._locks: KeyedLocks[str] = KeyedLocks()
 
     # --- one method per kind of input ----------------------------------------------------
@@ -129,7 +139,7 @@ class ConversationService:
         message_ref: str | None = None,
         numbered_choices: bool = False,
         follows_ref: str | None = None,
-        update_key: str | None = None,
+        update_key: str | Sequence[str] | None = None,
         language_code: str | None = None,
     ) -> Handled:
         """The person wrote something (commands included; the engine tells them apart).
@@ -213,7 +223,7 @@ class ConversationService:
         user_id: str,
         kind: str,
         *,
-        update_key: str | None = None,
+        update_key: str | Sequence[str] | None = None,
         language_code: str | None = None,
     ) -> Handled:
         """Input the conversation cannot use (sticker, photo, voice, …)."""
@@ -339,8 +349,17 @@ class ConversationService:
                 elif isinstance(effect, DeleteAllData):
                     # Nothing is saved: the deletion runs after this transaction.
                     return None, _Step(replies, outcome.session, delete_all=True)
+            counted = [Action.UPLOAD] * len(accepted)
+            if submission is not None:
+                counted.append(Action.SUBMISSION)
+            over = self._over_limit(user_id, counted, now, reads)
+            if over is not None:
+                log.info("refused a %s: the person reached its hourly limit", over)
+                # Only the update keys are recorded: the draft stays as it was.
+                return StepWrite(None, at=now), _Step([refusal(over, session.lang)], session)
             write = StepWrite(
                 outcome.session,
+                counted=counted,
                 new_attachments=[
                     NewAttachment(
                         id=file.id,
@@ -366,7 +385,10 @@ class ConversationService:
                 log.info("ignoring update %s: already handled", keys)
                 return Handled([])
             if done.delete_all:
-                report = await self.store.delete_user_data(user_id)
+                try:
+                    report = await self.store.delete_user_data(user_id, update_key=keys, at=now)
+                except DuplicateUpdateError:
+                    return Handled([])
                 log.info("deleted data for a user on request: %s", report)
                 notice = deletion_notice(
                     done.session.lang,
@@ -382,6 +404,17 @@ class ConversationService:
                     self._on_submitted()
             current = pressed_step is not None and done.session.step == pressed_step
             return Handled(done.replies, keyboard_is_current=current)
+
+    def _over_limit(
+        self, user_id: str, counted: Sequence[Action], now: datetime, reads: StepReads
+    ) -> Action | None:
+        """The first action this step would take beyond its hourly limit, if any."""
+        for action in dict.fromkeys(counted):
+            taking = counted.count(action)
+            done = reads.count_actions(user_id, action, now - WINDOW)
+            if done + taking > self.abuse_limits.allowed(action):
+                return action
+        return None
 
     def _limits_for(self, session: Session, incoming: int) -> Limits:
         """The engine's limits for this draft: how many bytes of documents still fit.

@@ -175,7 +175,22 @@ class Settings(BaseSettings):
         "confirmed; 0: none).",
     )
 
+    # Abuse limits
+    max_submissions_per_hour: int = Field(
+        default=3, ge=1, description="Submissions one person may send in an hour."
+    )
+    max_uploads_per_hour: int = Field(
+        default=30, ge=1, description="Documents one person may upload in an hour."
+    )
+
     # Operations
+    stop_grace_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        description="On SIGTERM, how long the bot keeps handling the updates it has; the rest "
+        "are handled after the restart. Keep it below the container's stop grace (30 s in "
+        "docker-compose.yml).",
+    )
     log_level: LogLevel = Field(
         default="INFO", description="`DEBUG`, `INFO`, `WARNING` or `ERROR`."
     )

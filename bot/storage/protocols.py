@@ -44,6 +44,7 @@ class SessionStore(Protocol):
         session: Session,
         *,
         update_key: str | Sequence[str] | None = None,
+        counted: Sequence[str] = (),
         new_attachments: Sequence[NewAttachment] = (),
         forget_attachments: Sequence[str] = (),
         submission: Submission | None = None,
@@ -57,6 +58,20 @@ class SessionStore(Protocol):
         """Receipts queued for ``address`` on the UTC day of ``now``."""
         ...
 
-    async def delete_user_data(self, user_id: str) -> DeletionReport:
-        """Delete everything stored about a person, as far as delivery allows."""
+    async def record_updates(self, update_key: str | Sequence[str], at: datetime) -> None:
+        """Remember updates answered without changing anything (a refused action)."""
+        ...
+
+    async def count_actions(self, user_id: str, kind: str, since: datetime) -> int:
+        """How many limited actions of ``kind`` the person took since ``since``."""
+        ...
+
+    async def delete_user_data(
+        self,
+        user_id: str,
+        *,
+        update_key: str | Sequence[str] | None = None,
+        at: datetime | None = None,
+    ) -> DeletionReport:
+        """Delete everything stored about a person, recording the update that asked for it."""
         ...

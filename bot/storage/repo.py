@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -18,7 +18,7 @@ from typing import Any, Self, TypeVar
 
 from bot.engine.session import Session
 from bot.engine.submission import Submission
-from bot.storage import privacy, sessions, statistics, submissions
+from bot.storage import counters, inbox, privacy, sessions, statistics, submissions
 from bot.storage.connection import Database
 from bot.storage.db import to_db_time
 from bot.storage.jobs import JobLog
@@ -29,6 +29,9 @@ T = TypeVar("T")
 
 MAX_BATCH = 256
 """Events committed together at most, so one batch never holds the database for long."""
+
+COUNTED_FOR = timedelta(days=1)
+"""How long a limited action is remembered; longer than any limit's window."""
 
 
 class Store:
@@ -129,11 +132,50 @@ class Store:
         async with self._db.read() as db:
             return await sessions.is_update_processed(db, update_key)
 
+    async def stash_updates(
+        self, source: str, updates: Sequence[tuple[int, str]], at: datetime
+    ) -> None:
+        """Store fetched updates (``(update_id, json)``) until they are handled."""
+        async with self._db.transaction() as db:
+            await inbox.stash(db, source, updates, to_db_time(at))
+
+    async def stashed_updates(self, source: str) -> list[str]:
+        """The stored, possibly unhandled updates of ``source``, oldest first (as JSON)."""
+        async with self._db.read() as db:
+            return await inbox.stashed(db, source)
+
+    async def forget_updates_below(self, source: str, update_id: int) -> None:
+        """Forget stored updates below ``update_id``: all of them are handled."""
+        async with self._db.transaction() as db:
+            await inbox.forget_below(db, source, update_id)
+
+    async def adopt_legacy_update_keys(self, source: str) -> int:
+        """Rename update keys saved before they carried the bot id (``"tg:<n>"``)."""
+        async with self._db.transaction() as db:
+            return await sessions.adopt_legacy_update_keys(db, source)
+
+    async def record_updates(self, update_key: str | Sequence[str], at: datetime) -> None:
+        """Remember updates that were answered without changing anything (a refused action).
+
+        Raises:
+            DuplicateUpdateError: an update key was applied already; nothing was written.
+        """
+        keys = [update_key] if isinstance(update_key, str) else update_key
+        async with self._db.transaction() as db:
+            for key in keys:
+                await sessions.record_update(db, key, to_db_time(at))
+
+    async def count_actions(self, user_id: str, kind: str, since: datetime) -> int:
+        """How many limited actions of ``kind`` the person took since ``since``."""
+        async with self._db.read() as db:
+            return await counters.count_since(db, user_id, kind, to_db_time(since))
+
     async def save_step(
         self,
         session: Session,
         *,
         update_key: str | Sequence[str] | None = None,
+        counted: Sequence[str] = (),
         new_attachments: Sequence[NewAttachment] = (),
         forget_attachments: Sequence[str] = (),
         submission: Submission | None = None,
@@ -146,6 +188,7 @@ class Store:
         stamps the update key, the attachments and the outbox rows, which are due at once.
 
         ``update_key`` may be several keys when one step handles several updates (an album).
+        ``counted`` names the limited actions the step took (see :mod:`bot.limits`).
 
         Raises:
             DuplicateUpdateError: an update key was applied already; nothing was written.
@@ -159,6 +202,9 @@ class Store:
             for key in keys:
                 await sessions.record_update(db, key, at)
             await sessions.upsert_session(db, session)
+            if counted:
+                forget = to_db_time(session.updated_at - COUNTED_FOR)
+                await counters.record(db, session.user_id, counted, at, forget_before=forget)
             for attachment in new_attachments:
                 await sessions.insert_attachment(db, attachment, at)
             await sessions.forget_attachments(db, session.user_id, forget_attachments)
@@ -192,14 +238,29 @@ class Store:
 
     # -- privacy --------------------------------------------------------------------------------
 
-    async def delete_user_data(self, user_id: str) -> DeletionReport:
+    async def delete_user_data(
+        self,
+        user_id: str,
+        *,
+        update_key: str | Sequence[str] | None = None,
+        at: datetime | None = None,
+    ) -> DeletionReport:
         """Delete everything stored about a person, as far as delivery allows.
+
+        ``update_key`` (with the time ``at``) is recorded in the same transaction, so a
+        redelivered "delete everything" is recognised and cannot create a new session.
 
         Submissions still waiting to be delivered to the ministry are kept, flagged, and erased
         as soon as nothing is left to send (see :meth:`mark_outbox_sent`). Afterwards the WAL is
         checkpointed and truncated so the deleted text leaves the disk.
         """
+        keys = [update_key] if isinstance(update_key, str) else update_key or ()
+        if keys and at is None:
+            raise ValueError("recording an update key needs its time")
         async with self._db.transaction() as db:
+            for key in keys:
+                assert at is not None
+                await sessions.record_update(db, key, to_db_time(at))
             report = await privacy.delete_user_data(db, user_id)
             self._cache.clear()
         await self._db.checkpoint()
@@ -215,6 +276,9 @@ class Store:
         async with self._db.transaction() as db:
             purged = await privacy.purge_abandoned_drafts(db, older_than)
             self._cache.clear()
+
+            await counters.purge_before(db, to_db_time(older_than))
+            await inbox.purge_before(db, to_db_time(older_than))
         await self._db.checkpoint()
         return purged
 

@@ -28,21 +28,103 @@ async def load_session(
     return Session.model_validate_json(row["data"]) if row else None
 
 
+SEQUENCE_RESTART_GAP = 100_000
+"""An update id this far below the newest one of its source starts a new sequence.
+
+Telegram serves an unconfirmed update again for at most a day, and only ids at or above the
+lowest unconfirmed one; it picks a new (possibly lower) starting id after a week without
+updates. An id far below the newest is therefore new, never a redelivery."""
+
+
+def split_update_key(update_key: str) -> tuple[str, int] | None:
+    """``"tg:7:1234"`` → ``("tg:7", 1234)``; ``None`` for a key without a numeric id."""
+    source, _, tail = update_key.rpartition(":")
+    if not source or not tail.isdigit():
+        return None
+    return source, int(tail)
+
+
+async def _newest(db: aiosqlite.Connection, source: str) -> int | None:
+    row = await one(db, "SELECT newest FROM update_sequences WHERE source = ?", (source,))
+    return int(row["newest"]) if row else None
+
+
+async def _is_new_sequence(db: aiosqlite.Connection, update_key: str) -> bool:
+    parsed = split_update_key(update_key)
+    if parsed is None:
+        return False
+    newest = await _newest(db, parsed[0])
+    return newest is not None and newest - parsed[1] > SEQUENCE_RESTART_GAP
+
+
 async def is_update_processed(db: aiosqlite.Connection, update_key: str) -> bool:
-    """Whether a front-end update (e.g. ``"tg:123456"``) was applied already."""
+    """Whether a front-end update (e.g. ``"tg:7000001:123456"``) was applied already."""
     row = await one(db, "SELECT 1 FROM processed_updates WHERE update_key = ?", (update_key,))
-    return row is not None
+    return row is not None and not await _is_new_sequence(db, update_key)
 
 
 async def record_update(db: aiosqlite.Connection, update_key: str, at: str) -> None:
-    """Remember an applied update; raise :class:`DuplicateUpdateError` if it was already."""
+    """Remember an applied update; raise :class:`DuplicateUpdateError` if it was already.
+
+    When the key starts a new sequence of its source, the old sequence's keys are forgotten
+    first: they can never be served again, and they must not hide the new updates.
+    """
     if await is_update_processed(db, update_key):
         raise DuplicateUpdateError(update_key)
+    parsed = split_update_key(update_key)
+    if parsed is not None:
+        source, number = parsed
+        if await _is_new_sequence(db, update_key):
+            await run(
+                db,
+                "DELETE FROM processed_updates WHERE substr(update_key, 1, ?) = ?",
+                (len(source) + 1, f"{source}:"),
+            )
+            await run(db, "DELETE FROM update_sequences WHERE source = ?", (source,))
+        await run(
+            db,
+            "INSERT INTO update_sequences (source, newest) VALUES (?, ?)"
+            " ON CONFLICT (source) DO UPDATE SET newest = MAX(newest, excluded.newest)",
+            (source, number),
+        )
     await run(
         db,
         "INSERT INTO processed_updates (update_key, processed_at) VALUES (?, ?)",
         (update_key, at),
     )
+
+
+async def adopt_legacy_update_keys(db: aiosqlite.Connection, source: str) -> int:
+    """Rename keys saved as ``"tg:<update id>"`` to ``"<source>:<update id>"``; return how many.
+
+    Keys used to lack the bot id; the bot renames them once it knows its own id. A key that
+    exists under both names is kept once.
+    """
+    renamed = await run(
+        db,
+        "UPDATE OR IGNORE processed_updates SET update_key = ? || substr(update_key, 4)"
+        " WHERE update_key GLOB 'tg:[0-9]*' AND update_key NOT GLOB 'tg:*:*'",
+        (f"{source}:",),
+    )
+    await run(
+        db,
+        "DELETE FROM processed_updates"
+        " WHERE update_key GLOB 'tg:[0-9]*' AND update_key NOT GLOB 'tg:*:*'",
+    )
+    newest = await one(
+        db,
+        "SELECT MAX(CAST(substr(update_key, ?) AS INTEGER)) AS newest FROM processed_updates"
+        " WHERE substr(update_key, 1, ?) = ?",
+        (len(source) + 2, len(source) + 1, f"{source}:"),
+    )
+    if newest is not None and newest["newest"] is not None:
+        await run(
+            db,
+            "INSERT INTO update_sequences (source, newest) VALUES (?, ?)"
+            " ON CONFLICT (source) DO UPDATE SET newest = MAX(newest, excluded.newest)",
+            (source, int(newest["newest"])),
+        )
+    return renamed
 
 
 async def upsert_session(db: aiosqlite.Connection, session: Session) -> None:

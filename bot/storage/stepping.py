@@ -20,16 +20,20 @@ import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from bot.engine.session import Session
 from bot.engine.submission import Submission
 from bot.storage.db import to_db_time
+from bot.storage.sessions import SEQUENCE_RESTART_GAP, split_update_key
 from bot.storage.submissions import COUNT_RECEIPT, FORGET_OLD_RECEIPT_COUNTS, address_hash
 from bot.storage.types import NewAttachment, OutboxItem
 
 T = TypeVar("T")
+
+COUNTED_FOR = timedelta(days=1)
+"""How long a limited action is remembered; longer than any limit's window."""
 
 CACHE_SIZE = 4096
 """Sessions kept parsed in memory (a few kB each): the people active in the last minutes."""
@@ -39,7 +43,12 @@ CACHE_SIZE = 4096
 class StepWrite:
     """Everything one event produced, committed together before the bot replies."""
 
-    session: Session
+    session: Session | None
+    """``None``: only the update keys are recorded (a refused step keeps the draft as it was)."""
+    at: datetime | None = None
+    """When a step without a session happened (the time its update keys are recorded at)."""
+    counted: Sequence[str] = ()
+    """Limited actions the step took (see :mod:`bot.limits`), counted for the hourly limits."""
     new_attachments: Sequence[NewAttachment] = ()
     forget_attachments: Sequence[str] = ()
     submission: Submission | None = None
@@ -58,6 +67,14 @@ class StepReads:
         row = self._conn.execute(
             "SELECT count FROM receipt_counts WHERE address_hash = ? AND day = ?",
             (address_hash(address), to_db_time(at)[:10]),
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def count_actions(self, user_id: str, kind: str, since: datetime) -> int:
+        """How many ``kind`` actions the person took at ``since`` or later."""
+        row = self._conn.execute(
+            "SELECT COUNT(*) FROM limit_events WHERE user_id = ? AND kind = ? AND at >= ?",
+            (user_id, kind, to_db_time(since)),
         ).fetchone()
         return int(row[0]) if row else 0
 
@@ -165,7 +182,7 @@ def _step_one(
     """De-duplicate, load, step and write one event inside the open transaction."""
     keys = list(dict.fromkeys(job.update_keys))
     for key in keys:
-        if conn.execute("SELECT 1 FROM processed_updates WHERE update_key = ?", (key,)).fetchone():
+        if _is_processed(conn, key):
             return Stepped(duplicate=True), None
     row = conn.execute(
         "SELECT draft_id, seq, data FROM sessions WHERE user_id = ? AND consultation_id = ?",
@@ -183,15 +200,65 @@ def _step_one(
     return Stepped(duplicate=False, result=result), write.session
 
 
+def _is_new_sequence(conn: sqlite3.Connection, key: str) -> bool:
+    """An id far below the newest of its source: Telegram started a new sequence."""
+    parsed = split_update_key(key)
+    if parsed is None:
+        return False
+    row = conn.execute(
+        "SELECT newest FROM update_sequences WHERE source = ?", (parsed[0],)
+    ).fetchone()
+    return row is not None and int(row[0]) - parsed[1] > SEQUENCE_RESTART_GAP
+
+
+def _is_processed(conn: sqlite3.Connection, key: str) -> bool:
+    """The synchronous twin of :func:`bot.storage.sessions.is_update_processed`."""
+    seen = conn.execute("SELECT 1 FROM processed_updates WHERE update_key = ?", (key,))
+    return seen.fetchone() is not None and not _is_new_sequence(conn, key)
+
+
+def _record_update(conn: sqlite3.Connection, key: str, at: str) -> None:
+    """The synchronous twin of :func:`bot.storage.sessions.record_update` (already checked)."""
+    parsed = split_update_key(key)
+    if parsed is not None:
+        source, number = parsed
+        if _is_new_sequence(conn, key):
+            conn.execute(
+                "DELETE FROM processed_updates WHERE substr(update_key, 1, ?) = ?",
+                (len(source) + 1, f"{source}:"),
+            )
+            conn.execute("DELETE FROM update_sequences WHERE source = ?", (source,))
+        conn.execute(
+            "INSERT INTO update_sequences (source, newest) VALUES (?, ?)"
+            " ON CONFLICT (source) DO UPDATE SET newest = MAX(newest, excluded.newest)",
+            (source, number),
+        )
+    conn.execute(
+        "INSERT INTO processed_updates (update_key, processed_at) VALUES (?, ?)", (key, at)
+    )
+
+
 def _write(conn: sqlite3.Connection, write: StepWrite, keys: Sequence[str]) -> None:
     """The rows of one step; the same statements as :meth:`Store.save_step` runs."""
     session = write.session
-    at = to_db_time(session.updated_at)
-    _many(
-        conn,
-        "INSERT INTO processed_updates (update_key, processed_at) VALUES (?, ?)",
-        [(key, at) for key in keys],
-    )
+    when = session.updated_at if session is not None else write.at
+    if when is None:
+        raise ValueError("a step that saves no session needs its time")
+    at = to_db_time(when)
+    for key in keys:
+        _record_update(conn, key, at)
+    if session is None:
+        return
+    if write.counted:
+        forget = to_db_time(session.updated_at - COUNTED_FOR)
+        conn.execute(
+            "DELETE FROM limit_events WHERE user_id = ? AND at < ?", (session.user_id, forget)
+        )
+        _many(
+            conn,
+            "INSERT INTO limit_events (user_id, kind, at) VALUES (?, ?, ?)",
+            [(session.user_id, kind, at) for kind in write.counted],
+        )
     conn.execute(
         "INSERT INTO sessions (user_id, consultation_id, draft_id, status, seq, started_at,"
         " updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"

@@ -14,7 +14,6 @@ import re
 import secrets
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
 
@@ -26,8 +25,10 @@ from bot.logging_setup import install_redaction
 from bot.telegram.commands import MENU_LANGUAGES, bot_commands
 from bot.telegram.handlers import AnyApplication
 from bot.telegram.ordering import DEFAULT_ALBUM_DELAY, AlbumCollector, ChatOrderedProcessor
+from bot.telegram.polling import ConfirmingPoller, ConfirmingProcessor, Inbox, UpdateLedger
 from bot.telegram.ratelimit import PatientRateLimiter
 from bot.telegram.request import AiohttpRequest
+from bot.telegram.webhook import ConfirmingWebhook
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,8 @@ class TelegramOptions:
     bootstrap_retries: int = 5
     """Retries of the start-up calls (deleteWebhook/setWebhook) when the network is down."""
     max_concurrent_updates: int = 256
+    stop_grace: float = 20.0
+    """Seconds a stop keeps handling the updates in hand; the rest wait for the restart."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ def build_application(
     options: TelegramOptions,
     post_init: Hook,
     post_shutdown: Hook,
+    inbox: Inbox | None = None,
 ) -> AnyApplication:
     """An application for the bot with ``token``, without handlers yet.
 
@@ -99,8 +103,15 @@ def build_application(
         # (bench/request_cpu.py); one pooled session for calls, one for long polling.
         .request(AiohttpRequest(connection_pool_size=256))
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
-        # Strict order within a chat, chats concurrently (see bot.telegram.ordering).
-        .concurrent_updates(ChatOrderedProcessor(albums, options.max_concurrent_updates))
+        # Strict order within a chat, chats concurrently (see bot.telegram.ordering); each
+        # update confirmed to Telegram only once handled (see bot.telegram.polling).
+        .concurrent_updates(
+            ConfirmingProcessor(
+                ChatOrderedProcessor(albums, options.max_concurrent_updates),
+                UpdateLedger(),
+                inbox,
+            )
+        )
         .rate_limiter(
             PatientRateLimiter(
                 global_rate=options.global_rate,
@@ -143,6 +154,13 @@ def webhook_secret(configured: str | None) -> str:
     return configured
 
 
+def _processor(app: AnyApplication) -> ConfirmingProcessor:
+    processor = app.update_processor
+    if not isinstance(processor, ConfirmingProcessor):
+        raise TypeError("the application was not built by build_application")
+    return processor
+
+
 @contextlib.asynccontextmanager
 async def running(
     app: AnyApplication, *, options: TelegramOptions, webhook: Webhook | None = None
@@ -154,40 +172,80 @@ async def running(
     start-up failed (e.g. Telegram refused the token), so what ``post_init`` would have
     started is always released. Webhook mode when ``webhook`` is given: a small HTTP server
     that rejects any request without the right ``X-Telegram-Bot-Api-Secret-Token``.
+
+    Long polling lets Telegram forget an update only once it is stored in the inbox, or
+    without one, once it is handled (:mod:`bot.telegram.polling`). On exit the bot stops
+    fetching, keeps handling the updates in hand for at most ``options.stop_grace`` seconds,
+    cancels what is left (rolled back; kept in the inbox or unconfirmed, so it is handled
+    after the restart) and confirms what was finished.
+
+    The webhook server answers Telegram 200 only once an update is handled
+    (:mod:`bot.telegram.webhook`); while stopping it answers 503, so Telegram keeps the update.
     """
-    updater = app.updater
-    if updater is None:
-        raise ValueError("the application has no updater")
+    processor = _processor(app)
+    poller = ConfirmingPoller(
+        app.bot,
+        app.update_queue,
+        processor.ledger,
+        inbox=processor.inbox,
+        poll_timeout=options.poll_timeout,
+        allowed_updates=ALLOWED_UPDATES,
+    )
+    server = (
+        ConfirmingWebhook(
+            app.bot,
+            app.update_queue,
+            processor.ledger,
+            url=webhook.url,
+            path=urlparse(webhook.url).path,
+            listen=webhook.listen,
+            port=webhook.port,
+            secret=webhook.secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+        if webhook is not None
+        else None
+    )
     try:
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)
         await app.start()
         try:
-            if webhook is not None:
+            if server is not None and webhook is not None:
                 install_redaction(webhook.secret)
-                await updater.start_webhook(
-                    listen=webhook.listen,
-                    port=webhook.port,
-                    url_path=urlparse(webhook.url).path.strip("/"),
-                    webhook_url=webhook.url,
-                    secret_token=webhook.secret,
-                    allowed_updates=ALLOWED_UPDATES,
-                    bootstrap_retries=options.bootstrap_retries,
-                )
+                await server.start()
             else:
-                await updater.start_polling(
-                    timeout=timedelta(seconds=options.poll_timeout),
-                    allowed_updates=ALLOWED_UPDATES,
-                    bootstrap_retries=options.bootstrap_retries,
-                )
+                await poller.start()
             yield app
         finally:
-            if updater.running:
-                await updater.stop()
+            await poller.stop_fetching()
+            if server is not None:
+                server.stop_accepting()
+            await _finish_in_hand(processor, options.stop_grace)
+            if server is not None:
+                await server.close()
             if app.running:
                 await app.stop()
+            await poller.confirm()
     finally:
         await app.shutdown()  # a no-op when initialising failed
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
+
+
+async def _finish_in_hand(processor: ConfirmingProcessor, grace: float) -> None:
+    """Handle the updates in hand for up to ``grace`` seconds, then cancel the rest."""
+    in_hand = processor.ledger.unfinished
+    if not in_hand:
+        processor.refuse_new()
+        return
+    log.info("stopping: finishing %d update(s) in hand (at most %.0f s)", in_hand, grace)
+    drained = await processor.ledger.drain(grace)
+    processor.refuse_new()
+    if not drained:
+        cancelled = await processor.cancel_running()
+        log.warning(
+            "stopping: %d update(s) not handled in time; handled after the restart",
+            max(cancelled, processor.ledger.unfinished),
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from types import MappingProxyType
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -21,6 +22,9 @@ SLOW_DOWN = N_(
     "Du sender raskere enn jeg rekker å svare, så noe av det siste kom ikke med. "
     "Vent til jeg har svart, og send det som mangler på nytt."
 )
+
+MERGED = "innspill_merged_update_ids"
+"""Where a waiting update keeps the ids of the updates joined to it."""
 
 
 def plain_text(update: object) -> str | None:
@@ -50,7 +54,17 @@ def coalesce(into: object, update: object) -> bool:
     # change: its handler will see one message with both texts.
     with into.message._unfrozen():
         into.message.text = f"{first}\n{more}"
+    # Its update id goes along, so the handler records it as applied with the one it joined
+    # (a restart that serves both again must not add the text a second time).
+    joined = (*merged_ids(into), update.update_id, *merged_ids(update))
+    with into._unfrozen():
+        into.api_kwargs = MappingProxyType({**into.api_kwargs, MERGED: joined})
     return True
+
+
+def merged_ids(update: Update) -> tuple[int, ...]:
+    """The ids of the updates whose text :func:`coalesce` joined to ``update``."""
+    return tuple(update.api_kwargs.get(MERGED, ()))
 
 
 async def tell_to_slow_down(update: object) -> None:

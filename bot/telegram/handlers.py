@@ -3,8 +3,9 @@
 Text (commands included), button data and files go to the service as they came; the engine
 alone decides what they mean, and the service says whether a pressed keyboard is current.
 
-Every handler passes ``update_key = "tg:<update_id>"`` so an update that Telegram delivers
-twice (polling confirms offsets before handling; a restart may repeat some) is applied once.
+Every handler passes ``update_key = "tg:<bot id>:<update_id>"`` so an update that Telegram
+delivers twice (a restart serves again what was not confirmed) is applied once, and two bots
+sharing a database never mistake each other's updates.
 People are known to the service as ``tg:<telegram user id>``.
 """
 
@@ -39,7 +40,7 @@ from bot.engine.events import DocumentProblem, Reply
 from bot.i18n import N_, gettext_for, resolve_language
 from bot.service import ConversationService, IncomingFile
 from bot.settings import Settings
-from bot.telegram import callbacks
+from bot.telegram import callbacks, flood
 from bot.telegram.latest import LatestMessages
 from bot.telegram.ordering import AlbumCollector, album_of
 from bot.telegram.render import SELECTED
@@ -92,9 +93,20 @@ class _InAlbum(filters.MessageFilter):
 IN_ALBUM = _InAlbum(name="InAlbum")
 
 
-def update_key(update: Update) -> str:
-    """The service's idempotency key for an update."""
-    return f"tg:{update.update_id}"
+def update_source(bot_id: int) -> str:
+    """Where a bot's updates come from: the prefix of their keys."""
+    return f"tg:{bot_id}"
+
+
+def update_key(update: Update, bot_id: int) -> str:
+    """The service's idempotency key for an update received by the bot ``bot_id``."""
+    return f"{update_source(bot_id)}:{update.update_id}"
+
+
+def update_keys(update: Update, bot_id: int) -> list[str]:
+    """The keys of an update and of every update whose text was joined to it."""
+    source = update_source(bot_id)
+    return [f"{source}:{n}" for n in (update.update_id, *flood.merged_ids(update))]
 
 
 def user_key(user_id: int) -> str:
@@ -166,7 +178,7 @@ class TelegramHandlers:
             message.text,
             message_ref=str(message.message_id),
             follows_ref=str(message.message_id - 1),
-            update_key=update_key(update),
+            update_key=update_keys(update, context.bot.id),
             language_code=message.from_user.language_code,
         )
         await self._reply(context.bot, message.chat_id, handled.replies)
@@ -194,7 +206,7 @@ class TelegramHandlers:
             user,
             press.step,
             press.choice,
-            update_key=update_key(update),
+            update_key=update_key(update, context.bot.id),
             language_code=query.from_user.language_code,
         )
         await send_replies(
@@ -217,7 +229,7 @@ class TelegramHandlers:
             user_key(message.from_user.id),
             str(message.message_id),
             message.text,
-            update_key=update_key(update),
+            update_key=update_key(update, context.bot.id),
             language_code=message.from_user.language_code,
         )
         await self._reply(context.bot, message.chat_id, handled.replies)
@@ -233,7 +245,7 @@ class TelegramHandlers:
             user_key(message.from_user.id),
             files,
             caption=message.caption,
-            update_key=update_key(update),
+            update_key=update_key(update, context.bot.id),
             language_code=message.from_user.language_code,
         )
         await self._reply(context.bot, message.chat_id, handled.replies)
@@ -243,7 +255,7 @@ class TelegramHandlers:
         if not self.albums.add(update):
             return
         updates = await self.albums.collect(update)
-        keys = [update_key(u) for u in updates]
+        keys = [update_key(u, context.bot.id) for u in updates]
         parts = [u.message for u in updates if u.message is not None]
         first = parts[0]
         if not all(self._own_chat(m) for m in parts):
@@ -263,7 +275,7 @@ class TelegramHandlers:
         else:
             kind = next((k for k in map(unsupported_kind, parts) if k != "other"), "other")
             handled = await self.service.handle_unsupported(
-                user, kind, update_key=update_key(update), language_code=lang_code
+                user, kind, update_key=keys, language_code=lang_code
             )
         log.info("album of %d part(s) handled (media group %s)", len(parts), album_of(update))
         await self._reply(context.bot, first.chat_id, handled.replies)
@@ -277,7 +289,7 @@ class TelegramHandlers:
         handled = await self.service.handle_unsupported(
             user_key(message.from_user.id),
             unsupported_kind(message),
-            update_key=update_key(update),
+            update_key=update_key(update, context.bot.id),
             language_code=message.from_user.language_code,
         )
         await self._reply(context.bot, message.chat_id, handled.replies)

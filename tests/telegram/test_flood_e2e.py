@@ -22,6 +22,7 @@ from bot.settings import Settings
 from bot.telegram.application import running
 from bot.telegram.handlers import AnyApplication, user_key
 from bot.telegram.ordering import ChatOrderedProcessor
+from bot.telegram.polling import ConfirmingProcessor
 from tests.telegram.conftest import FAST, make_settings
 from tests.telegram.fake_bot_api import FakeBotApi, FakeUser
 
@@ -97,7 +98,9 @@ async def test_a_flooder_does_not_hold_up_the_others_and_loses_no_text(
         tmp_path, api, telegram_chat_rate=3.0, telegram_chat_burst=20, telegram_global_rate=1000
     )
     async with shipped_bot(settings, api) as (runtime, app):
-        processor = app.update_processor
+        confirming = app.update_processor
+        assert isinstance(confirming, ConfirmingProcessor)
+        processor = confirming.inner
         assert isinstance(processor, ChatOrderedProcessor)
         flooder = api.user(4000)
         await at_the_text_step(flooder)

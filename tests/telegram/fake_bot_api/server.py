@@ -121,6 +121,10 @@ class FakeBotApi:
         self._pending: list[JSONDict] = []
         self._sent_updates: dict[int, JSONDict] = {}
         self._confirmed_up_to = 0
+        self.served: list[list[int]] = []
+        """The update ids each answered ``getUpdates`` returned, in order."""
+        self.poll_requests = 0
+        """How many ``getUpdates`` requests arrived (answered or still long-polling)."""
         self._update_ids = itertools.count(10_001)
         self._ids = itertools.count(1)
         self._files: dict[str, _StoredFile] = {}
@@ -452,6 +456,7 @@ class FakeBotApi:
                 "Conflict: can't use getUpdates method while webhook is active; "
                 "use deleteWebhook to delete the webhook first",
             )
+        self.poll_requests += 1
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
@@ -470,7 +475,10 @@ class FakeBotApi:
                         await self._changed.wait_for(lambda: bool(self._pending) or self._closing)
             finally:
                 self.long_polls_waiting -= 1
-        return [dict(u) for u in self._pending[:limit]]
+        batch = [dict(u) for u in self._pending[:limit]]
+        self.served.append([u["update_id"] for u in batch])
+        await self._notify()
+        return batch
 
     async def _send_message(self, params: JSONDict, files: dict[str, bytes]) -> JSONDict:
         chat = self._known_chat(params)
@@ -567,6 +575,9 @@ class FakeBotApi:
             raise ApiError(
                 400,
                 "Bad Request: query is too old and response timeout expired or query ID is invalid",
+                # A press served again after a restart is answered again: a correct bot
+                # meets that (and goes on); an unknown id is a bug.
+                benign=query is not None,
             )
         query.answered = True
         text = params.get("text")
@@ -686,7 +697,7 @@ class FakeBotApi:
             except aiohttp.ClientError:
                 status = 0
             self.webhook_deliveries.append(WebhookDelivery(int(update["update_id"]), status))
-            if status == 0:
+            if status == 0 or status >= 500:  # Telegram keeps the update and tries again
                 await asyncio.sleep(0.05)
                 continue
             self._pending.pop(0)

@@ -1,0 +1,341 @@
+"""Long polling that never lets Telegram forget an update the bot has not made safe.
+
+PTB's ``Updater`` asks for ``offset = last fetched + 1`` as soon as it has queued a batch, and
+Telegram then forgets the whole batch: a crash before the handlers ran loses those updates
+for good (issue 11). This poller first stores every fetched update in the bot's inbox (an
+SQLite table), and only then lets the offset pass it; after a restart it hands over what the
+inbox still holds before fetching anything new. An inbox row is forgotten once every update
+up to it is handled, and an update handled before a crash is recognised by its update key.
+
+Without an inbox, the offset stays at the oldest update still unfinished, so Telegram keeps
+serving it; updates served again while in hand are recognised by id and skipped. That is
+safe too, but one person's flood then holds back everyone behind it (``getUpdates`` returns
+at most 100 updates from the offset), which is why the bot uses the inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sys
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import BaseUpdateProcessor
+
+from bot.clock import utc_now
+
+log = logging.getLogger(__name__)
+
+
+class Inbox(Protocol):
+    """Durable storage for fetched updates (:class:`bot.storage.Store` is one)."""
+
+    async def stash_updates(
+        self, source: str, updates: Sequence[tuple[int, str]], at: datetime
+    ) -> None:
+        """Store fetched updates (``(update_id, json)``) until they are handled."""
+
+    async def stashed_updates(self, source: str) -> list[str]:
+        """The stored updates of ``source``, oldest first, as JSON."""
+
+    async def forget_updates_below(self, source: str, update_id: int) -> None:
+        """Forget stored updates below ``update_id``."""
+
+
+RECENT = 10_000
+"""How many finished update ids are remembered to skip Telegram serving them again."""
+
+
+class UpdateLedger:
+    """Which fetched updates are still unfinished, and the offset that confirms the rest."""
+
+    def __init__(self) -> None:
+        self._unfinished: set[int] = set()
+        self._recent: deque[int] = deque(maxlen=RECENT)
+        self._recent_set: set[int] = set()
+        self._after_newest: int | None = None
+        self._progress = asyncio.Event()
+        self._waiters: dict[int, asyncio.Event] = {}
+
+    def take(self, update_id: int) -> bool:
+        """Note a fetched update; ``False`` if it is in hand or was finished already."""
+        if update_id in self._unfinished or update_id in self._recent_set:
+            return False
+        self._unfinished.add(update_id)
+        self._after_newest = update_id + 1
+        return True
+
+    def __contains__(self, update_id: object) -> bool:
+        """Whether the update is in hand or was finished recently."""
+        return update_id in self._unfinished or update_id in self._recent_set
+
+    def finish(self, update_id: int) -> None:
+        """The update is handled and its effects are committed: Telegram may forget it."""
+        if update_id not in self._unfinished:
+            return
+        self._unfinished.discard(update_id)
+        if len(self._recent) == self._recent.maxlen:
+            self._recent_set.discard(self._recent[0])
+        self._recent.append(update_id)
+        self._recent_set.add(update_id)
+        self._progress.set()
+        waiter = self._waiters.pop(update_id, None)
+        if waiter is not None:
+            waiter.set()
+
+    async def finished(self, update_id: int) -> None:
+        """Return once ``update_id`` is finished (at once if it was)."""
+        if update_id in self._recent_set:
+            return
+        waiter = self._waiters.setdefault(update_id, asyncio.Event())
+        await waiter.wait()
+
+    @property
+    def unfinished(self) -> int:
+        """How many fetched updates are not handled yet."""
+        return len(self._unfinished)
+
+    @property
+    def after_newest(self) -> int | None:
+        """One past the newest update fetched (``None``: nothing seen)."""
+        return self._after_newest
+
+    @property
+    def offset(self) -> int | None:
+        """The ``getUpdates`` offset: everything below it is handled (``None``: nothing seen)."""
+        if self._unfinished:
+            return min(self._unfinished)
+        return self._after_newest
+
+    async def wait_progress(self, seconds: float) -> None:
+        """Return when an update finished, or after ``seconds``."""
+        self._progress.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._progress.wait(), seconds)
+
+    async def drain(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for every fetched update to finish; ``True`` if they did."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while self._unfinished:
+            left = deadline - loop.time()
+            if left <= 0:
+                return False
+            await self.wait_progress(left)
+        return True
+
+
+class ConfirmingProcessor(BaseUpdateProcessor):
+    """Wraps the real update processor and tells the ledger when each update is finished.
+
+    An update counts as finished when PTB's handling of it returned (handler errors included:
+    they were reported, and serving a poisonous update again would loop forever), not when it
+    was cancelled by a stop that ran out of time: that one stays unconfirmed.
+    """
+
+    def __init__(
+        self, inner: BaseUpdateProcessor, ledger: UpdateLedger, inbox: Inbox | None = None
+    ) -> None:
+        # No limit of its own: the inner processor decides when an update gets a slot.
+        super().__init__(sys.maxsize)
+        self.inner = inner
+        self.ledger = ledger
+        self.inbox = inbox
+        """Where the poller stores fetched updates, if anywhere (see :class:`ConfirmingPoller`)."""
+        self._running: set[asyncio.Task[Any]] = set()
+        self._refusing = False
+
+    def refuse_new(self) -> None:
+        """From now on, leave updates unhandled (and unconfirmed): the bot is stopping."""
+        self._refusing = True
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Let the inner processor run the update, then mark it finished."""
+        if isinstance(update, Update):
+            self.ledger.take(update.update_id)  # webhook updates never passed the poller
+        if self._refusing:
+            if isinstance(coroutine, Coroutine):
+                coroutine.close()
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            await self.inner.process_update(update, coroutine)
+        finally:
+            if task is not None:
+                self._running.discard(task)
+        if isinstance(update, Update):
+            self.ledger.finish(update.update_id)
+
+    async def initialize(self) -> None:
+        """Initialise the inner processor."""
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        """Shut the inner processor down."""
+        await self.inner.shutdown()
+
+    async def cancel_running(self) -> int:
+        """Cancel the updates still being handled (their effects roll back); return how many."""
+        tasks = list(self._running)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        return len(tasks)
+
+
+class ConfirmingPoller:
+    """Fetches updates into the application's queue; confirms only finished ones."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        queue: asyncio.Queue[object],
+        ledger: UpdateLedger,
+        *,
+        inbox: Inbox | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        poll_timeout: float,
+        allowed_updates: Sequence[str],
+        busy_interval: float = 0.25,
+        backoff: float = 0.5,
+        max_backoff: float = 8.0,
+    ) -> None:
+        self.bot = bot
+        self.queue = queue
+        self.ledger = ledger
+        self.inbox = inbox
+        self.clock = clock
+        self.poll_timeout = poll_timeout
+        self.allowed_updates = list(allowed_updates)
+        self.busy_interval = busy_interval
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self._task: asyncio.Task[None] | None = None
+        self._started = False
+        self._stopping = False
+        self._asking = False
+
+    @property
+    def running(self) -> bool:
+        """Whether updates are being fetched."""
+        return self._task is not None
+
+    async def start(self) -> None:
+        """Switch Telegram to polling (keeping pending updates) and start fetching."""
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        await self._replay()
+        self._started = True
+        self._task = asyncio.create_task(self._loop(), name="telegram-poller")
+
+    async def stop_fetching(self) -> None:
+        """Stop asking for new updates; the ones in hand go on being handled.
+
+        A batch already received is stored and handed over first (so a stop drains it);
+        only a request still waiting for Telegram is cancelled.
+        """
+        self._stopping = True
+        task, self._task = self._task, None
+        if task is not None:
+            if self._asking:
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    @property
+    def source(self) -> str:
+        """Whose updates these are in the inbox (the bot's update key prefix)."""
+        return f"tg:{self.bot.id}"
+
+    def _telegram_offset(self) -> int | None:
+        # With an inbox, everything fetched is stored: Telegram may forget it at once.
+        return self.ledger.after_newest if self.inbox else self.ledger.offset
+
+    async def _replay(self) -> None:
+        """Hand over the stored updates a crash or a stop left unhandled, oldest first."""
+        if self.inbox is None:
+            return
+        stored = await self.inbox.stashed_updates(self.source)
+        for data in stored:
+            update = Update.de_json(json.loads(data), self.bot)
+            if self.ledger.take(update.update_id):
+                await self.queue.put(update)
+        if stored:
+            log.info("handling %d stored update(s) from before the restart", len(stored))
+
+    async def confirm(self) -> None:
+        """Tell Telegram (and the inbox) which updates are done."""
+        if not self._started:
+            return
+        await self._forget_handled()
+        offset = self._telegram_offset()
+        if offset is None:
+            return
+        try:
+            await self.bot.get_updates(
+                offset=offset, limit=1, timeout=0, allowed_updates=self.allowed_updates
+            )
+        except TelegramError as error:
+            log.warning("could not confirm handled updates to Telegram: %s", error)
+
+    async def _forget_handled(self) -> None:
+        offset = self.ledger.offset
+        if self.inbox is not None and offset is not None:
+            try:
+                await self.inbox.forget_updates_below(self.source, offset)
+            except Exception:
+                log.warning("could not forget handled updates", exc_info=True)
+
+    async def _loop(self) -> None:
+        delay = self.backoff
+        while not self._stopping:
+            busy = self.inbox is None and self.ledger.unfinished > 0
+            timeout = 0.0 if busy else self.poll_timeout
+            try:
+                self._asking = True
+                try:
+                    updates = await self.bot.get_updates(
+                        offset=self._telegram_offset(),
+                        timeout=int(timeout),
+                        read_timeout=timeout + 10,
+                        allowed_updates=self.allowed_updates,
+                    )
+                finally:
+                    self._asking = False
+                fresh = [u for u in updates if u.update_id not in self.ledger]
+                if self.inbox is not None and fresh:
+                    stash = [(u.update_id, json.dumps(u.to_dict())) for u in fresh]
+                    await self.inbox.stash_updates(self.source, stash, self.clock())
+            except InvalidToken:
+                log.exception("Telegram refused the token while polling; polling stopped")
+                return
+            except (NetworkError, TelegramError) as error:
+                log.warning("getUpdates failed (%s); trying again in %.1f s", error, delay)
+                self._asking = True
+                try:
+                    await asyncio.sleep(delay)
+                finally:
+                    self._asking = False
+                delay = min(delay * 2, self.max_backoff)
+                continue
+            delay = self.backoff
+            for update in fresh:
+                if self.ledger.take(update.update_id):
+                    await self.queue.put(update)
+            await self._forget_handled()
+            if not fresh and busy and not self._stopping:
+                self._asking = True  # only waiting: safe to cancel
+                try:
+                    await self.ledger.wait_progress(self.busy_interval)
+                finally:
+                    self._asking = False

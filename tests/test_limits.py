@@ -1,0 +1,76 @@
+"""Abuse limits: uploads and submissions per person per hour, counted across restarts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.engine import flow
+from bot.engine.loader import load_consultation
+from bot.engine.model import Consultation
+from bot.limits import AbuseLimits, Action, refusal
+from bot.service import ConversationService, IncomingFile
+from bot.storage import Store
+from tests.conftest import ROOT
+from tests.test_service import PDF, quick_to_input
+
+LIMITS = AbuseLimits(submissions_per_hour=1, uploads_per_hour=2)
+
+
+@pytest.fixture(scope="module")
+def consultation() -> Consultation:
+    return load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "db.sqlite3")
+    yield opened
+    await opened.close()
+
+
+def pdf(name: str) -> IncomingFile:
+    return IncomingFile(name, "application/pdf", len(PDF), PDF)
+
+
+async def test_uploads_beyond_the_hourly_limit_are_refused_even_after_a_restart(
+    consultation: Consultation, tmp_path: Path
+) -> None:
+    path = tmp_path / "db.sqlite3"
+    async with await Store.open(path) as store:
+        service = ConversationService(consultation, store, abuse_limits=LIMITS)
+        await quick_to_input(service, "u")
+        await service.handle_files("u", [pdf("a.pdf"), pdf("b.pdf")], update_key="tg:1:1")
+    async with await Store.open(path) as store:
+        service = ConversationService(consultation, store, abuse_limits=LIMITS)
+        refused = await service.handle_files("u", [pdf("c.pdf")], update_key="tg:1:2")
+        assert "lastet opp mange dokumenter" in refused.replies[0].text
+        session = await service.session_of("u")
+        assert session is not None
+        assert [a.file_name for a in session.attachments] == ["a.pdf", "b.pdf"]
+        # The refused update is recorded: redelivered, it is not answered twice.
+        assert (await service.handle_files("u", [pdf("c.pdf")], update_key="tg:1:2")).replies == []
+
+
+async def test_a_second_submission_within_the_hour_is_refused_and_the_draft_kept(
+    consultation: Consultation, store: Store
+) -> None:
+    service = ConversationService(consultation, store, abuse_limits=LIMITS)
+    await quick_to_input(service, "u")
+    await service.handle_text("u", "Innspill.")
+    await service.handle_choice("u", flow.SUMMARY, "send")
+    await quick_to_input(service, "u")
+    await service.handle_text("u", "Innspill igjen.")
+    refused = await service.handle_choice("u", flow.SUMMARY, "send")
+    assert "sendt mange innspill den siste timen" in refused.replies[0].text
+    assert len(await store.list_submissions()) == 1
+    session = await service.session_of("u")
+    assert session is not None
+    assert session.status == "draft", "the draft is kept for later"
+
+
+def test_each_refusal_is_in_the_persons_language() -> None:
+    assert "innspel" in refusal(Action.SUBMISSION, "nn").text
+    assert "uploaded many documents" in refusal(Action.UPLOAD, "en").text
