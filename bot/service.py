@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot import metrics
@@ -95,7 +95,8 @@ class ConversationService:
     ) -> None:
         self.consultation = consultation
         self.store = store
-        self.limits = limits or Limits()
+        # The engine promises a receipt only when one will be sent.
+        self.limits = replace(limits or Limits(), send_receipts=send_receipts)
         self.mail_domain = mail_domain
         self.send_receipts = send_receipts
         self._clock = clock

@@ -119,7 +119,7 @@ def _respondent_section(sub: Submission, lang: str, _: Translate) -> _Section:
     if person.org_number:
         fields.append(_Field(_("Organisasjonsnummer"), _one_line(person.org_number)))
     if person.board_approved:
-        fields.append(_Field(_("Vedtatt i styret"), format_date(person.board_approved, lang)))
+        fields.append(_Field(_("Vedtatt av styret"), format_date(person.board_approved, lang)))
     if person.municipality_name or person.municipality_number:
         place = _one_line(person.municipality_name or "")
         if person.municipality_number:
@@ -154,6 +154,8 @@ def _answer(item: SubmissionAnswer, _: Translate, number: int, *, for_staff: boo
                 if for_staff
                 else _Field(_("Departementets ordlyd"), original)
             )
+    elif item.kind == "free_text":
+        heading = _("Innspill")  # stored in bokmål; the receipt says it in the person's language
     else:
         heading = asked
     text = clean_body_text(item.answer) if item.answer else None
@@ -184,10 +186,10 @@ def _content_sections(
     *,
     for_staff: bool,
 ) -> tuple[_Section, ...]:
-    themes = tuple(_one_line(t) for t in sub.themes) or (_("Ingen temaer valgt"),)
+    themes = tuple(_one_line(t) for t in sub.themes) or (_("Ingen tema valgt"),)
     sections = [
         _respondent_section(sub, lang, _),
-        _Section(_("Valgte temaer"), items=themes),
+        _Section(_("Valgte tema"), items=themes),
         _Section(_("Svar"), answers=_answers(sub, _, for_staff=for_staff)),
     ]
     if attachment_lines:
@@ -443,7 +445,7 @@ def compose_receipt(
             _("Her er en kopi av det du sendte."),
         ),
         lead=(
-            _Field(_("Høring"), _one_line(sub.title)),
+            _Field(_("Gjelder"), _one_line(sub.title)),
             _Field(_("Sendt til"), sent_to),
             *_lead(sub, lang, _),
         ),
