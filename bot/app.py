@@ -1,7 +1,12 @@
 """The one place where the parts are wired together, started and stopped.
 
-Both front ends (Telegram and the terminal) get the same runtime: the consultation, the store,
-the conversation service, and the outbox worker that delivers submissions.
+Both front ends (Telegram and the terminal) get the same :class:`Runtime`: the consultation,
+the store, the conversation service, the outbox worker that delivers submissions, and the
+daily purge of abandoned drafts. This is also the only module that reads :class:`Settings`
+to build them: every part below gets plain values, not the settings object.
+
+For Telegram, :func:`build_telegram` builds the PTB ``Application`` around a runtime, starts
+the runtime's background work in ``post_init`` and closes the runtime in ``post_shutdown``.
 """
 
 from __future__ import annotations
@@ -9,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
+import ssl
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -18,12 +25,44 @@ from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.mail.headers import address_domain
 from bot.mail.outbox import OutboxWorker
-from bot.mail.transport import transport_from_settings
+from bot.mail.transport import FileTransport, SmtpTransport, Transport
 from bot.service import ConversationService
 from bot.settings import Settings
 from bot.storage import Store
+from bot.telegram.application import (
+    TelegramOptions,
+    Webhook,
+    build_application,
+    register_commands,
+    running,
+    webhook_secret,
+)
+from bot.telegram.handlers import AnyApplication, TelegramHandlers
+from bot.telegram.ordering import AlbumCollector
 
 log = logging.getLogger(__name__)
+
+PURGE_INTERVAL_SECONDS = 24 * 3600
+"""How often the running bot deletes drafts older than ``DRAFT_RETENTION_DAYS``."""
+
+
+def make_transport(settings: Settings) -> Transport:
+    """The transport ``MAIL_TRANSPORT`` asks for, configured from ``SMTP_*`` or ``OUTBOX_DIR``."""
+    if settings.mail_transport == "smtp":
+        return SmtpTransport(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            user=settings.smtp_user,
+            password=settings.smtp_password,
+            security=settings.smtp_security,
+            timeout=settings.smtp_timeout,
+            tls_context=(
+                ssl.create_default_context(cafile=str(settings.smtp_ca_file))
+                if settings.smtp_ca_file
+                else None
+            ),
+        )
+    return FileTransport(settings.outbox_dir)
 
 
 @dataclass
@@ -35,7 +74,7 @@ class Runtime:
     store: Store
     service: ConversationService
     worker: OutboxWorker
-    purge_interval_seconds: float = 24 * 3600
+    purge_interval_seconds: float = PURGE_INTERVAL_SECONDS
     _purger: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
@@ -43,8 +82,13 @@ class Runtime:
         """Load the consultation, open the database and build the service and worker."""
         consultation = load_consultation(settings.conversation_file)
         store = await Store.open(settings.database_path)
-        worker = OutboxWorker.from_settings(
-            store, transport_from_settings(settings), settings, consultation
+        worker = OutboxWorker(
+            store,
+            make_transport(settings),
+            mail_from=settings.mail_from,
+            recipient_override=settings.recipient_override,
+            poll_seconds=settings.outbox_poll_seconds,
+            consultation=consultation,
         )
         service = ConversationService(
             consultation,
@@ -86,7 +130,10 @@ class Runtime:
         return purged
 
     async def close(self) -> None:
-        """Stop the worker (letting a send in flight finish) and close the database."""
+        """Stop the worker (letting a send in flight finish) and close the database.
+
+        Safe to call more than once.
+        """
         if self._purger is not None:
             self._purger.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -94,3 +141,99 @@ class Runtime:
             self._purger = None
         await self.worker.stop()
         await self.store.close()
+
+
+def build_telegram(
+    settings: Settings, runtime: Runtime, *, options: TelegramOptions | None = None
+) -> AnyApplication:
+    """The Telegram application around ``runtime``, which it starts and closes with itself.
+
+    ``post_init`` sets the command menu, then starts the runtime's background work (mail
+    delivery, the draft purge); ``post_shutdown`` closes the runtime, so stopping the
+    application releases the database too.
+    """
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    options = options or TelegramOptions()
+    albums = AlbumCollector(options.album_delay)
+
+    async def post_init(app: AnyApplication) -> None:
+        await register_commands(app.bot)
+        await runtime.start_background()
+
+    async def post_shutdown(_app: AnyApplication) -> None:
+        await runtime.close()
+
+    app = build_application(
+        token=settings.telegram_bot_token.get_secret_value(),
+        api_url=settings.telegram_api_url,
+        albums=albums,
+        options=options,
+        post_init=post_init,
+        post_shutdown=post_shutdown,
+    )
+    # Handlers: one set, sharing the album collector with the update processor above.
+    TelegramHandlers(runtime.service, settings, albums).register(app)
+    return app
+
+
+def webhook_for(
+    settings: Settings,
+    *,
+    url: str | None = None,
+    listen: str | None = None,
+    port: int | None = None,
+) -> Webhook | None:
+    """Webhook mode when ``url`` (or ``WEBHOOK_URL``) is set; ``None`` means long polling."""
+    url = url or settings.webhook_url
+    if not url:
+        return None
+    configured = settings.webhook_secret
+    return Webhook(
+        url=url,
+        listen=listen or settings.webhook_listen,
+        port=port or settings.webhook_port,
+        secret=webhook_secret(configured.get_secret_value() if configured else None),
+    )
+
+
+async def run_telegram(
+    settings: Settings,
+    *,
+    webhook_url: str | None = None,
+    listen: str | None = None,
+    port: int | None = None,
+    stop: asyncio.Event | None = None,
+    options: TelegramOptions | None = None,
+) -> None:
+    """Run the bot until SIGINT/SIGTERM (or ``stop`` is set): ``innspill run`` with a token."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    options = options or TelegramOptions()
+    webhook = webhook_for(settings, url=webhook_url, listen=listen, port=port)
+    runtime = await Runtime.open(settings)
+    try:
+        app = build_telegram(settings, runtime, options=options)
+    except BaseException:
+        await runtime.close()
+        raise
+    async with running(app, options=options, webhook=webhook):
+        mode = "webhook" if webhook else "long polling"
+        log.info("Telegram bot @%s is running (%s)", app.bot.username, mode)
+        await _until_stopped(stop)
+
+
+async def _until_stopped(stop: asyncio.Event | None) -> None:
+    event = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    if stop is None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, event.set)
+                installed.append(signum)
+    try:
+        await event.wait()
+    finally:
+        for signum in installed:
+            loop.remove_signal_handler(signum)

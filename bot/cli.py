@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.app import Runtime
+from bot.app import Runtime, run_telegram
 from bot.settings import Settings
 
 
@@ -33,7 +33,6 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 async def _run_telegram(args: argparse.Namespace, settings: Settings) -> int:
     """The bot on Telegram, with the periodic counts line alongside."""
     from bot.metrics import report_periodically
-    from bot.telegram.app import run_telegram
 
     reporter = asyncio.create_task(report_periodically(settings.log_stats_seconds))
     try:

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
@@ -20,6 +19,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+from bot.clock import OSLO
 from bot.resources import locales_dir
 
 Lang = Literal["nb", "nn", "en"]
@@ -27,7 +27,6 @@ Lang = Literal["nb", "nn", "en"]
 LANGS: tuple[Lang, ...] = ("nb", "nn", "en")
 
 DOMAIN = "messages"
-OSLO = ZoneInfo("Europe/Oslo")
 
 LANGUAGE_NAMES: dict[Lang, str] = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 

@@ -33,7 +33,7 @@ def _token(_error: BaseException, _settings: Settings) -> str:
 
 def _network(error: BaseException, settings: Settings) -> str:
     """Say what was tried, so the operator knows waiting longer would not have helped."""
-    from bot.telegram.app import TelegramOptions
+    from bot.telegram.application import TelegramOptions
 
     options = TelegramOptions()
     last = options.network_backoff * 2 ** (options.network_retries - 1)

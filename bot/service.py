@@ -38,8 +38,8 @@ from bot.engine.session import Session
 from bot.i18n import Lang, resolve_language
 from bot.ids import new_id
 from bot.locks import KeyedLocks
-from bot.mail.compose import message_id_for
-from bot.storage import DuplicateUpdateError, NewAttachment, OutboxItem, Store
+from bot.mail.headers import message_id_for
+from bot.storage import DuplicateUpdateError, NewAttachment, OutboxItem, SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class ConversationService:
     def __init__(
         self,
         consultation: Consultation,
-        store: Store,
+        store: SessionStore,
         *,
         limits: Limits | None = None,
         mail_domain: str = "innspill.local",

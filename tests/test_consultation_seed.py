@@ -157,3 +157,48 @@ def test_plain_language_reads_easily(seed: Consultation) -> None:
         plain += [t for theme in seed.themes for t in (theme.prompt[lang], theme.help[lang])]
         plain += [t for q in seed.questions for t in (q.text[lang], q.help[lang])]
         assert lix(" ".join(plain)) <= 35, lang
+
+
+def test_the_plain_questions_ask_what_the_ministry_asked(seed: Consultation) -> None:
+    q4, q5 = seed.question("q4"), seed.question("q5")
+    # Question 5 asks in which areas (fields) cooperation matters, not where.
+    assert "På hvilke områder" in q5.text["nb"]
+    assert "På kva område" in q5.text["nn"]
+    assert "In which fields" in q5.text["en"]
+    for lang in LANGS:
+        assert not re.search(r"\b(hvor|kvar|where)\b", q5.text[lang], re.IGNORECASE), lang
+    # Question 4 asks how to get the skills and people; it states no premise of its own.
+    for lang, premise in (("nb", "for få"), ("nn", "for få"), ("en", "too few")):
+        assert premise not in q4.text[lang], lang
+    assert "planer" in q4.text["nb"]
+    assert "lede" in q4.text["nb"]
+    assert "jobber sammen" in q4.text["nb"]
+
+
+def test_transport_theme_is_not_called_accessibility_in_english(seed: Consultation) -> None:
+    title = seed.themes[0].title["en"]
+    assert "ccessib" not in title
+    assert "Transport" in title
+
+
+def test_the_ministry_is_named_in_full_before_its_short_form_is_used(seed: Consultation) -> None:
+    for lang in LANGS:
+        intro = seed.intro[lang]
+        assert f"{seed.ministry[lang]} ({seed.ministry_short})" in intro, lang
+
+
+def test_the_publication_notice_says_the_name_is_published_too(seed: Consultation) -> None:
+    notice = seed.publication_notice
+    assert "med navnet ditt" in notice["nb"]
+    assert "med namnet ditt" in notice["nn"]
+    assert "with your name" in notice["en"]
+    # The old wording could be read two ways; the new one says what not to write.
+    assert "som du ikke vil" not in notice["nb"]
+    assert "private ting" in notice["nb"]
+
+
+def test_the_welcome_message_stays_short(seed: Consultation) -> None:
+    # Title, intro, deadline and the "deadline has passed" sentence share one message.
+    for lang in LANGS:
+        welcome = f"{seed.title[lang]}\n\n{seed.intro[lang]}\n\nFrist: 1. mars 2021."
+        assert len(welcome) + 100 <= 600, f"{lang}: {len(welcome)} characters"

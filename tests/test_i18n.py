@@ -32,7 +32,8 @@ from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.engine.submission import Submission
 from bot.i18n import format_date, format_size, gettext_for, resolve_language
-from bot.mail.compose import compose_ministry_message, compose_receipt, message_id_for
+from bot.mail.compose import compose_ministry_message, compose_receipt
+from bot.mail.headers import message_id_for
 from bot.service import ConversationService, Handled
 from bot.storage import Store
 from tests.engine.talk import Talk

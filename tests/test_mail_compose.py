@@ -6,6 +6,8 @@ import html
 import json
 import random
 import re
+import subprocess
+import sys
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -13,10 +15,16 @@ import pytest
 
 from bot.engine.submission import AttachmentInfo, Submission, SubmissionAnswer
 from bot.i18n import gettext_for
-from bot.mail.compose import compose_ministry_message, compose_receipt, message_id_for
-from bot.mail.headers import clean_file_name, clean_header_text, mailbox, safe_address
+from bot.mail.compose import compose_ministry_message, compose_receipt
+from bot.mail.headers import (
+    clean_file_name,
+    clean_header_text,
+    mailbox,
+    message_id_for,
+    safe_address,
+)
 from bot.mail.outbox import backoff_delay
-from tests.test_mail_support import MAIL_FROM, MINISTRY, SUBJECT, make_submission
+from tests.mail_support import MAIL_FROM, MINISTRY, SUBJECT, make_submission
 
 PDF = b"%PDF-1.4\n% a tiny document\n"
 
@@ -387,3 +395,16 @@ def test_receipt_names_the_address_actually_used_in_staging() -> None:
         ministry_recipient="staging@innspill.example.no",
     )
     assert "Vi har sendt det til staging@innspill.example.no." in text_of(roundtrip(mail), "plain")
+
+
+def test_composing_mail_loads_neither_smtp_nor_the_settings() -> None:
+    # A fresh interpreter: this test process has loaded everything already.
+    probe = (
+        "import sys, bot.mail.compose, bot.mail.headers; "
+        "print(sorted(m for m in ('aiosmtplib', 'bot.settings', 'pydantic_settings', "
+        "'bot.mail.transport', 'bot.storage') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import AsyncIterator, Callable
+import threading
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -22,7 +22,7 @@ from bot.i18n import gettext_for
 from bot.mail.outbox import OutboxWorker, PassReport
 from bot.mail.transport import FileTransport, SmtpTransport, Transport
 from bot.storage import Store
-from tests.test_mail_support import (
+from tests.mail_support import (
     DOMAIN,
     MAIL_FROM,
     MINISTRY,
@@ -38,15 +38,6 @@ from tests.test_mail_support import (
 )
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "db.sqlite3")
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 @pytest.fixture
@@ -412,24 +403,36 @@ async def test_header_injection_in_every_field_yields_exactly_the_expected_heade
 # --- running in the background -------------------------------------------------------------------
 
 
-async def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.01)
+async def wait_for_thread_event(event: threading.Event, timeout: float = 5.0) -> None:
+    """Wait for an event the SMTP server's thread sets, without blocking the event loop."""
+    assert await asyncio.to_thread(event.wait, timeout), "the server never got the message"
 
 
 async def test_notify_sends_at_once_and_stop_finishes_the_message_in_flight(
-    store: Store, clock: Clock
+    store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    handler = RecordingHandler(delay=0.3)
+    handler = RecordingHandler(hold=True)
+    first_pass_done = asyncio.Event()
+    run_once = OutboxWorker.run_once
+
+    async def observed_pass(self: OutboxWorker) -> PassReport:
+        report = await run_once(self)
+        first_pass_done.set()
+        return report
+
+    monkeypatch.setattr(OutboxWorker, "run_once", observed_pass)
     with smtp_server(handler) as server:
         worker = worker_for(store, smtp(server.port), clock, poll_seconds=3600)
         await worker.start()
-        await asyncio.sleep(0.05)  # the first pass finds nothing; now it sleeps for an hour
+        await first_pass_done.wait()  # the first pass found nothing; now it sleeps for an hour
         await store_submission(store, make_submission())
         worker.notify()
-        await wait_for(handler.data_started.is_set)
-        await worker.stop()  # while the server is still busy with the message
+        await wait_for_thread_event(handler.data_started)
+        stopping = asyncio.create_task(worker.stop())  # while the server holds the message
+        await asyncio.sleep(0)  # let stop() begin: it now waits for the message in flight
+        assert not stopping.done()
+        handler.release.set()
+        await stopping
         assert len(handler.received) == 1
         [row] = await store.list_outbox()
         assert row.status == "sent"

@@ -9,16 +9,17 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.mail.compose import compose_ministry_message, message_id_for
+from bot.app import make_transport
+from bot.mail.compose import compose_ministry_message
+from bot.mail.headers import message_id_for
 from bot.mail.transport import (
     FileTransport,
     PermanentMailError,
     SmtpTransport,
     TransientMailError,
-    transport_from_settings,
 )
 from bot.settings import Settings
-from tests.test_mail_support import (
+from tests.mail_support import (
     MAIL_FROM,
     MINISTRY,
     SMTP_PASSWORD,
@@ -193,7 +194,7 @@ async def test_4xx_is_transient_and_5xx_permanent_with_the_servers_words() -> No
 
 async def test_refused_recipient_is_permanent() -> None:
     class RefusingHandler(RecordingHandler):
-        async def handle_RCPT(  # noqa: N802
+        async def handle_RCPT(
             self, server: object, session: object, envelope: object, address: str, options: object
         ) -> str:
             return "550 5.1.1 No such mailbox"
@@ -206,10 +207,10 @@ async def test_refused_recipient_is_permanent() -> None:
 
 
 def test_settings_choose_the_transport(tmp_path: Path) -> None:
-    files = transport_from_settings(Settings(mail_transport="file", outbox_dir=tmp_path / "out"))
+    files = make_transport(Settings(mail_transport="file", outbox_dir=tmp_path / "out"))
     assert isinstance(files, FileTransport)
     assert files.outbox_dir == tmp_path / "out"
-    smtp = transport_from_settings(
+    smtp = make_transport(
         Settings(
             mail_transport="smtp",
             smtp_host="smtp.example.no",
@@ -245,6 +246,6 @@ async def test_settings_trust_an_internal_ca_file(
             "SMTP_CA_FILE": str(tls.cert),
         }.items():
             monkeypatch.setenv(name, value)
-        transport = transport_from_settings(Settings())
+        transport = make_transport(Settings())
         await transport.send(ministry_message())
     assert len(handler.received) == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from telegram.error import NetworkError
 
-import bot.telegram.app
+import bot.cli
 from bot.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,7 +94,7 @@ def test_a_network_failure_at_start_up_is_one_line_with_the_retry_policy(
     async def unreachable(*_args: object, **_kwargs: object) -> None:
         raise NetworkError("httpx.ConnectError: All connection attempts failed")
 
-    monkeypatch.setattr(bot.telegram.app, "run_telegram", unreachable)
+    monkeypatch.setattr(bot.cli, "run_telegram", unreachable)
     for name, value in env_for(tmp_path, TELEGRAM_BOT_TOKEN="123456:ABCdefGHI").items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("LOG_STATS_SECONDS", "0")

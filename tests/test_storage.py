@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -159,20 +158,6 @@ def raw_bytes(db_path: Path) -> bytes:
         if candidate.exists():
             data += candidate.read_bytes()
     return data
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "var" / "innspill.sqlite3"
-
-
-@pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(db_path)
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 # -- opening and migrations -----------------------------------------------------------------------

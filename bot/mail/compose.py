@@ -8,23 +8,27 @@ subject and cleaned display names reach a header; everything a person typed stay
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime as rfc5322_datetime
 
+from bot.clock import OSLO
 from bot.engine.submission import Submission, SubmissionAnswer
-from bot.i18n import N_, OSLO, format_date, format_datetime, format_size, gettext_for
+from bot.i18n import N_, format_date, format_datetime, format_size, gettext_for
+from bot.mail.document import Answer, Document, Field, Section, render_html, render_text
 from bot.mail.headers import (
     clean_file_name,
     clean_header_text,
+    display_name,
     mailbox,
+    mime_type,
+    reference_token,
     require_header_safe,
+    require_message_id,
     safe_address,
 )
 
@@ -35,66 +39,8 @@ AttachmentData = tuple[str, str, bytes]
 REFERENCE_HEADER = "X-Innspill-Reference"
 
 _LANGUAGE_NAMES = {"nb": N_("bokmål"), "nn": N_("nynorsk"), "en": N_("engelsk")}
-_MIME_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
-_MESSAGE_ID = re.compile(r"^<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+>$")
-_NOT_REFERENCE = re.compile(r"[^A-Za-z0-9-]")
-_DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
 _BODY_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BODY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_PARAGRAPHS = re.compile(r"\n\s*\n")
-_ADDRESS_SPECIALS = re.compile(r'[<>@:;,()\[\]\\"]')
-
-
-# --- Message-ID -------------------------------------------------------------------------
-
-
-def message_id_for(reference: str, kind: str, domain: str) -> str:
-    """The fixed Message-ID of one outbox message, e.g. ``<SMB-ABCD-EFGH.ministry@example.no>``.
-
-    It depends only on the submission and the kind of message, so a resend after a crash
-    carries the same id and the recipient's system can recognise it as the same mail.
-    """
-    ref = _NOT_REFERENCE.sub("", reference)
-    kind_part = _NOT_REFERENCE.sub("", kind)
-    host = domain.strip().lower()
-    if not ref or not kind_part or not _DOMAIN.match(host):
-        raise ValueError(f"cannot build a Message-ID from {reference!r}, {kind!r}, {domain!r}")
-    return f"<{ref}.{kind_part}@{host}>"
-
-
-# --- The document both mails are rendered from ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Field:
-    label: str
-    value: str
-
-
-@dataclass(frozen=True)
-class _Answer:
-    heading: str
-    original: _Field | None
-    text: str | None
-    placeholder: str
-
-
-@dataclass(frozen=True)
-class _Section:
-    title: str
-    fields: tuple[_Field, ...] = ()
-    items: tuple[str, ...] = ()
-    answers: tuple[_Answer, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Document:
-    lang: str
-    title: str
-    intro: tuple[str, ...] = ()
-    lead: tuple[_Field, ...] = ()
-    sections: tuple[_Section, ...] = ()
-    outro: tuple[str, ...] = field(default=())
 
 
 def clean_body_text(value: str) -> str:
@@ -108,18 +54,18 @@ def _one_line(value: str) -> str:
     return " ".join(clean_body_text(value).split())
 
 
-def _respondent_section(sub: Submission, lang: str, _: Translate) -> _Section:
+def _respondent_section(sub: Submission, lang: str, _: Translate) -> Section:
     person = sub.respondent
     fields = [
-        _Field(_("Type"), _one_line(person.type_label)),
-        _Field(_("Navn"), _one_line(person.name)),
+        Field(_("Type"), _one_line(person.type_label)),
+        Field(_("Navn"), _one_line(person.name)),
     ]
     if person.organisation:
-        fields.append(_Field(_("Organisasjon"), _one_line(person.organisation)))
+        fields.append(Field(_("Organisasjon"), _one_line(person.organisation)))
     if person.org_number:
-        fields.append(_Field(_("Organisasjonsnummer"), _one_line(person.org_number)))
+        fields.append(Field(_("Organisasjonsnummer"), _one_line(person.org_number)))
     if person.board_approved:
-        fields.append(_Field(_("Vedtatt av styret"), format_date(person.board_approved, lang)))
+        fields.append(Field(_("Vedtatt av styret"), format_date(person.board_approved, lang)))
     if person.municipality_name or person.municipality_number:
         place = _one_line(person.municipality_name or "")
         if person.municipality_number:
@@ -127,13 +73,13 @@ def _respondent_section(sub: Submission, lang: str, _: Translate) -> _Section:
             place = f"{place} ({number})" if place else number
         if person.county:
             place = f"{place}, {_one_line(person.county)}"
-        fields.append(_Field(_("Kommune"), place))
+        fields.append(Field(_("Kommune"), place))
     if person.email:
-        fields.append(_Field(_("E-post"), _one_line(person.email)))
-    return _Section(_("Innsender"), fields=tuple(fields))
+        fields.append(Field(_("E-post"), _one_line(person.email)))
+    return Section(_("Innsender"), fields=tuple(fields))
 
 
-def _answer(item: SubmissionAnswer, _: Translate, number: int, *, for_staff: bool) -> _Answer:
+def _answer(item: SubmissionAnswer, _: Translate, number: int, *, for_staff: bool) -> Answer:
     """One theme or question with its answer.
 
     Staff compare answers with their own questions, so their copy leads with the ministry's
@@ -150,9 +96,9 @@ def _answer(item: SubmissionAnswer, _: Translate, number: int, *, for_staff: boo
         heading = _("Spørsmål {number}: {heading}").format(number=number, heading=shown)
         if original and original != asked:
             note = (
-                _Field(_("Stilt i boten som"), asked)
+                Field(_("Stilt i boten som"), asked)
                 if for_staff
-                else _Field(_("Departementets ordlyd"), original)
+                else Field(_("Departementets ordlyd"), original)
             )
     elif item.kind == "free_text":
         heading = _("Innspill")  # stored in bokmål; the receipt says it in the person's language
@@ -165,10 +111,10 @@ def _answer(item: SubmissionAnswer, _: Translate, number: int, *, for_staff: boo
         placeholder = _("Ikke valgt")
     else:
         placeholder = _("Ikke besvart")
-    return _Answer(heading=heading, original=note, text=text or None, placeholder=placeholder)
+    return Answer(heading=heading, original=note, text=text or None, placeholder=placeholder)
 
 
-def _answers(sub: Submission, _: Translate, *, for_staff: bool) -> tuple[_Answer, ...]:
+def _answers(sub: Submission, _: Translate, *, for_staff: bool) -> tuple[Answer, ...]:
     numbers: dict[str, int] = {}
     for item in sub.answers:
         if item.kind == "question":
@@ -185,105 +131,25 @@ def _content_sections(
     attachment_lines: Sequence[str],
     *,
     for_staff: bool,
-) -> tuple[_Section, ...]:
+) -> tuple[Section, ...]:
     themes = tuple(_one_line(t) for t in sub.themes) or (_("Ingen tema valgt"),)
     sections = [
         _respondent_section(sub, lang, _),
-        _Section(_("Valgte tema"), items=themes),
-        _Section(_("Svar"), answers=_answers(sub, _, for_staff=for_staff)),
+        Section(_("Valgte tema"), items=themes),
+        Section(_("Svar"), answers=_answers(sub, _, for_staff=for_staff)),
     ]
     if attachment_lines:
-        sections.append(_Section(_("Vedlegg"), items=tuple(attachment_lines)))
+        sections.append(Section(_("Vedlegg"), items=tuple(attachment_lines)))
     return tuple(sections)
 
 
-def _lead(sub: Submission, lang: str, _: Translate) -> list[_Field]:
+def _lead(sub: Submission, lang: str, _: Translate) -> list[Field]:
     return [
-        _Field(_("Saksnummer"), _one_line(sub.case_number)),
-        _Field(_("Referanse"), _one_line(sub.reference)),
-        _Field(_("Mottatt"), format_datetime(_aware(sub.received_at), lang)),
-        _Field(_("Språk"), _(_LANGUAGE_NAMES.get(sub.language, sub.language))),
+        Field(_("Saksnummer"), _one_line(sub.case_number)),
+        Field(_("Referanse"), _one_line(sub.reference)),
+        Field(_("Mottatt"), format_datetime(_aware(sub.received_at), lang)),
+        Field(_("Språk"), _(_LANGUAGE_NAMES.get(sub.language, sub.language))),
     ]
-
-
-# --- Rendering ------------------------------------------------------------------------------
-
-
-def _underline(text: str, char: str) -> str:
-    return char * min(len(text), 78)
-
-
-def render_text(doc: _Document) -> str:
-    """The plain-text body: short labelled lines, upper-case section titles."""
-    lines = [doc.title, _underline(doc.title, "="), ""]
-    for paragraph in doc.intro:
-        lines += [paragraph, ""]
-    lines += [f"{f.label}: {f.value}" for f in doc.lead]
-    for section in doc.sections:
-        while lines and not lines[-1]:
-            lines.pop()
-        lines += ["", "", section.title.upper(), ""]
-        lines += [f"{f.label}: {f.value}" for f in section.fields]
-        lines += [f"- {item}" for item in section.items]
-        for answer in section.answers:
-            lines += [answer.heading, _underline(answer.heading, "-")]
-            if answer.original:
-                lines.append(f"{answer.original.label}: {answer.original.value}")
-                lines.append("")
-            lines += [answer.text or answer.placeholder, ""]
-    while lines and not lines[-1]:
-        lines.pop()
-    for paragraph in doc.outro:
-        lines += ["", paragraph]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _html_paragraphs(text: str) -> str:
-    parts = [p.strip() for p in _PARAGRAPHS.split(text) if p.strip()]
-    return "".join("<p>" + html.escape(p).replace("\n", "<br>\n") + "</p>\n" for p in parts)
-
-
-def _html_fields(fields: Sequence[_Field]) -> str:
-    rows = "".join(
-        f"<dt>{html.escape(f.label)}</dt><dd>{html.escape(f.value)}</dd>\n" for f in fields
-    )
-    return f"<dl>\n{rows}</dl>\n"
-
-
-def render_html(doc: _Document) -> str:
-    """The HTML alternative: the same content, every value escaped, no external resources."""
-    esc = html.escape
-    out = [
-        "<!DOCTYPE html>\n",
-        f'<html lang="{esc(doc.lang)}">\n<head>\n<meta charset="utf-8">\n',
-        f"<title>{esc(doc.title)}</title>\n</head>\n<body>\n",
-        f"<h1>{esc(doc.title)}</h1>\n",
-    ]
-    out += [f"<p>{esc(p)}</p>\n" for p in doc.intro]
-    if doc.lead:
-        out.append(_html_fields(doc.lead))
-    for section in doc.sections:
-        out.append(f"<h2>{esc(section.title)}</h2>\n")
-        if section.fields:
-            out.append(_html_fields(section.fields))
-        if section.items:
-            out.append(
-                "<ul>\n" + "".join(f"<li>{esc(i)}</li>\n" for i in section.items) + "</ul>\n"
-            )
-        for answer in section.answers:
-            out.append(f"<h3>{esc(answer.heading)}</h3>\n")
-            if answer.original:
-                out.append(
-                    f"<p><small>{esc(answer.original.label)}: "
-                    f"<q>{esc(answer.original.value)}</q></small></p>\n"
-                )
-            if answer.text:
-                out.append(_html_paragraphs(answer.text))
-            else:
-                out.append(f"<p><em>{esc(answer.placeholder)}</em></p>\n")
-    out += [f"<p><small>{esc(p)}</small></p>\n" for p in doc.outro]
-    out.append("</body>\n</html>\n")
-    return "".join(out)
 
 
 # --- Messages -------------------------------------------------------------------------------
@@ -293,48 +159,31 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _display_name(value: str) -> str:
-    """A person's name for the Reply-To header: one line, no address syntax at all."""
-    plain = _ADDRESS_SPECIALS.sub(" ", clean_header_text(value, max_length=200))
-    return clean_header_text(plain, max_length=78)
-
-
-def _mime_type(value: str) -> tuple[str, str]:
-    """A MIME type we can put in a header; anything odd becomes application/octet-stream."""
-    candidate = value.strip().lower()
-    if _MIME_TYPE.match(candidate):
-        maintype, subtype = candidate.split("/", 1)
-        if maintype not in {"multipart", "message"}:
-            return maintype, subtype
-    return "application", "octet-stream"
-
-
 def _base_message(
     *, mail_from: str, to: str, subject: str, message_id: str, sub: Submission
 ) -> EmailMessage:
     recipient = safe_address(to)
     if recipient is None:
         raise ValueError("the recipient is not a valid e-mail address")
-    if not _MESSAGE_ID.match(message_id):
-        raise ValueError(f"not a valid Message-ID: {message_id!r}")
+    require_message_id(message_id)
     message = EmailMessage(policy=policy.SMTP)
     message["From"] = mailbox(mail_from)
     message["To"] = recipient
     message["Subject"] = subject
     message["Date"] = rfc5322_datetime(_aware(sub.received_at).astimezone(OSLO))
     message["Message-ID"] = message_id
-    message[REFERENCE_HEADER] = clean_header_text(_NOT_REFERENCE.sub("", sub.reference))
+    message[REFERENCE_HEADER] = clean_header_text(reference_token(sub.reference))
     return message
 
 
-def _set_bodies(message: EmailMessage, doc: _Document) -> None:
+def _set_bodies(message: EmailMessage, doc: Document) -> None:
     message.set_content(render_text(doc), cte="quoted-printable")
     message.add_alternative(render_html(doc), subtype="html", cte="quoted-printable")
 
 
 def json_file_name(reference: str) -> str:
     """The name of the machine-readable copy attached to the ministry's mail."""
-    return clean_file_name(f"innspill-{_NOT_REFERENCE.sub('', reference)}.json")
+    return clean_file_name(f"innspill-{reference_token(reference)}.json")
 
 
 def compose_ministry_message(
@@ -367,10 +216,10 @@ def compose_ministry_message(
     reply_to = safe_address(sub.respondent.email)
     if reply_to:
         username, _at, domain = reply_to.rpartition("@")
-        name = _display_name(sub.respondent.name)
+        name = display_name(sub.respondent.name)
         message["Reply-To"] = Address(display_name=name, username=username, domain=domain)
 
-    files = [(clean_file_name(name), _mime_type(mime), data) for name, mime, data in attachments]
+    files = [(clean_file_name(name), mime_type(mime), data) for name, mime, data in attachments]
     json_name = json_file_name(sub.reference)
     lines = [
         f"{name} ({'/'.join(mime)}, {format_size(len(data), 'nb')})" for name, mime, data in files
@@ -380,7 +229,7 @@ def compose_ministry_message(
         for name in missing
     ]
     lines.append(_("{name} (maskinlesbar kopi av innspillet)").format(name=json_name))
-    doc = _Document(
+    doc = Document(
         lang="nb",
         title=_one_line(sub.title),
         lead=tuple(_lead(sub, "nb", _)),
@@ -430,7 +279,7 @@ def compose_receipt(
     lines = [
         f"{clean_file_name(a.file_name)} ({format_size(a.size, lang)})" for a in sub.attachments
     ]
-    doc = _Document(
+    doc = Document(
         lang=lang,
         title=_("Kvittering for innspillet ditt"),
         intro=(
@@ -445,8 +294,8 @@ def compose_receipt(
             _("Her er en kopi av det du sendte."),
         ),
         lead=(
-            _Field(_("Gjelder"), _one_line(sub.title)),
-            _Field(_("Sendt til"), sent_to),
+            Field(_("Gjelder"), _one_line(sub.title)),
+            Field(_("Sendt til"), sent_to),
             *_lead(sub, lang, _),
         ),
         sections=_content_sections(sub, lang, _, lines, for_staff=False),

@@ -2,7 +2,9 @@
 
 Python's ``email`` package has let encoded newlines through when folding headers
 (CVE-2024-6923), so every piece of user text is cleaned here before it reaches a header,
-and the only user text that ever does is a display name and a validated address.
+and the only user text that ever does is a display name and a validated address. This is the
+one module that knows what a header may hold: addresses, names, file names, MIME types,
+Message-IDs and reference numbers; composition and the outbox only call it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ _SPACES = re.compile(r"\s+")
 _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 _SIMPLE_ADDR_SPEC = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*)$")
 _FILE_NAME_UNSAFE = re.compile(r'[\\/:*?"<>|]')
+_ADDRESS_SPECIALS = re.compile(r'[<>@:;,()\[\]\\"]')
+_MIME_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
+_MESSAGE_ID = re.compile(r"^<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+>$")
+_NOT_REFERENCE = re.compile(r"[^A-Za-z0-9-]")
+_DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
 
 
 def _is_invisible(char: str) -> bool:
@@ -126,3 +133,45 @@ def mailbox(value: str) -> Address:
 def address_domain(value: str) -> str:
     """The domain of a configured mailbox, used to build stable Message-IDs."""
     return mailbox(value).domain.lower()
+
+
+def display_name(value: str) -> str:
+    """A person's name for the Reply-To header: one line, no address syntax at all."""
+    plain = _ADDRESS_SPECIALS.sub(" ", clean_header_text(value, max_length=200))
+    return clean_header_text(plain, max_length=78)
+
+
+def mime_type(value: str) -> tuple[str, str]:
+    """A MIME type we can put in a header; anything odd becomes application/octet-stream."""
+    candidate = value.strip().lower()
+    if _MIME_TYPE.match(candidate):
+        maintype, subtype = candidate.split("/", 1)
+        if maintype not in {"multipart", "message"}:
+            return maintype, subtype
+    return "application", "octet-stream"
+
+
+def reference_token(reference: str) -> str:
+    """A reference number reduced to letters, digits and hyphens (for headers and names)."""
+    return _NOT_REFERENCE.sub("", reference)
+
+
+def message_id_for(reference: str, kind: str, domain: str) -> str:
+    """The fixed Message-ID of one outbox message, e.g. ``<SMB-ABCD-EFGH.ministry@example.no>``.
+
+    It depends only on the submission and the kind of message, so a resend after a crash
+    carries the same id and the recipient's system can recognise it as the same mail.
+    """
+    ref = reference_token(reference)
+    kind_part = reference_token(kind)
+    host = domain.strip().lower()
+    if not ref or not kind_part or not _DOMAIN.match(host):
+        raise ValueError(f"cannot build a Message-ID from {reference!r}, {kind!r}, {domain!r}")
+    return f"<{ref}.{kind_part}@{host}>"
+
+
+def require_message_id(value: str) -> str:
+    """Return ``value`` if it is a plain ``<local@domain>`` Message-ID, else raise."""
+    if not _MESSAGE_ID.match(value):
+        raise ValueError(f"not a valid Message-ID: {value!r}")
+    return value

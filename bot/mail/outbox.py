@@ -28,28 +28,41 @@ from bot.mail.compose import (
     AttachmentData,
     compose_ministry_message,
     compose_receipt,
-    message_id_for,
 )
-from bot.mail.headers import address_domain
+from bot.mail.headers import address_domain, message_id_for
 from bot.mail.transport import PermanentMailError, TransientMailError, Transport
-from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-class OutboxRow(Protocol):
-    """What the worker reads from a stored outbox row."""
+class ClaimedMessage(Protocol):
+    """What the worker reads from a claimed outbox row (``bot.storage.OutboxRecord`` has it)."""
 
     @property
-    def id(self) -> int: ...  # noqa: D102
+    def id(self) -> int:
+        """The row's id, to mark it sent, retried or failed."""
+        ...
+
     @property
-    def kind(self) -> str: ...  # noqa: D102
+    def kind(self) -> str:
+        """``"ministry"`` or ``"receipt"``."""
+        ...
+
     @property
-    def reference(self) -> str: ...  # noqa: D102
+    def reference(self) -> str:
+        """The submission the message belongs to."""
+        ...
+
     @property
-    def recipient(self) -> str: ...  # noqa: D102
+    def recipient(self) -> str:
+        """Where a receipt goes (the ministry's address comes from the submission)."""
+        ...
+
     @property
-    def message_id(self) -> str: ...  # noqa: D102
+    def message_id(self) -> str:
+        """Fixed per message, so a resend is recognisable as the same message."""
+        ...
+
     @property
     def attempts(self) -> int:
         """Attempts so far, including the current claim."""
@@ -61,7 +74,7 @@ class OutboxStore(Protocol):
 
     async def claim_due_outbox(
         self, now: datetime, *, limit: int = 10, lease_seconds: float = 300
-    ) -> Sequence[OutboxRow]:
+    ) -> Sequence[ClaimedMessage]:
         """Lease due rows (pending and due, or sending with an expired lease); counts an attempt."""
         ...
 
@@ -141,31 +154,14 @@ class OutboxWorker:
         self.max_attempts = max_attempts
         self.base_delay = base_delay
         self.max_delay = max_delay
-        self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
+        # Jitter, not security: a seeded Random keeps tests repeatable.
+        self.rng = rng or random.Random()
         self.batch_size = batch_size
         self.lease_seconds = lease_seconds
         self.consultation = consultation  # lets receipts read in the person's language
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
-
-    @classmethod
-    def from_settings(
-        cls,
-        store: OutboxStore,
-        transport: Transport,
-        settings: Settings,
-        consultation: Consultation | None = None,
-    ) -> OutboxWorker:
-        """A worker configured from ``MAIL_FROM``, ``RECIPIENT_OVERRIDE`` and the poll interval."""
-        return cls(
-            store,
-            transport,
-            mail_from=settings.mail_from,
-            recipient_override=settings.recipient_override,
-            poll_seconds=settings.outbox_poll_seconds,
-            consultation=consultation,
-        )
 
     # -- one pass ---------------------------------------------------------------------------------
 
@@ -193,7 +189,7 @@ class OutboxWorker:
                 break  # all due rows taken, or a row failed earlier in this pass is due again
         return PassReport(sent, retried, failed)
 
-    async def _deliver(self, row: OutboxRow) -> str:
+    async def _deliver(self, row: ClaimedMessage) -> str:
         """Send one row and record the result; returns "sent", "retried" or "failed"."""
         permanent = False
         try:
@@ -220,7 +216,7 @@ class OutboxWorker:
             return "failed"
         return await self._retry_or_fail(row, error)
 
-    async def _retry_or_fail(self, row: OutboxRow, error: str) -> str:
+    async def _retry_or_fail(self, row: ClaimedMessage, error: str) -> str:
         if row.attempts >= self.max_attempts:
             final = f"gave up after {row.attempts} attempts: {error}"
             await self.store.mark_outbox_failed(row.id, final)
@@ -241,13 +237,13 @@ class OutboxWorker:
         )
         return "retried"
 
-    async def _release(self, rows: Sequence[OutboxRow]) -> None:
+    async def _release(self, rows: Sequence[ClaimedMessage]) -> None:
         """Give claimed but unsent rows back at once, so a restart need not wait for the lease."""
         now = self.clock()
         for row in rows:
             await self.store.mark_outbox_retry(row.id, "not sent: the worker was stopping", now)
 
-    async def _compose(self, row: OutboxRow) -> EmailMessage:
+    async def _compose(self, row: ClaimedMessage) -> EmailMessage:
         submission = await self.store.get_submission(row.reference)
         if submission is None:
             raise _Permanent(f"submission {row.reference} not found in storage")
@@ -292,13 +288,18 @@ class OutboxWorker:
 
     # -- in the background ------------------------------------------------------------------------
 
+    @property
+    def running(self) -> bool:
+        """Whether the background loop runs."""
+        return self._task is not None and not self._task.done()
+
     def notify(self) -> None:
         """Wake the background loop now (call it right after a submission is stored)."""
         self._wake.set()
 
     async def start(self) -> None:
         """Start the background loop (a no-op if it runs already)."""
-        if self._task is not None and not self._task.done():
+        if self.running:
             return
         self._stopping = False
         self._task = asyncio.create_task(self._loop(), name="outbox-worker")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import re
 import ssl
@@ -22,10 +21,6 @@ from typing import Literal, Protocol
 
 import aiosmtplib
 from pydantic import SecretStr
-
-from bot.settings import Settings
-
-log = logging.getLogger(__name__)
 
 SmtpSecurity = Literal["none", "starttls", "tls"]
 
@@ -206,22 +201,3 @@ def _envelope_recipients(message: EmailMessage) -> list[str]:
     if not recipients:
         raise PermanentMailError("the message has no recipient")
     return recipients
-
-
-def transport_from_settings(settings: Settings) -> Transport:
-    """The transport ``MAIL_TRANSPORT`` asks for, configured from ``SMTP_*`` or ``OUTBOX_DIR``."""
-    if settings.mail_transport == "smtp":
-        return SmtpTransport(
-            host=settings.smtp_host,
-            port=settings.smtp_port,
-            user=settings.smtp_user,
-            password=settings.smtp_password,
-            security=settings.smtp_security,
-            timeout=settings.smtp_timeout,
-            tls_context=(
-                ssl.create_default_context(cafile=str(settings.smtp_ca_file))
-                if settings.smtp_ca_file
-                else None
-            ),
-        )
-    return FileTransport(settings.outbox_dir)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.i18n import OSLO
+from bot.clock import OSLO
 
 LATE_LABEL = "Mottatt etter fristen"
 

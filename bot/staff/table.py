@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.clock import OSLO
 from bot.engine import flow
 from bot.engine.model import Consultation, pick
 from bot.engine.submission import Submission, SubmissionAnswer
-from bot.i18n import OSLO
 from bot.staff.deadline import is_late
 
 SKIPPED = "hoppet over"

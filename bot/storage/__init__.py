@@ -1,6 +1,7 @@
 """Storage: sessions, documents, submissions and the outbox in one SQLite file.
 
-Only this package talks SQL; the service layer calls :class:`Store`.
+Only this package talks SQL; the service sees it through :class:`SessionStore`, the outbox
+worker through its own ``OutboxStore``, and staff commands call :class:`Store` directly.
 """
 
 from bot.storage.errors import (
@@ -9,13 +10,14 @@ from bot.storage.errors import (
     StaleSessionError,
     StorageError,
 )
+from bot.storage.protocols import SessionStore
 from bot.storage.repo import Store
 from bot.storage.types import (
     DeletionReport,
     NewAttachment,
     OutboxItem,
     OutboxKind,
-    OutboxRow,
+    OutboxRecord,
     OutboxStatus,
 )
 
@@ -25,9 +27,10 @@ __all__ = [
     "NewAttachment",
     "OutboxItem",
     "OutboxKind",
-    "OutboxRow",
+    "OutboxRecord",
     "OutboxStatus",
     "SchemaTooNewError",
+    "SessionStore",
     "StaleSessionError",
     "StorageError",
     "Store",

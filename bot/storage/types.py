@@ -39,8 +39,8 @@ class OutboxItem:
 
 
 @dataclass(frozen=True)
-class OutboxRow:
-    """A stored outbox message and how its delivery is going."""
+class OutboxRecord:
+    """A stored outbox message and how its delivery is going (staff and the worker read it)."""
 
     id: int
     kind: OutboxKind
@@ -58,7 +58,7 @@ class OutboxRow:
 
 @dataclass(frozen=True)
 class DeletionReport:
-    """What :meth:`Store.delete_user_data` did, so the person can be told plainly."""
+    """What :meth:`bot.storage.Store.delete_user_data` did, so the person can be told plainly."""
 
     sessions: int
     """Conversations (drafts or finished) deleted."""

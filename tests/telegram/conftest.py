@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.app import Runtime
+from bot.app import Runtime, build_telegram, webhook_for
 from bot.settings import Settings
-from bot.telegram.app import TelegramOptions, build_application, running
+from bot.telegram.application import TelegramOptions, running
 from tests.telegram.fake_bot_api import FakeBotApi
 
 TOKEN = "7000001:AAHfakeTokenForInnspillTests_0123456789abc"
@@ -65,21 +65,31 @@ def settings(tmp_path: Path, api: FakeBotApi) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def run_bot(settings: Settings, **running_options: Any) -> AsyncIterator[Runtime]:
-    """The whole product as ``innspill run`` starts it, until the block ends."""
+async def run_bot(
+    settings: Settings,
+    *,
+    api: FakeBotApi | None = None,
+    webhook_url: str | None = None,
+    listen: str | None = None,
+    port: int | None = None,
+) -> AsyncIterator[Runtime]:
+    """The whole product as ``innspill run`` starts it, until the block ends.
+
+    Stopping the application closes the runtime (its ``post_shutdown``), as in production.
+    With ``api``, the fake learns when the bot has handled every update it took: PTB marks
+    each update done in its queue only after its handler (and so every reply) finished.
+    """
+    webhook = webhook_for(settings, url=webhook_url, listen=listen, port=port)
     runtime = await Runtime.open(settings)
-    try:
-        app = build_application(
-            settings, runtime.service, options=FAST, on_startup=runtime.start_background
-        )
-        async with running(app, settings, options=FAST, **running_options):
-            yield runtime
-    finally:
-        await runtime.close()
+    app = build_telegram(settings, runtime, options=FAST)
+    if api is not None:
+        api.all_handled = app.update_queue.join
+    async with running(app, options=FAST, webhook=webhook):
+        yield runtime
 
 
 @pytest.fixture
-async def bot(settings: Settings) -> AsyncIterator[Runtime]:
+async def bot(settings: Settings, api: FakeBotApi) -> AsyncIterator[Runtime]:
     """The bot, long polling the fake server."""
-    async with run_bot(settings) as runtime:
+    async with run_bot(settings, api=api) as runtime:
         yield runtime

@@ -24,7 +24,7 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -207,6 +207,8 @@ class FakeBotApi:
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
         self.webhook_deliveries: list[WebhookDelivery] = []
+        self.all_handled: Callable[[], Awaitable[None]] | None = None
+        """Returns once the bot has handled every update it took (set where the bot starts)."""
         self._chats: dict[int, _Chat] = {}
         self._pending: list[JSONDict] = []
         self._sent_updates: dict[int, JSONDict] = {}
@@ -391,20 +393,13 @@ class FakeBotApi:
         assert result is not None
         return result
 
-    async def settle(self, chat_id: int, quiet: float = 0.3, timeout: float = 10.0) -> None:
-        """Wait until every update is fetched and the bot stayed silent in a chat for ``quiet``."""
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot took every update and finished handling it, replies included."""
+        if self.all_handled is None:
+            raise AssertionError("settle() needs a running bot that set api.all_handled")
         await self.wait_until_delivered(timeout)
         async with asyncio.timeout(timeout):
-            while True:
-                before = len(self.calls)
-                await asyncio.sleep(quiet)
-                chat_calls = [
-                    c
-                    for c in self.calls[before:]
-                    if c.params.get("chat_id") == chat_id or c.method == "answerCallbackQuery"
-                ]
-                if not chat_calls:
-                    return
+            await self.all_handled()
 
     # ---------------------------------------------------------------- building updates
 
@@ -1001,9 +996,9 @@ class FakeUser:
         start = self.last_action_mark if since is None else since
         return await self.api.wait_for_output(self.chat_id, start, contains, timeout)
 
-    async def settle(self, quiet: float = 0.3) -> list[BotMessage]:
-        """Wait until the bot has gone quiet, and return the replies since the last action."""
-        await self.api.settle(self.chat_id, quiet)
+    async def settle(self) -> list[BotMessage]:
+        """Wait until the bot has handled everything sent, and return the replies since then."""
+        await self.api.settle()
         return self.replies_since(self.last_action_mark)
 
     def last_reply(self) -> BotMessage:

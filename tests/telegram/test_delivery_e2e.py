@@ -10,7 +10,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.telegram.app import run_telegram
+from bot.app import run_telegram
 from bot.telegram.handlers import user_key
 from tests.telegram.conftest import FAST, TOKEN, make_settings, run_bot
 from tests.telegram.fake_bot_api import FakeBotApi
@@ -50,15 +50,16 @@ async def test_webhook_refuses_a_wrong_secret_and_serves_telegram(
             for headers in ({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, {}):
                 async with http.post(url, json=forged, headers=headers) as response:
                     assert response.status == 403
-        await asyncio.sleep(0.2)
-        assert await runtime.service.session_of(user_key(2001)) is None
-        assert api.outputs(mallory.chat_id) == []
 
         kari = api.user(2002)
         await kari.send("/start")
         await kari.wait_for_reply("Hvordan vil du svare?")
         assert api.webhook_deliveries[-1].status == 200
         assert await runtime.service.session_of(user_key(2002)) is not None
+        # Kari's update came later through the same queue and is answered: a forged update
+        # that had got in would have been handled by now.
+        assert await runtime.service.session_of(user_key(2001)) is None
+        assert api.outputs(mallory.chat_id) == []
     assert api.calls_to("getUpdates") == [], "webhook mode must not poll"
 
 
@@ -66,6 +67,9 @@ async def test_flood_limits_and_network_errors_delay_a_reply_but_never_drop_it(
     api: FakeBotApi, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # aiosqlite's worker thread logs once more after a connection closed, which can race the
+    # end of log capture; its records are SQL plumbing, never a Bot API URL.
+    caplog.set_level(logging.INFO, logger="aiosqlite")
     api.fail_next("sendMessage", status=429, retry_after=1)
     api.fail_next("sendMessage", status=502)
     settings = make_settings(tmp_path, api)

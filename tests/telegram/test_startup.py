@@ -7,10 +7,12 @@ import os
 import sys
 from pathlib import Path
 
-from tests.telegram.conftest import TOKEN
-from tests.telegram.fake_bot_api import FakeBotApi
+import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from bot.settings import Settings
+from tests.conftest import ROOT
+from tests.telegram.conftest import TOKEN, run_bot
+from tests.telegram.fake_bot_api import FakeBotApi
 
 
 async def test_a_token_telegram_refuses_is_explained(tmp_path: Path) -> None:
@@ -43,3 +45,13 @@ async def test_a_token_telegram_refuses_is_explained(tmp_path: Path) -> None:
     assert "Telegram godtar ikke TELEGRAM_BOT_TOKEN" in text
     assert "Traceback" not in text
     assert "wrong-token-for-this-test" not in text, "the token never reaches the output"
+
+
+async def test_stopping_the_application_closes_the_runtime(settings: Settings) -> None:
+    async with run_bot(settings) as runtime:
+        assert runtime.worker.running
+    # post_shutdown closed it: no mail worker left, and the database connection is gone
+    # (an open aiosqlite connection would keep the process alive after the bot stopped).
+    assert not runtime.worker.running
+    with pytest.raises(ValueError, match="no active connection"):
+        await runtime.store.load_session("tg:1", runtime.consultation.id)

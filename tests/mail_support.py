@@ -1,7 +1,7 @@
 """Shared helpers for the mail tests: a real SMTP server on loopback, a TLS certificate,
 submissions stored in a real SQLite store, and a clock the tests move by hand.
 
-Kept in a ``test_mail_*`` module so the mail tests stay self-contained; it holds no tests.
+Not named ``test_*``: it holds no tests, only what the mail tests share.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import socket
 import ssl
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from bot.engine.session import Session
 from bot.engine.submission import AttachmentInfo, RespondentInfo, Submission, SubmissionAnswer
-from bot.mail.compose import message_id_for
+from bot.mail.headers import message_id_for
 from bot.storage import NewAttachment, OutboxItem, Store
 
 MAIL_FROM = "Innspill <innspill@innspill.example.no>"
@@ -217,18 +216,25 @@ class Received:
 
 
 class RecordingHandler:
-    """Accepts mail and records it; ``replies`` scripts DATA answers (e.g. "451 ...") first."""
+    """Accepts mail and records it; ``replies`` scripts DATA answers (e.g. "451 ...") first.
 
-    def __init__(self, replies: list[str] | None = None, *, delay: float = 0.0) -> None:
+    With ``hold=True`` the server keeps every message at DATA until :attr:`release` is set,
+    so a test can act while a message is in flight; :attr:`data_started` says one arrived.
+    """
+
+    def __init__(self, replies: list[str] | None = None, *, hold: bool = False) -> None:
         self.replies = list(replies or [])
-        self.delay = delay
         self.received: list[Received] = []
         self.data_started = threading.Event()
+        self.release = threading.Event()
+        if not hold:
+            self.release.set()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.data_started.set()
-        if self.delay:
-            time.sleep(self.delay)  # noqa: ASYNC251 - the server's own thread, on purpose
+        # The server's own thread: blocking it is what a slow server does.
+        if not self.release.wait(timeout=30):
+            return "451 4.3.0 the test never released this message"
         if self.replies:
             reply = self.replies.pop(0)
             if not reply.startswith("250"):
@@ -297,8 +303,8 @@ class TlsFiles:
 def make_certificate(folder: Path) -> TlsFiles:
     """Create a self-signed certificate with openssl (``cryptography`` is not installed)."""
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [  # noqa: S607
+    subprocess.run(
+        [
             "openssl",
             "req",
             "-x509",

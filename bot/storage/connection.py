@@ -1,0 +1,88 @@
+"""One SQLite connection shared by the process, and the transactions every query runs in.
+
+One aiosqlite connection per process, guarded by one asyncio lock so a transaction never sees
+another coroutine's half-written step. Writes run in ``BEGIN IMMEDIATE`` transactions that are
+committed at the end of the block and rolled back on any error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, cast
+
+import aiosqlite
+
+from bot.storage.db import connect
+
+
+class Database:
+    """The connection and its lock; the query modules get the bare connection inside a block."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        """Wrap an open connection; use :meth:`open` instead."""
+        db.row_factory = sqlite3.Row
+        self._db = db
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Database:
+        """Open (creating if needed) the database at ``path`` and migrate its schema."""
+        return cls(await connect(path))
+
+    async def close(self) -> None:
+        """Close the connection; its worker thread would otherwise keep the process alive."""
+        if self._closed:
+            return
+        self._closed = True
+        async with self._lock:
+            await self._db.close()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection, while no write transaction is half done."""
+        async with self._lock:
+            yield self._db
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction: committed at the end, rolled back on any error."""
+        async with self._lock:
+            db = self._db
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                await db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    await db.execute("ROLLBACK")
+                raise
+
+    async def checkpoint(self) -> None:
+        """Move the WAL into the main file and truncate it, so deleted text leaves the disk."""
+        async with self._lock:
+            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+async def run(db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()) -> int:
+    """Execute one statement and return how many rows it changed."""
+    async with db.execute(sql, tuple(params)) as cursor:
+        return cursor.rowcount
+
+
+async def one(db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+    """The first row of a query, or ``None``."""
+    async with db.execute(sql, tuple(params)) as cursor:
+        return await cursor.fetchone()
+
+
+async def all_rows(
+    db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()
+) -> list[sqlite3.Row]:
+    """Every row of a query."""
+    async with db.execute(sql, tuple(params)) as cursor:
+        return cast(list[sqlite3.Row], list(await cursor.fetchall()))
