@@ -8,6 +8,7 @@ any reply is sent. Events of one person are handled strictly one at a time.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -15,6 +16,7 @@ from datetime import datetime
 
 from bot import metrics
 from bot.clock import utc_now
+from bot.document_text import extract_text
 from bot.documents import Sniffed, safe_file_name, sniff_document
 from bot.engine.context import Limits
 from bot.engine.events import (
@@ -103,6 +105,8 @@ class ConversationService:
         self._make_id = make_id
         self._on_submitted = on_submitted
         self._locks: KeyedLocks[str] = KeyedLocks()
+        self._language_after_deletion: dict[str, Lang] = {}
+        """People who deleted everything, and the language they spoke (in memory only)."""
 
     # --- one method per kind of input ----------------------------------------------------
 
@@ -251,6 +255,9 @@ class ConversationService:
                     mime_type=sniffed.mime_type,
                     size=len(data),
                     attachment_id=kept.id,
+                    # Read here, not in the engine: parsing a stranger's PDF is not pure, and
+                    # it runs off the event loop so other people are not kept waiting.
+                    text=await asyncio.to_thread(extract_text, data, sniffed.kind),
                 )
             )
         return await self._handle(
@@ -295,6 +302,8 @@ class ConversationService:
             session = await self.store.load_session(user_id, self.consultation.id)
             if session is None:
                 lang, known = resolve_language(language_code)
+                if user_id in self._language_after_deletion:
+                    lang, known = self._language_after_deletion.pop(user_id), True
                 session = new_session(
                     self.consultation,
                     user_id=user_id,
@@ -334,7 +343,10 @@ class ConversationService:
                 elif isinstance(effect, DeleteAllData):
                     report = await self.store.delete_user_data(user_id)
                     log.info("deleted data for a user on request: %s", report)
-                    # Keep nothing, not even an empty session: the next message starts afresh.
+                    # Keep nothing on disk, not even an empty session: the next message starts
+                    # afresh. Only this process remembers the language, so the next reply is
+                    # not suddenly in bokmål.
+                    self._language_after_deletion[user_id] = outcome.session.lang
                     return Handled(outcome.replies)
             try:
                 await self.store.save_step(

@@ -12,7 +12,7 @@ from bot.engine.context import Ctx
 from bot.engine.events import DeleteAllData, ForgetAttachments, Submit
 from bot.engine.names import StepId, step_id
 from bot.engine.navigation import fresh_session, goto, return_from_confirmation, start_over
-from bot.engine.privacy import Finding, find_personal_data
+from bot.engine.privacy import find_personal_data
 
 
 def on_summary_choice(ctx: Ctx, choice: str) -> None:
@@ -52,7 +52,7 @@ def _try_to_send(ctx: Ctx) -> None:
     findings = _personal_data(ctx)
     if findings and not s.personal_data_acknowledged:
         s.step = flow.PERSONAL_DATA
-        shown = ", ".join(f.excerpt for f in findings[:5])
+        shown = ", ".join(findings[:5])
         ctx.say(
             ctx._(
                 "Teksten ser ut til å inneholde personopplysninger: {found}. "
@@ -109,11 +109,16 @@ def _missing_required(ctx: Ctx) -> list[StepId]:
     ]
 
 
-def _personal_data(ctx: Ctx) -> list[Finding]:
-    """Findings in what will be sent (answers to themes no longer chosen are not sent)."""
+def _personal_data(ctx: Ctx) -> list[str]:
+    """Masked excerpts of personal data in what will be sent, typed or in a document.
+
+    Answers to themes no longer chosen are not sent, so they are not checked.
+    """
     sent = [step for step in flow.sequence(ctx.c, ctx.s) if flow.is_answer_step(step)]
     texts = [ctx.s.answers[step].text for step in sent if step in ctx.s.answers]
-    return list(find_personal_data("\n\n".join(texts), own_email=ctx.s.respondent.email))
+    found = find_personal_data("\n\n".join(texts), own_email=ctx.s.respondent.email)
+    in_documents = [excerpt for a in ctx.s.attachments for excerpt in a.personal_data]
+    return list(dict.fromkeys([*(f.excerpt for f in found), *in_documents]))
 
 
 def _submit(ctx: Ctx) -> None:
