@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.engine import flow, prompts, screens
 from bot.engine.context import Ctx
+from bot.engine.events import TextEvent
 from bot.engine.names import StepId
 
 
@@ -30,6 +31,7 @@ def on_help(ctx: Ctx) -> None:
                 _("/avbryt – slett utkastet"),
                 _("/slett – slett alt som er lagret om deg"),
                 _("/personvern – hva vi lagrer, og hvem som ser det"),
+                *_front_end_commands(ctx),
             ]
         )
     )
@@ -37,6 +39,14 @@ def on_help(ctx: Ctx) -> None:
     for line in lines:
         ctx.say(line)
     screens.show(ctx)
+
+
+def _front_end_commands(ctx: Ctx) -> list[str]:
+    """Commands only a front end knows: the terminal (it numbers choices) sends local files."""
+    event = ctx.event
+    if isinstance(event, TextEvent) and event.numbered_choices:
+        return [ctx._("/vedlegg FIL – send en fil fra maskinen, for eksempel en lang tekst")]
+    return []
 
 
 def on_privacy(ctx: Ctx) -> None:
