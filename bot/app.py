@@ -143,6 +143,16 @@ class Runtime:
         await self.store.close()
 
 
+def telegram_options(settings: Settings) -> TelegramOptions:
+    """Production timing, with Telegram's rate limits as the settings give them."""
+    return TelegramOptions(
+        global_rate=settings.telegram_global_rate,
+        chat_rate=settings.telegram_chat_rate,
+        chat_burst=settings.telegram_chat_burst,
+        group_rate_per_minute=settings.telegram_group_rate_per_minute,
+    )
+
+
 def build_telegram(
     settings: Settings, runtime: Runtime, *, options: TelegramOptions | None = None
 ) -> AnyApplication:
@@ -154,7 +164,7 @@ def build_telegram(
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    options = options or TelegramOptions()
+    options = options or telegram_options(settings)
     albums = AlbumCollector(options.album_delay)
 
     async def post_init(app: AnyApplication) -> None:
@@ -209,7 +219,7 @@ async def run_telegram(
     """Run the bot until SIGINT/SIGTERM (or ``stop`` is set): ``innspill run`` with a token."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    options = options or TelegramOptions()
+    options = options or telegram_options(settings)
     webhook = webhook_for(settings, url=webhook_url, listen=listen, port=port)
     runtime = await Runtime.open(settings)
     try:

@@ -68,6 +68,24 @@ class Settings(BaseSettings):
         description="Checked on every webhook request (A-Z, a-z, 0-9, _ and -); unset: a "
         "random one per start.",
     )
+    telegram_global_rate: float = Field(
+        default=30.0,
+        gt=0,
+        description="Messages a second to all chats together (Telegram's overall limit; edits "
+        "and button answers do not count).",
+    )
+    telegram_chat_rate: float = Field(
+        default=1.0,
+        gt=0,
+        description="Messages a second to one private chat, after a burst of "
+        "TELEGRAM_CHAT_BURST.",
+    )
+    telegram_chat_burst: int = Field(
+        default=10, ge=1, description="Messages a private chat may get at once before pacing."
+    )
+    telegram_group_rate_per_minute: float = Field(
+        default=20.0, gt=0, description="Messages a minute to one group or channel."
+    )
 
     # The consultation and the data
     conversation_file: Path = Field(
