@@ -15,13 +15,20 @@ MESSAGE_CHARS = 4096
 
 @dataclass(frozen=True)
 class Limits:
-    """Limits the engine enforces; the service fills them from settings."""
+    """Limits and promises the engine keeps; the service fills them from settings."""
 
     max_submission_bytes: int = 20 * 1024 * 1024
     max_attachments: int = 10
     max_answer_chars: int = 30_000
     draft_retention_days: int = 30
     """How long an untouched draft is kept; told to people who ask about privacy."""
+    send_receipts: bool = True
+    """Whether respondents who give an e-mail address get a receipt; nothing promises one
+    when this is off."""
+    operator_name: str = ""
+    """Who runs the bot and answers for the data (told in /personvern); empty: not set."""
+    operator_contact: str = ""
+    """How to reach the operator (an e-mail address or a web page); empty: not set."""
 
 
 @dataclass

@@ -81,3 +81,5 @@ class Pick(StrEnum):
     THEMES = "themes"
     MORE = "more"
     SKIP_REST = "rest"
+    ADD = "add"
+    ORIGINAL = "original"
