@@ -1,5 +1,6 @@
-"""The receipt a person gets, read in their language: no bokmål headings, our translations
-marked as ours, and the words the chat uses ("tema", "Vedtatt av styret", no "Høring")."""
+"""The receipt a person gets, read in their language: no bokmål headings and the words the chat
+uses (no "Høring"). It carries the reference and themes, none of the person's text (#13), so
+neither their answers nor the questions they answered are quoted in it."""
 
 from __future__ import annotations
 
@@ -54,28 +55,34 @@ def send_guided(c: Consultation, lang: str) -> Talk:
     return t
 
 
-@pytest.mark.parametrize(("lang", "heading"), [("nn", "Innspel"), ("en", "Input")])
+@pytest.mark.parametrize(("lang", "heading"), [("nn", "innspelet"), ("en", "input")])
 def test_a_quick_receipt_has_no_bokmal_heading(
     consultation: Consultation, lang: str, heading: str
 ) -> None:
-    text = receipt_text(consultation, send_quick(consultation, lang))
-    lines = text.splitlines()
-    assert heading in lines
-    assert "Innspill" not in lines
+    t = send_quick(consultation, lang)
+    text = receipt_text(consultation, t)
+    assert heading in text.splitlines()[0]
+    assert "Innspill" not in text.splitlines()
+    assert "innspillet" not in text
+    assert t.submissions[0].submission.reference in text
+    assert "flere tog" not in text, "none of the person's text (#13)"
 
 
 @pytest.mark.parametrize(
     ("lang", "ours", "not_said"),
     [
-        ("nb", "Departementets ordlyd:", ["Høring:", "temaer", "Vedtatt i styret"]),
-        ("nn", "Ordlyden til departementet (omsett av oss):", ["Høyring:", "Vedteke i styret"]),
-        ("en", "The ministry's wording (our translation):", ["Consultation:"]),
+        ("nb", "Kvittering for innspillet ditt", ["Høring:", "temaer", "Vedtatt i styret"]),
+        ("nn", "Kvittering for innspelet ditt", ["Høyring:", "Vedteke i styret"]),
+        ("en", "Receipt for your input", ["Consultation:"]),
     ],
 )
-def test_a_receipt_marks_our_translation_and_uses_the_chats_words(
+def test_a_receipt_uses_the_chats_words_and_quotes_nothing(
     consultation: Consultation, lang: str, ours: str, not_said: list[str]
 ) -> None:
     text = receipt_text(consultation, send_guided(consultation, lang))
     assert ours in text
+    assert "Flere legevakter" not in text, "none of the person's text (#13)"
+    original = consultation.questions[0].original or {}
+    assert not original or original["nb"] not in text, "no question wording to mislabel"
     for words in not_said:
         assert words not in text

@@ -12,6 +12,13 @@ from bot.i18n import gettext_for
 MESSAGE_CHARS = 4096
 """Telegram's limit for one message: replies are joined only while they fit in one."""
 
+READABLE_CHARS = 600
+"""Longest message a person reads on a phone without scrolling (issue #12); only the summary,
+which repeats their own answers, may be longer."""
+
+SUMMARY_MARK = "📋 "
+"""How the summary begins; the one message allowed past READABLE_CHARS."""
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -77,8 +84,23 @@ class Ctx:
         joinable = last is not None and not (
             last.choices or last.replace_previous or replace_previous
         )
-        if last is not None and joinable and len(last.text) + len(text) + 2 <= MESSAGE_CHARS:
+        if last is not None and joinable and _fits(last.text, text):
             reply = replace(reply, text=f"{last.text}\n\n{text}")
             self.replies[-1] = reply
             return
         self.replies.append(reply)
+
+
+def _fits(first: str, then: str) -> bool:
+    """Whether two texts read well as one message, else they stay two (issue #12).
+
+    They join while short enough to read, or when a short lead-in (an acknowledgement, a
+    notice) opens the summary, or when they close it.
+    """
+    if len(first) + len(then) + 2 > MESSAGE_CHARS:
+        return False
+    if then.startswith(SUMMARY_MARK):
+        return len(first) <= READABLE_CHARS
+    if first.startswith(SUMMARY_MARK) or f"\n\n{SUMMARY_MARK}" in first:
+        return True  # what follows the summary (the notice, the send prompt) belongs to it
+    return len(first) + len(then) + 2 <= READABLE_CHARS

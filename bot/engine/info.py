@@ -9,28 +9,24 @@ from bot.engine.names import StepId
 
 
 def on_help(ctx: Ctx) -> None:
-    """Help for the current question, then what can be typed."""
+    """Help for the current question, then what can be typed.
+
+    The ministry's own wording is behind its button under the question, so help stays one
+    short message with the question below it.
+    """
     c, s, _ = ctx.c, ctx.s, ctx._
     lines: list[str] = []
     if s.step.startswith(flow.THEME_PREFIX):
         lines.append(ctx.t(c.theme(s.step.removeprefix(flow.THEME_PREFIX)).help))
     elif s.step.startswith(flow.QUESTION_PREFIX):
         lines.append(ctx.t(c.question(s.step.removeprefix(flow.QUESTION_PREFIX)).help))
-        original = screens.original_question(ctx, s.step)
-        if original:
-            lines.append(original)
     lines.append(
         "\n".join(
             [
                 _("Dette kan du skrive:"),
-                _("/tilbake – gå til forrige spørsmål"),
-                _("/hopp – hopp over spørsmålet"),
-                _("/oppsummering – se alt du har svart"),
-                _("/status – se hvor langt du har kommet"),
-                _("/språk – bytt språk"),
-                _("/avbryt – slett utkastet"),
-                _("/slett – slett alt som er lagret om deg"),
-                _("/personvern – hva vi lagrer, og hvem som ser det"),
+                # Short enough that help and the question below it stay one readable message.
+                _("/tilbake, /hopp, /oppsummering, /status, /språk, /personvern"),
+                _("/avbryt sletter utkastet, /slett sletter alt vi har om deg"),
                 *_front_end_commands(ctx),
             ]
         )

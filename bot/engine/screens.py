@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.engine import flow
-from bot.engine.context import Ctx
+from bot.engine.context import SUMMARY_MARK, Ctx
 from bot.engine.municipalities import by_number
 from bot.engine.names import StepId
 from bot.engine.prompts import choices_for, has_original, step_label
@@ -95,10 +95,7 @@ def show_welcome(ctx: Ctx) -> None:
     deadline = format_date(c.deadline, s.lang)
     intro = f"{ctx.t(c.title)}\n\n{ctx.t(c.intro)}\n\n" + _("Frist: {date}.").format(date=deadline)
     if ctx.event.at.date() > c.deadline:
-        intro += " " + _(
-            "Fristen har gått ut. Du kan likevel sende, "
-            "men det er ikke sikkert innspillet blir med."
-        )
+        intro += " " + _("Fristen har gått ut, men du kan fortsatt sende.")
     ctx.say(intro)
     if not s.notice_shown:
         ctx.say("ℹ️ " + ctx.t(c.publication_notice))
@@ -177,7 +174,7 @@ def summary_text(ctx: Ctx) -> str:
     """The whole draft as the person will recognise it."""
     _, c, s = ctx._, ctx.c, ctx.s
     r = s.respondent
-    lines = ["📋 " + _("Oppsummering"), ""]
+    lines = [SUMMARY_MARK + _("Oppsummering"), ""]
     fields: list[tuple[str, str | None]] = []
     if r.type:
         rtype = flow.respondent_type(c, s)

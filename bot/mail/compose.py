@@ -374,7 +374,7 @@ def compose_receipt(
     )
     message["Auto-Submitted"] = "auto-generated"
     answered = sum(1 for a in sub.answers if a.answer)
-    themes = tuple(_one_line(t) for t in sub.themes) or (_("Ingen temaer valgt"),)
+    themes = tuple(_one_line(t) for t in sub.themes) or (_("Ingen tema valgt"),)
     contents = [
         n_("{n} svar", "{n} svar", answered).format(n=answered),
         n_("{n} vedlegg", "{n} vedlegg", len(sub.attachments)).format(n=len(sub.attachments)),
