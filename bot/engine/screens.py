@@ -95,7 +95,7 @@ def show_welcome(ctx: Ctx) -> None:
     deadline = format_date(c.deadline, s.lang)
     intro = f"{ctx.t(c.title)}\n\n{ctx.t(c.intro)}\n\n" + _("Frist: {date}.").format(date=deadline)
     if ctx.event.at.date() > c.deadline:
-        intro += " " + _("Fristen har gått ut, men du kan fortsatt sende.")
+        intro += " " + _("Fristen er ute, men du kan fortsatt sende.")
     ctx.say(intro)
     if not s.notice_shown:
         ctx.say("ℹ️ " + ctx.t(c.publication_notice))

@@ -160,3 +160,16 @@ def test_every_screen_is_walked(c: Consultation) -> None:
     assert flow.SUMMARY in steps
     assert flow.PERSONAL_DATA in steps
     assert flow.DONE in steps
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_first_contact_without_a_known_language_is_one_readable_message(
+    c: Consultation, lang: str
+) -> None:
+    # The language hint must not push the welcome past 600 characters into a second message.
+    t = Talk(c, lang)
+    t.session.lang_confirmed = False
+    t.command("start")
+    assert len(t.replies) == 1
+    assert len(t.text) <= MAX_MESSAGE
+    assert "Nynorsk? English?" in t.text
