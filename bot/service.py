@@ -8,6 +8,7 @@ any reply is sent. Events of one person are handled strictly one at a time.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -15,6 +16,7 @@ from datetime import datetime
 
 from bot import metrics
 from bot.clock import utc_now
+from bot.document_text import extract_text
 from bot.documents import Sniffed, safe_file_name, sniff_document
 from bot.engine.context import Limits
 from bot.engine.events import (
@@ -98,7 +100,8 @@ class ConversationService:
     ) -> None:
         self.consultation = consultation
         self.store = store
-        self.limits = limits or Limits()
+        # The engine promises a receipt only when one will be sent.
+        self.limits = replace(limits or Limits(), send_receipts=send_receipts)
         """``max_submission_bytes`` here is the limit of the whole encoded e-mail."""
         self.receipts_per_address_per_day = receipts_per_address_per_day
         self.mail_domain = mail_domain
@@ -107,6 +110,8 @@ class ConversationService:
         self._make_id = make_id
         self._on_submitted = on_submitted
         self._locks: KeyedLocks[str] = KeyedLocks()
+        self._language_after_deletion: dict[str, Lang] = {}
+        """People who deleted everything, and the language they spoke (in memory only)."""
 
     # --- one method per kind of input ----------------------------------------------------
 
@@ -258,6 +263,9 @@ class ConversationService:
                     mime_type=sniffed.mime_type,
                     size=len(data),
                     attachment_id=kept.id,
+                    # Read here, not in the engine: parsing a stranger's PDF is not pure, and
+                    # it runs off the event loop so other people are not kept waiting.
+                    text=await asyncio.to_thread(extract_text, data, sniffed.kind),
                 )
             )
         return await self._handle(
@@ -302,6 +310,8 @@ class ConversationService:
             session = await self.store.load_session(user_id, self.consultation.id)
             if session is None:
                 lang, known = resolve_language(language_code)
+                if user_id in self._language_after_deletion:
+                    lang, known = self._language_after_deletion.pop(user_id), True
                 session = new_session(
                     self.consultation,
                     user_id=user_id,
@@ -353,7 +363,10 @@ class ConversationService:
                         erased_submissions=report.submissions,
                         awaiting_delivery=report.pending_deliveries,
                     )
-                    # Keep nothing, not even an empty session: the next message starts afresh.
+                    # Keep nothing on disk, not even an empty session: the next message starts
+                    # afresh. Only this process remembers the language, so the next reply is
+                    # not suddenly in bokmål.
+                    self._language_after_deletion[user_id] = outcome.session.lang
                     return Handled([*outcome.replies, Reply(notice)])
             try:
                 await self.store.save_step(
