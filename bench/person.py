@@ -233,7 +233,7 @@ class Person:
         if "Hvem svarer du for" in text and labels:
             wanted = "Privatperson" if self.path == "guided" else ORGANISATION
             return self._button(current, wanted, "type")
-        if "kvittering" in text and self._label(labels, "Nei takk"):
+        if "e-post" in text and self._label(labels, "Nei takk"):  # receipts on or off
             return self._button(current, "Nei takk", "email")
         if "organisasjonsnummer" in text and self._label(labels, "Hopp over"):
             return self._button(current, "Hopp over", "orgnr")

@@ -118,6 +118,9 @@ class Runtime:
             limits=Limits(
                 max_submission_bytes=settings.max_submission_bytes,
                 draft_retention_days=settings.draft_retention_days,
+                send_receipts=settings.send_receipts,
+                operator_name=settings.operator_name or "",
+                operator_contact=settings.operator_contact or "",
             ),
             mail_domain=address_domain(settings.mail_from),
             send_receipts=settings.send_receipts,

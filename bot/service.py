@@ -8,6 +8,7 @@ any reply is sent. Events of one person are handled strictly one at a time.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -15,6 +16,7 @@ from datetime import datetime
 
 from bot import metrics
 from bot.clock import utc_now
+from bot.document_text import extract_text
 from bot.documents import Sniffed, safe_file_name, sniff_document
 from bot.engine.context import Limits
 from bot.engine.events import (
@@ -118,7 +120,8 @@ class ConversationService:
     ) -> None:
         self.consultation = consultation
         self.store = store
-        self.limits = limits or Limits()
+        # The engine promises a receipt only when one will be sent.
+        self.limits = replace(limits or Limits(), send_receipts=send_receipts)
         """``max_submission_bytes`` here is the limit of the whole encoded e-mail."""
         self.receipts_per_address_per_day = receipts_per_address_per_day
         self.mail_domain = mail_domain
@@ -128,6 +131,8 @@ class ConversationService:
         self._on_submitted = on_submitted
         self.abuse_limits = abuse_limits or AbuseLimits()
         self._locks: KeyedLocks[str] = KeyedLocks()
+        self._language_after_deletion: dict[str, Lang] = {}
+        """People who deleted everything, and the language they spoke (in memory only)."""
 
     # --- one method per kind of input ----------------------------------------------------
 
@@ -279,6 +284,9 @@ class ConversationService:
                     mime_type=sniffed.mime_type,
                     size=len(data),
                     attachment_id=kept.id,
+                    # Read here, not in the engine: parsing a stranger's PDF is not pure, and
+                    # it runs off the event loop so other people are not kept waiting.
+                    text=await asyncio.to_thread(extract_text, data, sniffed.kind),
                 )
             )
         return await self._handle(
@@ -315,11 +323,15 @@ class ConversationService:
         metrics.count(metrics.UPDATES)
         keys = [update_key] if isinstance(update_key, str) else list(update_key or ())
         now = self._clock()
+        # After /slett nothing is stored, but this process remembers the person's language.
+        remembered = self._language_after_deletion.pop(user_id, None)
 
         def stepper(session: Session | None, reads: StepReads) -> tuple[StepWrite | None, _Step]:
             """Runs on the database thread, inside the transaction that saves its result."""
             if session is None:
                 lang, known = resolve_language(language_code)
+                if remembered is not None:
+                    lang, known = remembered, True
                 session = new_session(
                     self.consultation,
                     user_id=user_id,
@@ -395,7 +407,10 @@ class ConversationService:
                     erased_submissions=report.submissions,
                     awaiting_delivery=report.pending_deliveries,
                 )
-                # Keep nothing, not even an empty session: the next message starts afresh.
+                # Keep nothing on disk, not even an empty session: the next message starts
+                # afresh. Only this process remembers the language, so the next reply is not
+                # suddenly in bokmål.
+                self._language_after_deletion[user_id] = done.session.lang
                 return Handled([*done.replies, Reply(notice)])
             if done.submitted is not None:
                 log.info("submission %s stored and queued", done.submitted.reference)

@@ -120,6 +120,18 @@ class Settings(BaseSettings):
         "`innspill purge`).",
     )
 
+    operator_name: str | None = Field(
+        default=None,
+        description="Who runs the bot and answers for the data, as people should read it in "
+        "`/personvern` (e.g. `Kommunal- og distriktsdepartementet`); unset: the text says the "
+        "bot's operator without a name.",
+    )
+    operator_contact: str | None = Field(
+        default=None,
+        description="How people reach the operator about their data (an e-mail address or a "
+        "web page), shown in `/personvern`; unset: not shown.",
+    )
+
     # Delivery
     mail_transport: Literal["file", "smtp"] = Field(
         default="file",

@@ -3,22 +3,35 @@
 Bot messages are printed; choices are numbered lines like ``  1) Privatperson``. Before reading
 each line the prompt ``› `` is printed on its own line, so the chat also works with piped input
 (and tests can drive it). ``/vedlegg PATH`` sends a local file as a document.
+
+At a real terminal, lines are read with ``readline`` (arrow keys, editing, history of this
+chat), and Ctrl-C ends the chat like the end of input: every answer is saved already, a short
+goodbye is printed, and the exit code is 0, without a traceback.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+import threading
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, TypeVar
 
 from bot.app import Runtime
 from bot.engine.commands import OPEN, parse_command
 from bot.engine.events import Reply
-from bot.i18n import gettext_for
+from bot.i18n import Lang, gettext_for
 from bot.service import ConversationService, IncomingFile
 
 PROMPT = "›"
+
+T = TypeVar("T")
+
+TTY_LINE_LIMIT = 1023 if sys.platform == "darwin" else 4095
+"""The longest line a terminal in canonical mode passes on (the rest of the line is dropped):
+4095 characters on Linux, 1023 on macOS. A line this long was most likely cut."""
 
 
 def render(reply: Reply) -> str:
@@ -51,6 +64,7 @@ class TerminalChat:
         self.stdin = stdin
         self.stdout = stdout
         self.lang = lang
+        self._line_editing = False
 
     def _print(self, replies: list[Reply]) -> None:
         for reply in replies:
@@ -70,8 +84,22 @@ class TerminalChat:
         if command and command[0] == "attach":
             self._print(await self._attach(command[1]))
             return
+        if self._was_cut(line):
+            self._print([Reply(await self._cut_line_message(len(line)))])
+            return
         handled = await self.service.handle_text(self.user_id, line, numbered_choices=True)
         self._print(handled.replies)
+
+    def _was_cut(self, line: str) -> bool:
+        """A line as long as the terminal allows lost its end (readline has no such limit)."""
+        return self.stdin.isatty() and not self._line_editing and len(line) >= TTY_LINE_LIMIT
+
+    async def _cut_line_message(self, length: int) -> str:
+        _ = gettext_for(await self.service.language_of(self.user_id)).gettext
+        return _(
+            "Linjen ble kuttet etter {count} tegn, så jeg har ikke lagret den. "
+            "Send en lang tekst som fil i stedet: /vedlegg innspill.txt"
+        ).format(count=length)
 
     async def _attach(self, argument: str) -> list[Reply]:
         lang = await self.service.language_of(self.user_id)
@@ -88,18 +116,124 @@ class TerminalChat:
         return (await self.service.handle_files(self.user_id, [file])).replies
 
     async def run(self) -> None:
-        """Talk until the input ends; every answer is saved as it arrives."""
+        """Talk until the input ends or Ctrl-C; every answer is saved as it arrives."""
         await self._greet()
-        while True:
-            # Interactive: type after the prompt. Piped: keep the prompt on a line of its own.
-            self.stdout.write(PROMPT + " " + ("" if self.stdin.isatty() else "\n"))
-            self.stdout.flush()
-            line = await asyncio.to_thread(self.stdin.readline)
-            if not line:
-                break
-            text = line.rstrip("\n")
-            if text.strip():
-                await self.handle_line(text)
+        interactive = self.stdin is sys.stdin and self.stdin.isatty() and self.stdout.isatty()
+        self._line_editing = interactive and _enable_line_editing()
+        saved = _terminal_settings(self.stdin) if interactive else None
+        try:
+            while True:
+                line = await self._read_line()
+                if line is None:
+                    break
+                if line.strip():
+                    # A line being handled is finished even if Ctrl-C comes meanwhile.
+                    await _finish_even_if_cancelled(self.handle_line(line))
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()  # handled here: the chat ends normally
+            self.stdout.write("\n")
+        finally:
+            # readline may still be reading in its thread, with the terminal in its own mode.
+            _restore_terminal(self.stdin, saved)
+        await self._goodbye()
+
+    async def _read_line(self) -> str | None:
+        """The next line without its newline, or ``None`` at the end of input."""
+        if self._line_editing:
+            return await _in_daemon_thread(_input_line, PROMPT + " ")
+        # Interactive: type after the prompt. Piped: keep the prompt on a line of its own.
+        self.stdout.write(PROMPT + " " + ("" if self.stdin.isatty() else "\n"))
+        self.stdout.flush()
+        line = await _in_daemon_thread(self.stdin.readline)
+        return line.rstrip("\n") if line else None
+
+    async def _goodbye(self) -> None:
+        lang: Lang = await self.service.language_of(self.user_id)
+        _ = gettext_for(lang).gettext
+        self.stdout.write(
+            _("Ha det! Svarene dine er lagret, og neste gang fortsetter du der du slapp.") + "\n"
+        )
+        self.stdout.flush()
+
+
+def _enable_line_editing() -> bool:
+    """Load ``readline``, so ``input()`` gets arrow keys, editing and history (not on Windows)."""
+    try:
+        import readline  # noqa: F401  # imported for its effect on input()
+    except ImportError:
+        return False
+    return True
+
+
+def _terminal_settings(stream: TextIO) -> list[Any] | None:
+    try:
+        import termios
+    except ImportError:
+        return None
+    try:
+        return termios.tcgetattr(stream.fileno())
+    except (OSError, termios.error):
+        return None
+
+
+def _restore_terminal(stream: TextIO, saved: list[Any] | None) -> None:
+    if saved is None:
+        return
+    import termios
+
+    with contextlib.suppress(OSError, termios.error):
+        termios.tcsetattr(stream.fileno(), termios.TCSADRAIN, saved)
+
+
+def _input_line(prompt: str) -> str | None:
+    try:
+        return input(prompt)
+    except EOFError:
+        return None
+
+
+async def _in_daemon_thread(function: Callable[..., T], *args: object) -> T:
+    """Run a blocking read in a daemon thread.
+
+    ``asyncio.to_thread`` would use the default executor, which ``asyncio.run`` waits for at
+    exit: after Ctrl-C the chat would hang until the person pressed Enter.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def read() -> None:
+        try:
+            result = function(*args)
+        except BaseException as error:  # handed to the waiting coroutine
+            loop.call_soon_threadsafe(_set_exception, future, error)
+        else:
+            loop.call_soon_threadsafe(_set_result, future, result)
+
+    threading.Thread(target=read, name="terminal-input", daemon=True).start()
+    return await future
+
+
+def _set_result(future: asyncio.Future[T], result: T) -> None:
+    if not future.done():
+        future.set_result(result)
+
+
+def _set_exception(future: asyncio.Future[Any], error: BaseException) -> None:
+    if not future.done():
+        future.set_exception(error)
+
+
+async def _finish_even_if_cancelled(work: Coroutine[Any, Any, None]) -> None:
+    """Await ``work`` to the end; a cancellation meanwhile is raised only afterwards."""
+    task = asyncio.ensure_future(work)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await task
+        raise
 
 
 def _read_file(path: str) -> bytes:

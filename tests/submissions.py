@@ -31,8 +31,10 @@ async def submit(
         await service.handle_choice(user, flow.TYPE, "kommune")
         await service.handle_text(user, "Harstad kommune")
         await service.handle_text(user, "Per Hansen")
-        await service.handle_text(user, "Harstad")
-        await service.handle_command(user, "skip")  # no receipt
         await service.handle_text(user, text)
         if text != "draft":
+            # The quick path leaves the municipality to the summary ("Endre noe").
+            await service.handle_choice(user, flow.SUMMARY, "edit")
+            await service.handle_choice(user, flow.EDIT, flow.MUNICIPALITY)
+            await service.handle_text(user, "Harstad")
             await service.handle_choice(user, flow.SUMMARY, "send")

@@ -21,6 +21,7 @@ from bot.engine import flow
 from bot.engine.context import Limits
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
+from bot.engine.names import Pick
 from bot.engine.submission import Submission
 from bot.i18n import gettext_for
 from bot.mail.compose import compose_ministry_message
@@ -234,9 +235,11 @@ async def submit_quick(service: ConversationService, user: str, email: str) -> l
     await talk.click("Organisasjon, lag")
     await talk.send("Harstad Idrettslag")
     await talk.send("Per Hansen")
-    await talk.send("Harstad")
-    await talk.send(email)
     await talk.send("Et innspill med en lenke: https://phishing.example/logg-inn")
+    # The quick path asks no e-mail question (#12): the address is added from the summary.
+    await talk.press(flow.SUMMARY, Pick.EDIT)
+    await talk.press(flow.EDIT, flow.EMAIL)
+    await talk.send(email)
     replies = await service.handle_choice(user, flow.SUMMARY, "send")
     return [reply.text for reply in replies.replies]
 

@@ -29,8 +29,6 @@ async def quick_to_input(service: ConversationService, user: str) -> ServiceTalk
     await talk.click("Organisasjon, lag")
     await talk.send("Harstad Idrettslag")
     await talk.send("Per Hansen")
-    await talk.send("Harstad")
-    await talk.send("/hopp")  # no receipt
     return talk
 
 

@@ -34,7 +34,7 @@ GUIDED = [
     "/hopp",
     "/hopp",
     "/hopp",
-    "1",  # Jeg har lest dette – send inn
+    "1",  # Send inn
 ]
 
 

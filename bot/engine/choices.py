@@ -152,7 +152,23 @@ def _on_done(ctx: Ctx, _choice: str) -> None:
 def _replace_answer(ctx: Ctx) -> None:
     ctx.s.answers.pop(ctx.s.step, None)
     ctx.s.personal_data_acknowledged = False
+    if ctx.s.step == flow.QUICK:
+        ctx.say(ctx._("Teksten er fjernet. Lim inn den nye teksten, eller send et dokument."))
+        return
     ctx.say(ctx._("Svaret er fjernet. Skriv det nye svaret."))
+
+
+def add_text(ctx: Ctx) -> None:
+    """The quick path's text is added to on purpose: the next text joins it."""
+    ctx.s.step = flow.QUICK
+    ctx.say(ctx._("Skriv eller lim inn det du vil legge til. Det kommer etter teksten du har."))
+
+
+def _show_original(ctx: Ctx) -> None:
+    """The ministry's own wording of the question, asked for with a button."""
+    original = screens.original_question(ctx, ctx.s.step)
+    if original:
+        ctx.say(original, prompts.choices_for(ctx))
 
 
 _BY_STEP: dict[str, ChoiceHandler] = {
@@ -177,5 +193,7 @@ _ANSWER_BUTTONS: dict[str, Callable[[Ctx], None]] = {
     prompts.REPLACE: _replace_answer,
     prompts.MORE: add_more,
     prompts.SKIP_REST: skip_rest,
+    prompts.ADD: add_text,
+    prompts.ORIGINAL: _show_original,
 }
 """The buttons under a question (and under an optional respondent detail)."""

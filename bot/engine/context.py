@@ -12,16 +12,30 @@ from bot.i18n import gettext_for
 MESSAGE_CHARS = 4096
 """Telegram's limit for one message: replies are joined only while they fit in one."""
 
+READABLE_CHARS = 600
+"""Longest message a person reads on a phone without scrolling (issue #12); only the summary,
+which repeats their own answers, may be longer."""
+
+SUMMARY_MARK = "📋 "
+"""How the summary begins; the one message allowed past READABLE_CHARS."""
+
 
 @dataclass(frozen=True)
 class Limits:
-    """Limits the engine enforces; the service fills them from settings."""
+    """Limits and promises the engine keeps; the service fills them from settings."""
 
     max_submission_bytes: int = 20 * 1024 * 1024
     max_attachments: int = 10
     max_answer_chars: int = 30_000
     draft_retention_days: int = 30
     """How long an untouched draft is kept; told to people who ask about privacy."""
+    send_receipts: bool = True
+    """Whether respondents who give an e-mail address get a receipt; nothing promises one
+    when this is off."""
+    operator_name: str = ""
+    """Who runs the bot and answers for the data (told in /personvern); empty: not set."""
+    operator_contact: str = ""
+    """How to reach the operator (an e-mail address or a web page); empty: not set."""
 
 
 @dataclass
@@ -70,8 +84,23 @@ class Ctx:
         joinable = last is not None and not (
             last.choices or last.replace_previous or replace_previous
         )
-        if last is not None and joinable and len(last.text) + len(text) + 2 <= MESSAGE_CHARS:
+        if last is not None and joinable and _fits(last.text, text):
             reply = replace(reply, text=f"{last.text}\n\n{text}")
             self.replies[-1] = reply
             return
         self.replies.append(reply)
+
+
+def _fits(first: str, then: str) -> bool:
+    """Whether two texts read well as one message, else they stay two (issue #12).
+
+    They join while short enough to read, or when a short lead-in (an acknowledgement, a
+    notice) opens the summary, or when they close it.
+    """
+    if len(first) + len(then) + 2 > MESSAGE_CHARS:
+        return False
+    if then.startswith(SUMMARY_MARK):
+        return len(first) <= READABLE_CHARS
+    if first.startswith(SUMMARY_MARK) or f"\n\n{SUMMARY_MARK}" in first:
+        return True  # what follows the summary (the notice, the send prompt) belongs to it
+    return len(first) + len(then) + 2 <= READABLE_CHARS

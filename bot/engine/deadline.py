@@ -57,8 +57,7 @@ def notice(ctx: Ctx) -> str:
                 "Du kan fortsatt lese utkastet ditt med /oppsummering og slette det med /avbryt."
             ).format(date=day)
         return "⏰ " + _(
-            "Fristen gikk ut {date}. Du kan likevel sende. Innspillet blir merket som "
-            "sent, og det er ikke sikkert det blir med."
+            "Fristen gikk ut {date}. Du kan likevel sende, men innspillet blir merket som sent."
         ).format(date=day)
     left = deadline_end(c) - at
     if left > NEAR:

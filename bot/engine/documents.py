@@ -8,6 +8,7 @@ from bot.engine import flow, screens
 from bot.engine.context import Ctx
 from bot.engine.events import DocumentEvent, DocumentProblem, ForgetAttachments, IncomingDocument
 from bot.engine.navigation import goto, unskip
+from bot.engine.privacy import find_personal_data
 from bot.engine.session import Answer, AnswerPart, Attachment, Session
 from bot.engine.values import clean_answer
 from bot.i18n import format_size
@@ -87,6 +88,7 @@ def on_documents(ctx: Ctx, event: DocumentEvent) -> None:
                 file_name=doc.file_name,
                 mime_type=doc.mime_type,
                 size=doc.size,
+                personal_data=_personal_data_in(ctx, doc),
             )
         )
     _forget_unused(ctx, event, accepted)
@@ -100,6 +102,14 @@ def on_documents(ctx: Ctx, event: DocumentEvent) -> None:
         _attach(ctx, accepted, event.caption)
     else:
         screens.show(ctx)
+
+
+def _personal_data_in(ctx: Ctx, doc: IncomingDocument) -> list[str]:
+    """Masked excerpts of what looks like personal data in the document's text."""
+    if not doc.text:
+        return []
+    findings = find_personal_data(doc.text, own_email=ctx.s.respondent.email)
+    return list(dict.fromkeys(f.excerpt for f in findings))
 
 
 def _forget_unused(ctx: Ctx, event: DocumentEvent, accepted: Sequence[Attachment]) -> None:
@@ -119,6 +129,9 @@ def _attach(ctx: Ctx, accepted: list[Attachment], caption: str | None) -> None:
     s.attachments.extend(accepted)
     s.personal_data_acknowledged = False
     unskip(s, s.step)
+    for attachment in accepted:
+        if attachment.personal_data:
+            ctx.say(_personal_data_note(ctx, attachment))
     if caption and caption.strip() and _takes_text(s):
         answer = s.answers.setdefault(_text_step(s), Answer())
         answer.parts.append(AnswerPart(text=clean_answer(caption)))
@@ -131,6 +144,13 @@ def _attach(ctx: Ctx, accepted: list[Attachment], caption: str | None) -> None:
         goto(ctx, flow.SUMMARY)
     else:
         screens.show(ctx)
+
+
+def _personal_data_note(ctx: Ctx, attachment: Attachment) -> str:
+    return ctx._(
+        "«{name}» ser ut til å inneholde personopplysninger: {found}. "
+        "Innspill blir offentlige, så andre kan lese dette."
+    ).format(name=attachment.file_name, found=", ".join(attachment.personal_data[:5]))
 
 
 def _takes_text(s: Session) -> bool:

@@ -77,6 +77,9 @@ class IncomingDocument:
     size: int
     attachment_id: str | None = None
     problem: DocumentProblem | None = None
+    text: str | None = None
+    """The document's text, read by the service at upload (``None``: not readable), so the
+    engine can check it for personal data like typed text."""
 
 
 @dataclass(frozen=True, kw_only=True)

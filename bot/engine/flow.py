@@ -68,6 +68,12 @@ def respondent_steps(c: Consultation, s: Session) -> list[StepId]:
         if s.flow == "guided" and rtype.board_approval:
             steps.append(BOARD)
     steps.append(NAME)
+    if s.flow == "quick":
+        # At most six steps from the link to the reference: an organisation's place is in its
+        # text, and the e-mail address can be added from the summary ("Endre noe").
+        if c.respondent.ask_municipality and rtype is not None and not rtype.organisation:
+            steps.append(MUNICIPALITY)
+        return steps
     if c.respondent.ask_municipality:
         steps.append(MUNICIPALITY)
     if c.respondent.ask_email:
@@ -107,7 +113,9 @@ def next_step(c: Consultation, s: Session) -> StepId:
     steps = sequence(c, s)
     current = _position_step(s.step)
     if current not in steps:
-        return steps[0]
+        # A step this path leaves out (an extra detail added from the summary, or a draft
+        # saved before the path changed): on to the first step still open.
+        return next(iter(remaining(c, s)), SUMMARY)
     index = steps.index(current)
     return steps[min(index + 1, len(steps) - 1)]
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from bot.engine import flow, prompts, screens
 from bot.engine.context import Ctx
+from bot.engine.events import TextEvent
+from bot.engine.names import StepId
 
 
 def on_help(ctx: Ctx) -> None:
-    """Help for the current question, then what can be typed."""
+    """Help for the current question, then what can be typed.
+
+    The ministry's own wording is behind its button under the question, so help stays one
+    short message with the question below it.
+    """
     c, s, _ = ctx.c, ctx.s, ctx._
     lines: list[str] = []
     if s.step.startswith(flow.THEME_PREFIX):
@@ -18,14 +24,10 @@ def on_help(ctx: Ctx) -> None:
         "\n".join(
             [
                 _("Dette kan du skrive:"),
-                _("/tilbake – gå til forrige spørsmål"),
-                _("/hopp – hopp over spørsmålet"),
-                _("/oppsummering – se alt du har svart"),
-                _("/status – se hvor langt du har kommet"),
-                _("/språk – bytt språk"),
-                _("/avbryt – slett utkastet"),
-                _("/slett – slett alt som er lagret om deg"),
-                _("/personvern – hva vi lagrer, og hvem som ser det"),
+                # Short enough that help and the question below it stay one readable message.
+                _("/tilbake, /hopp, /oppsummering, /status, /språk, /personvern"),
+                _("/avbryt sletter utkastet, /slett sletter alt vi har om deg"),
+                *_front_end_commands(ctx),
             ]
         )
     )
@@ -35,27 +37,57 @@ def on_help(ctx: Ctx) -> None:
     screens.show(ctx)
 
 
+def _front_end_commands(ctx: Ctx) -> list[str]:
+    """Commands only a front end knows: the terminal (it numbers choices) sends local files."""
+    event = ctx.event
+    if isinstance(event, TextEvent) and event.numbered_choices:
+        return [ctx._("/vedlegg FIL – send en fil fra maskinen, for eksempel en lang tekst")]
+    return []
+
+
 def on_privacy(ctx: Ctx) -> None:
-    """What is stored, for how long, and who sees it."""
-    _, c = ctx._, ctx.c
+    """What is stored, for how long, who sees it and who answers for it, in plain words."""
+    _, c, limits = ctx._, ctx.c, ctx.limits
     ctx.say(
         _(
-            "Dette lagrer vi: svarene dine, hvem du svarer for, og dokumentene du sender. "
-            "Et utkast du ikke rører på {days} dager, blir slettet."
-        ).format(days=ctx.limits.draft_retention_days)
+            "Dette lagrer vi: navnet ditt, e-postadressen, kommunen og organisasjonsnummeret "
+            "hvis du gir oss dem, Telegram-id-en din, svarene dine og dokumentene du sender."
+        )
     )
     ctx.say(
-        _("Når du sender, går innspillet til {ministry}. Der er det offentlig.").format(
-            ministry=c.ministry_short
+        _("Et utkast du ikke rører på {days} dager, sletter vi.").format(
+            days=limits.draft_retention_days
         )
         + " "
+        + _(
+            "Når du sender, går innspillet på e-post til {ministry}. Der er det et offentlig "
+            "dokument, og det kan bli publisert med navnet ditt."
+        ).format(ministry=ctx.t(c.ministry))
+        + " "
+        + _(
+            "Boten beholder også en kopi av det du sendte, til du sletter den med /slett. "
+            "De som driver boten, kan hente ut alle innspill som er sendt."
+        )
+    )
+    operator = (
+        _("{name} driver boten og har ansvar for dataene.").format(name=limits.operator_name)
+        if limits.operator_name
+        else _("Den som har satt opp boten, driver den og har ansvar for dataene.")
+    )
+    if limits.operator_contact:
+        operator += " " + _("Kontakt: {contact}.").format(contact=limits.operator_contact)
+    ctx.say(
+        operator
+        + " "
+        + _("Telegram frakter meldingene mellom deg og boten.")
+        + "\n\n"
         + _("Skriv /slett for å slette alt vi har lagret om deg.")
     )
     screens.show(ctx)
 
 
 def on_status(ctx: Ctx) -> None:
-    """How far along the person is, and what is left."""
+    """How far along the person is, counted the way the screens count ("Spørsmål 1 av 6")."""
     c, s, _ = ctx.c, ctx.s, ctx._
     if s.status == "submitted" and s.step == flow.DONE:
         ctx.say(
@@ -66,26 +98,51 @@ def on_status(ctx: Ctx) -> None:
         ctx.say(_("Du har ikke begynt ennå."))
         screens.show(ctx)
         return
-    content = [st for st in flow.sequence(c, s) if flow.is_answer_step(st)]
-    answered = [st for st in content if flow.is_done(c, s, st) and st not in s.skipped]
-    skipped = [st for st in content if st in s.skipped]
+    steps = flow.sequence(c, s)
+    lines = [_status_of_content(ctx, steps)]
+    skipped = [st for st in steps if st in s.skipped]
     left = [st for st in flow.remaining(c, s) if st not in s.skipped]
+    if skipped:
+        lines.append(
+            _("Hoppet over: {steps}.").format(
+                steps=", ".join(prompts.step_label(ctx, st) for st in skipped)
+            )
+        )
+    if left:
+        lines.append(
+            _("Gjenstår: {steps}.").format(
+                steps=", ".join(prompts.step_label(ctx, st) for st in left)
+            )
+        )
+    if s.attachments:
+        lines.append(
+            ctx.n_("{count} vedlegg.", "{count} vedlegg.", len(s.attachments)).format(
+                count=len(s.attachments)
+            )
+        )
+    ctx.say("\n".join(lines))
+    screens.show(ctx)
+
+
+def _status_of_content(ctx: Ctx, steps: list[StepId]) -> str:
+    """The questions answered (themes are not questions), or the quick path's text."""
+    c, s, _ = ctx.c, ctx.s, ctx._
+    if s.flow == "quick":
+        answer = s.answers.get(flow.QUICK)
+        return (
+            _("Innspillet ditt har tekst.")
+            if answer and answer.text
+            else _("Du har ikke skrevet inn teksten ennå.")
+        )
+    questions = [st for st in steps if st.startswith(flow.QUESTION_PREFIX)]
+    answered = [st for st in questions if flow.is_done(c, s, st) and st not in s.skipped]
     text = ctx.n_(
         "Du har svart på {done} av {total} spørsmål.",
         "Du har svart på {done} av {total} spørsmål.",
-        len(content),
-    ).format(done=len(answered), total=len(content))
-    if skipped:
-        text += "\n" + _("Hoppet over: {steps}.").format(
-            steps=", ".join(prompts.step_label(ctx, st) for st in skipped)
-        )
-    if left:
-        text += "\n" + _("Igjen: {steps}.").format(
-            steps=", ".join(prompts.step_label(ctx, st) for st in left)
-        )
-    if s.attachments:
-        text += "\n" + ctx.n_("{count} vedlegg.", "{count} vedlegg.", len(s.attachments)).format(
-            count=len(s.attachments)
-        )
-    ctx.say(text)
-    screens.show(ctx)
+        len(questions),
+    ).format(done=len(answered), total=len(questions))
+    themes = [st for st in steps if st.startswith(flow.THEME_PREFIX)]
+    if themes:
+        written = [st for st in themes if flow.is_done(c, s, st) and st not in s.skipped]
+        text += " " + _("Tema: {done} av {total}.").format(done=len(written), total=len(themes))
+    return text

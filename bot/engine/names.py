@@ -82,3 +82,5 @@ class Pick(StrEnum):
     MORE = "more"
     SKIP_REST = "rest"
     REMIND = "remind"
+    ADD = "add"
+    ORIGINAL = "original"

@@ -120,6 +120,14 @@ def unskip(s: Session, step: StepId) -> None:
 def skip(ctx: Ctx) -> None:
     """Skip the current step if it may be skipped, and go on."""
     s, _ = ctx.s, ctx._
+    if s.step == flow.SUMMARY:
+        ctx.say(
+            _("Du er på siste steg, så her er det ikke noe å hoppe over.")
+            + " "
+            + _("Trykk «Send inn» for å sende, eller «Endre noe» for å rette."),
+            prompts.choices_for(ctx),
+        )
+        return
     if not prompts.is_skippable(ctx):
         ctx.say(_("Dette spørsmålet må du svare på for å gå videre."))
         screens.show(ctx)

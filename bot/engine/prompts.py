@@ -36,6 +36,8 @@ BACK_TO_SUMMARY = Pick.BACK_TO_SUMMARY
 THEMES = Pick.THEMES
 MORE = Pick.MORE
 SKIP_REST = Pick.SKIP_REST
+ADD = Pick.ADD
+ORIGINAL = Pick.ORIGINAL
 REMOVE_PREFIX = "rm-"
 
 
@@ -82,7 +84,9 @@ def _summary(ctx: Ctx) -> list[Choice]:
     _, c, s = ctx._, ctx.c, ctx.s
     if deadline.is_closed(c, ctx.event.at):  # the draft can be read and deleted, not sent
         return [Choice(CANCEL, _("🗑 Avbryt og slett utkastet"))]
-    choices = [Choice(SEND, _("✅ Jeg har lest dette – send inn"))]
+    choices = [Choice(SEND, _("✅ Send inn"))]
+    if s.flow == "quick":
+        choices.append(Choice(ADD, _("➕ Legg til mer tekst")))
     if s.flow == "quick" and c.themes and not s.themes:
         choices.append(Choice(THEMES, _("🏷 Velg hvilke tema innspillet handler om (frivillig)")))
     return [
@@ -96,14 +100,24 @@ def _answer_choices(ctx: Ctx) -> list[Choice]:
     _, s, step = ctx._, ctx.s, ctx.s.step
     answered = flow.is_done(ctx.c, s, step) and step not in s.skipped
     if step == flow.QUICK:
-        return [Choice(NEXT, _("Ferdig ➡️"))] if answered else []
+        if not (s.answers.get(step) and s.answers[step].text):
+            return [Choice(NEXT, _("Ferdig ➡️"))] if answered else []
+        # Pasted text is changed explicitly: replaced, added to, or kept as it is.
+        return [
+            Choice(REPLACE, _("Erstatt teksten")),
+            Choice(ADD, _("Legg til mer tekst")),
+            Choice(NEXT, _("Behold teksten ➡️")),
+        ]
     if answered:
-        return [Choice(NEXT, _("Neste ➡️")), Choice(REPLACE, _("Skriv nytt svar"))]
-    choices = [Choice(SKIP, _("Hopp over"))] if is_skippable(ctx) else []
-    if can_skip_rest(ctx):
-        choices.append(Choice(SKIP_REST, _("⏭ Hopp over resten og se oppsummeringen")))
-    if previous_answer(ctx) is not None:
-        choices.append(Choice(MORE, _("➕ Legg til mer på forrige svar")))
+        choices = [Choice(NEXT, _("Neste ➡️")), Choice(REPLACE, _("Skriv nytt svar"))]
+    else:
+        choices = [Choice(SKIP, _("Hopp over"))] if is_skippable(ctx) else []
+        if can_skip_rest(ctx):
+            choices.append(Choice(SKIP_REST, _("⏭ Hopp over resten og se oppsummeringen")))
+        if previous_answer(ctx) is not None:
+            choices.append(Choice(MORE, _("➕ Legg til mer på forrige svar")))
+    if has_original(ctx, step):
+        choices.append(Choice(ORIGINAL, _("Vis departementets spørsmål")))
     return choices
 
 
@@ -136,6 +150,14 @@ def can_skip_rest(ctx: Ctx) -> bool:
     return len(rest) > 1 and all(is_skippable(ctx, st) for st in rest)
 
 
+def has_original(ctx: Ctx, step: StepId) -> bool:
+    """Whether a question has the ministry's own wording, different from the plain one."""
+    if not step.startswith(flow.QUESTION_PREFIX):
+        return False
+    question = ctx.c.question(step.removeprefix(flow.QUESTION_PREFIX))
+    return question.original is not None and ctx.t(question.original) != ctx.t(question.text)
+
+
 def is_skippable(ctx: Ctx, step: StepId | None = None) -> bool:
     """Whether ``step`` (by default the current one) may be skipped."""
     step = step or ctx.s.step
@@ -158,7 +180,7 @@ def step_label(ctx: Ctx, step: StepId) -> str:
         flow.BOARD: _("Dato for styrevedtak"),
         flow.NAME: _("Navnet ditt"),
         flow.MUNICIPALITY: _("Kommune"),
-        flow.EMAIL: _("E-post for kvittering"),
+        flow.EMAIL: _("E-post for kvittering") if ctx.limits.send_receipts else _("E-post"),
         flow.THEMES: _("Valg av tema"),
         flow.QUICK: _("Innspillet ditt"),
         flow.MUNICIPALITY_PICK: _("Kommune"),
@@ -182,7 +204,7 @@ def _edit_choices(ctx: Ctx) -> list[Choice]:
     steps = flow.sequence(c, s)[:-1]
     extras = [
         step
-        for step in (flow.ORG_NUMBER, flow.BOARD, flow.EMAIL)
+        for step in (flow.ORG_NUMBER, flow.BOARD, flow.MUNICIPALITY, flow.EMAIL)
         if step not in steps and _extra_allowed(ctx, step)
     ]
     if s.flow == "quick" and c.themes:
@@ -201,6 +223,8 @@ def _extra_allowed(ctx: Ctx, step: StepId) -> bool:
     rtype = flow.respondent_type(ctx.c, ctx.s)
     if step == flow.EMAIL:
         return ctx.c.respondent.ask_email
+    if step == flow.MUNICIPALITY:
+        return ctx.c.respondent.ask_municipality
     if rtype is None or not rtype.organisation:
         return False
     return rtype.org_number if step == flow.ORG_NUMBER else rtype.board_approval

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.engine import deadline, flow
-from bot.engine.context import Ctx
+from bot.engine.context import SUMMARY_MARK, Ctx
 from bot.engine.municipalities import by_number
 from bot.engine.names import StepId
-from bot.engine.prompts import choices_for, step_label
+from bot.engine.prompts import choices_for, has_original, step_label
 from bot.i18n import N_, format_date, format_size
 
 QUESTIONS: dict[str, str] = {
@@ -19,7 +19,7 @@ QUESTIONS: dict[str, str] = {
         "Er innspillet vedtatt av styret? Skriv datoen for vedtaket, for eksempel 12.2.2021."
     ),
     flow.NAME: N_("Hva heter du?"),
-    flow.MUNICIPALITY: N_("Hvilken kommune bor du i, eller hører dere til i?"),
+    flow.MUNICIPALITY: N_("Hvilken kommune bor du i?"),
     flow.MUNICIPALITY_PICK: N_("Hvilken kommune mener du?"),
     flow.EMAIL: N_(
         "Vil du ha en kvittering på e-post? Skriv e-postadressen din. "
@@ -34,6 +34,28 @@ QUESTIONS: dict[str, str] = {
     ),
 }
 """What each step with a fixed question asks (bokmål msgids, translated when shown)."""
+
+_FOR_ORGANISATIONS: dict[str, str] = {
+    flow.MUNICIPALITY: N_("Hvilken kommune holder dere til i?"),
+}
+"""Questions put to an organisation ("dere") instead of to a person ("du")."""
+
+_WITHOUT_RECEIPTS: dict[str, str] = {
+    flow.EMAIL: N_(
+        "Vil du oppgi e-postadressen din? Da kan departementet svare deg. Dette er frivillig."
+    ),
+}
+"""Questions that must not promise a receipt when receipts are switched off."""
+
+
+def question_text(ctx: Ctx, step: str) -> str:
+    """The fixed question of ``step``, worded for this respondent and these settings."""
+    rtype = flow.respondent_type(ctx.c, ctx.s)
+    if rtype is not None and rtype.organisation and step in _FOR_ORGANISATIONS:
+        return ctx._(_FOR_ORGANISATIONS[step])
+    if not ctx.limits.send_receipts and step in _WITHOUT_RECEIPTS:
+        return ctx._(_WITHOUT_RECEIPTS[step])
+    return ctx._(QUESTIONS[step])
 
 
 def show(ctx: Ctx, *, replace_previous: bool = False) -> None:
@@ -54,7 +76,7 @@ def show(ctx: Ctx, *, replace_previous: bool = False) -> None:
     elif step == flow.LANGUAGE:
         text = "Velg språk · Vel språk · Choose language"  # the same in every language
     elif step in QUESTIONS:
-        text = _(QUESTIONS[step])
+        text = question_text(ctx, step)
     elif flow.is_answer_step(step):
         text = _answer_prompt(ctx)
     elif step == flow.SUMMARY:
@@ -108,16 +130,25 @@ def _answer_prompt(ctx: Ctx) -> str:
         number = [q.id for q in c.questions].index(question.id) + 1
         text = _("Spørsmål {number} av {total}").format(number=number, total=len(c.questions))
         text += f"\n\n{ctx.t(question.text)}"
-        if question.original and ctx.t(question.original) != ctx.t(question.text):
-            text += "\n\n" + _("Departementets spørsmål: «{original}»").format(
-                original=ctx.t(question.original)
-            )
     if answer and answer.text:
         text += "\n\n" + _("Svaret ditt så langt:") + "\n" + _quote(ctx, answer.text)
         text += "\n\n" + _("Skriv mer for å legge til, eller velg under.")
     elif step != flow.QUICK:
         text += "\n\n" + _("Skriv svaret ditt. Trenger du eksempler, skriv /hjelp.")
     return text
+
+
+def original_question(ctx: Ctx, step: StepId) -> str | None:
+    """The ministry's own wording of a question, when it differs from the plain one.
+
+    Shown on request only (a button and /hjelp): under every question it made those messages
+    the hardest to read in the conversation. In nynorsk and English it is our translation,
+    and the catalogs say so.
+    """
+    if not has_original(ctx, step):
+        return None
+    original = ctx.c.question(step.removeprefix(flow.QUESTION_PREFIX)).original or {}
+    return ctx._("Departementets spørsmål: «{original}»").format(original=ctx.t(original))
 
 
 def _quote(ctx: Ctx, text: str, limit: int = 300) -> str:
@@ -142,7 +173,7 @@ def show_summary(ctx: Ctx) -> None:
         + notice
         + "\n\n"
         + _("Når du trykker «Send inn», går innspillet til {ministry}.").format(
-            ministry=c.ministry_short
+            ministry=ctx.t(c.ministry)
         ),
         choices_for(ctx),
     )
@@ -152,7 +183,7 @@ def summary_text(ctx: Ctx) -> str:
     """The whole draft as the person will recognise it."""
     _, c, s = ctx._, ctx.c, ctx.s
     r = s.respondent
-    lines = ["📋 " + _("Oppsummering"), ""]
+    lines = [SUMMARY_MARK + _("Oppsummering"), ""]
     fields: list[tuple[str, str | None]] = []
     if r.type:
         rtype = flow.respondent_type(c, s)

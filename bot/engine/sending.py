@@ -12,7 +12,7 @@ from bot.engine.context import Ctx
 from bot.engine.events import DeleteAllData, ForgetAttachments, Submit
 from bot.engine.names import StepId, step_id
 from bot.engine.navigation import fresh_session, goto, return_from_confirmation, start_over
-from bot.engine.privacy import Finding, find_personal_data
+from bot.engine.privacy import find_personal_data
 from bot.i18n import gettext_for
 
 
@@ -23,6 +23,10 @@ def on_summary_choice(ctx: Ctx, choice: str) -> None:
         _try_to_send(ctx)
     elif choice == prompts.EDIT:
         goto(ctx, flow.EDIT)
+    elif choice == prompts.ADD:
+        s.editing_from_summary = True
+        s.step = flow.QUICK
+        ctx.say(ctx._("Skriv eller lim inn det du vil legge til. Det kommer etter teksten du har."))
     elif choice == prompts.THEMES:
         s.editing_from_summary = True
         goto(ctx, flow.THEMES)
@@ -46,10 +50,13 @@ def _try_to_send(ctx: Ctx) -> None:
         s.editing_from_summary = True
         goto(ctx, missing[0])
         return
+    if not _has_content(ctx):
+        _refuse_empty(ctx)
+        return
     findings = _personal_data(ctx)
     if findings and not s.personal_data_acknowledged:
         s.step = flow.PERSONAL_DATA
-        shown = ", ".join(f.excerpt for f in findings[:5])
+        shown = ", ".join(findings[:5])
         ctx.say(
             ctx._(
                 "Teksten ser ut til å inneholde personopplysninger: {found}. "
@@ -60,6 +67,32 @@ def _try_to_send(ctx: Ctx) -> None:
         )
         return
     _submit(ctx)
+
+
+def _has_content(ctx: Ctx) -> bool:
+    """Whether the draft says anything: an answer, a text or a document that will be sent."""
+    c, s = ctx.c, ctx.s
+    sent = [step for step in flow.sequence(c, s) if flow.is_answer_step(step)]
+    return bool(s.attachments) or any(
+        s.answers[step].text.strip() for step in sent if step in s.answers
+    )
+
+
+def _refuse_empty(ctx: Ctx) -> None:
+    """An empty submission would reach the ministry as a blank e-mail: say what to do instead."""
+    _ = ctx._
+    if ctx.s.flow == "quick":
+        advice = _("Skriv eller lim inn teksten din, eller send et dokument. Så kan du sende.")
+        target: StepId = flow.QUICK
+    else:
+        advice = _("Svar på minst ett spørsmål, så kan du sende.")
+        fallback: StepId = flow.THEMES if ctx.c.themes else flow.SUMMARY
+        target = next(
+            (st for st in flow.sequence(ctx.c, ctx.s) if flow.is_answer_step(st)), fallback
+        )
+    ctx.say(_("Innspillet er tomt ennå, så jeg kan ikke sende det.") + " " + advice)
+    ctx.s.editing_from_summary = target != flow.SUMMARY
+    goto(ctx, target)
 
 
 def on_personal_data_choice(ctx: Ctx, choice: str) -> None:
@@ -82,11 +115,16 @@ def _missing_required(ctx: Ctx) -> list[StepId]:
     ]
 
 
-def _personal_data(ctx: Ctx) -> list[Finding]:
-    """Findings in what will be sent (answers to themes no longer chosen are not sent)."""
+def _personal_data(ctx: Ctx) -> list[str]:
+    """Masked excerpts of personal data in what will be sent, typed or in a document.
+
+    Answers to themes no longer chosen are not sent, so they are not checked.
+    """
     sent = [step for step in flow.sequence(ctx.c, ctx.s) if flow.is_answer_step(step)]
     texts = [ctx.s.answers[step].text for step in sent if step in ctx.s.answers]
-    return list(find_personal_data("\n\n".join(texts), own_email=ctx.s.respondent.email))
+    found = find_personal_data("\n\n".join(texts), own_email=ctx.s.respondent.email)
+    in_documents = [excerpt for a in ctx.s.attachments for excerpt in a.personal_data]
+    return list(dict.fromkeys([*(f.excerpt for f in found), *in_documents]))
 
 
 def _submit(ctx: Ctx) -> None:
@@ -100,9 +138,9 @@ def _submit(ctx: Ctx) -> None:
     ctx.s.reference = reference
     ctx.s.submitted_at = ctx.event.at
     ctx.s.step = flow.DONE
-    text = _("Takk! Innspillet ditt er sendt til {ministry}.").format(ministry=c.ministry_short)
+    text = _("Takk! Innspillet ditt er sendt til {ministry}.").format(ministry=ctx.t(c.ministry))
     text += "\n\n" + _("Referansenummer: {reference}").format(reference=reference)
-    if s.respondent.email:
+    if s.respondent.email and ctx.limits.send_receipts:
         text += "\n" + _("Du får en kvittering på e-post til {email}.").format(
             email=s.respondent.email
         )

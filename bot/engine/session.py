@@ -18,7 +18,7 @@ from bot.i18n import Lang
 
 Flow = Literal["guided", "quick"]
 
-SESSION_VERSION = 1
+SESSION_VERSION = 2
 """The stored format's version. Change the format only with a new version and a migration."""
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -29,7 +29,12 @@ def _from_v0(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-MIGRATIONS: dict[int, Migration] = {0: _from_v0}
+def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """v2 notes personal data in each attachment; a v1 attachment starts with none found."""
+    return data
+
+
+MIGRATIONS: dict[int, Migration] = {0: _from_v0, 1: _from_v1}
 """Each version's step to the next one; applied in order to an older stored session."""
 
 
@@ -86,6 +91,9 @@ class Attachment(BaseModel):
     file_name: str
     mime_type: str
     size: int
+    personal_data: list[str] = Field(default_factory=list)
+    """What looked like personal data in the document's text (masked excerpts), found at
+    upload; the send check warns about it as it does about typed text."""
 
 
 class Session(BaseModel):

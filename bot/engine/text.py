@@ -50,11 +50,30 @@ def on_text(ctx: Ctx, event: TextEvent) -> None:
     elif step in (flow.MUNICIPALITY, flow.MUNICIPALITY_PICK):
         _set_municipality(ctx, raw)
     elif step == flow.SUMMARY and s.flow == "quick":
-        # More text in the quick path's summary is more of the input.
-        s.step = flow.QUICK
-        add_answer_text(ctx, raw, event.message_ref)
+        _more_on_summary(ctx, raw, event.message_ref)
     else:
         _OTHER_STEPS.get(step, _not_here)(ctx)
+
+
+MORE_TEXT_MIN_WORDS = 5
+"""Text on the quick path's summary with at least this many words is taken as more input;
+anything shorter ("ok", "ferdig", "7") is more likely meant for the menu, so we ask."""
+
+
+def _more_on_summary(ctx: Ctx, raw: str, message_ref: str | None) -> None:
+    """More text on the quick path's summary: added when it is clearly more of the input."""
+    if len(raw.split()) >= MORE_TEXT_MIN_WORDS:
+        ctx.s.step = flow.QUICK
+        add_answer_text(ctx, raw, message_ref)
+        return
+    shown = raw.strip() if len(raw.strip()) <= 40 else raw.strip()[:39] + "…"
+    ctx.say(
+        ctx._(
+            "Skal «{text}» med i innspillet? Trykk «Legg til mer tekst», og skriv det igjen. "
+            "Er du ferdig? Trykk «Send inn»."
+        ).format(text=shown),
+        prompts.choices_for(ctx),
+    )
 
 
 def _at_start(ctx: Ctx) -> None:

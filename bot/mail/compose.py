@@ -73,7 +73,7 @@ def _respondent_section(sub: Submission, lang: str, _: Translate) -> Section:
     if person.org_number:
         fields.append(Field(_("Organisasjonsnummer"), _one_line(person.org_number)))
     if person.board_approved:
-        fields.append(Field(_("Vedtatt i styret"), format_date(person.board_approved, lang)))
+        fields.append(Field(_("Vedtatt av styret"), format_date(person.board_approved, lang)))
     if person.municipality_name or person.municipality_number:
         place = _one_line(person.municipality_name or "")
         if person.municipality_number:
@@ -113,6 +113,8 @@ def _answer(
                 if for_staff
                 else Field(_("Departementets ordlyd"), original)
             )
+    elif item.kind == "free_text":
+        heading = _("Innspill")  # stored in bokmål; the receipt says it in the person's language
     else:
         heading = asked
     text = clean_body_text(item.answer) if item.answer else None
@@ -145,10 +147,10 @@ def _content_sections(
     *,
     for_staff: bool,
 ) -> tuple[Section, ...]:
-    themes = tuple(_one_line(t) for t in sub.themes) or (_("Ingen temaer valgt"),)
+    themes = tuple(_one_line(t) for t in sub.themes) or (_("Ingen tema valgt"),)
     sections = [
         _respondent_section(sub, lang, _),
-        Section(_("Valgte temaer"), items=themes),
+        Section(_("Valgte tema"), items=themes),
         Section(_("Svar"), answers=_answers(sub, _, for_staff=for_staff)),
     ]
     if attachment_lines:
@@ -372,7 +374,7 @@ def compose_receipt(
     )
     message["Auto-Submitted"] = "auto-generated"
     answered = sum(1 for a in sub.answers if a.answer)
-    themes = tuple(_one_line(t) for t in sub.themes) or (_("Ingen temaer valgt"),)
+    themes = tuple(_one_line(t) for t in sub.themes) or (_("Ingen tema valgt"),)
     contents = [
         n_("{n} svar", "{n} svar", answered).format(n=answered),
         n_("{n} vedlegg", "{n} vedlegg", len(sub.attachments)).format(n=len(sub.attachments)),
@@ -394,7 +396,7 @@ def compose_receipt(
             _("Innspillet er et offentlig dokument og kan bli publisert."),
         ),
         lead=(
-            Field(_("Høring"), _one_line(sub.title)),
+            Field(_("Gjelder"), _one_line(sub.title)),
             Field(_("Sendt til"), sent_to),
             *_lead(sub, lang, _),
             Field(_("Type"), _one_line(sub.respondent.type_label)),  # our label, not typed

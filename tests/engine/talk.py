@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
+from bot.engine.context import Limits
 from bot.engine.events import (
     ChoiceEvent,
     CommandEvent,
@@ -69,6 +70,7 @@ class Talk(_Reading):
 
     c: Consultation
     lang: str = "nb"
+    limits: Limits = field(default_factory=Limits)
     session: Session = field(init=False)
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
@@ -96,7 +98,7 @@ class Talk(_Reading):
     def _apply(self, make: object) -> list[Reply]:
         self.now += timedelta(seconds=1)
         event = make(self.now, f"FRESH{next(self._ids):05d}")  # type: ignore[operator]
-        outcome = step(self.c, self.session, event)
+        outcome = step(self.c, self.session, event, limits=self.limits)
         self.session = outcome.session
         self.replies = outcome.replies
         self.effects.extend(outcome.effects)

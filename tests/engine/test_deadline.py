@@ -22,7 +22,7 @@ LONG_BEFORE = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 
 PASSED = "Fristen gikk ut 1. desember 2026"
 CLOSED = "Du kan ikke sende nye innspill lenger"
-LATE = "Innspillet blir merket som sent"
+LATE = "innspillet blir merket som sent"
 HEAR_FROM_YOU = "vil høre fra deg"
 
 
@@ -47,7 +47,6 @@ def quick_draft(t: Talk) -> None:
     t.click("Privatperson")
     t.send("Kari Nordmann")
     t.send("harstad kommune")
-    t.click("Nei takk")
     t.send("Vi trenger flere bussavganger om kvelden.")
 
 
@@ -103,6 +102,18 @@ def test_the_deep_link_to_the_quick_path_tells_the_deadline(c: Consultation, pol
         assert t.button("Privatperson")
 
 
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_the_late_notice_keeps_first_contact_one_short_message(c: Consultation, lang: str) -> None:
+    # The longest welcome: the late notice and the hint for an unconfirmed language.
+    t = Talk(with_policy(c, "late"), lang)
+    t.now = AFTER_MIDNIGHT
+    t.session.lang_confirmed = False
+    t.command("start")
+    assert len(t.replies) == 1
+    assert "Nynorsk? English?" in t.text
+    assert len(t.text) <= 600
+
+
 @pytest.mark.parametrize("policy", ["late", "closed"])
 def test_resuming_a_draft_after_the_deadline_tells_it(c: Consultation, policy: str) -> None:
     t = talk_at(c, BEFORE_MIDNIGHT - (AFTER_MIDNIGHT - BEFORE_MIDNIGHT) * 30, policy)
@@ -148,7 +159,8 @@ def test_the_deadline_is_read_in_the_persons_language(c: Consultation) -> None:
     t = Talk(with_policy(c, "late"), lang="en")
     t.now = AFTER_MIDNIGHT
     t.command("start")
-    assert "The deadline was 1 December 2026. You can still send." in t.text
+    late = "The deadline was 1 December 2026. You can still send, but it will be marked as late."
+    assert late in t.text
 
 
 def test_a_person_with_a_draft_can_ask_for_a_reminder_once(c: Consultation) -> None:

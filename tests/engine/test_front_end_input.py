@@ -64,6 +64,7 @@ def test_opening_the_chat_in_another_language_switches_first(c: Consultation) ->
 
 def test_opening_the_chat_after_sending_shows_the_reference(c: Consultation) -> None:
     t = at_first_theme(c)
+    t.send("Flere busser.")  # an empty submission is refused (#12)
     t.command("summary")
     t.click("send inn")
     t.command(OPEN)

@@ -106,7 +106,7 @@ async def test_a_submission_reaches_the_ministry_and_the_respondent(
     body = plain.get_content()
     assert "Referanse: SMB-ABCD-EFGH" in body
     assert "Mottatt: 26. november 2026 kl. 09:15" in body
-    assert body.index("INNSENDER") < body.index("VALGTE TEMAER") < body.index("SVAR")
+    assert body.index("INNSENDER") < body.index("VALGTE TEMA") < body.index("SVAR")
     assert "Og &lt;b&gt;fortau&lt;/b&gt;!" in page.get_content()
     files = {a.get_filename(): a for a in mail.iter_attachments()}
     assert set(files) == {"Søknad om støtte.pdf", "innspill-SMB-ABCD-EFGH.json"}

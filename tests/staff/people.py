@@ -68,9 +68,11 @@ async def quick_organisation(c: Consultation, store: Store, user: str = "org") -
     await s.handle_choice(user, flow.TYPE, "organisasjon")
     await s.handle_text(user, HOSTILE_ORG)
     await s.handle_text(user, HOSTILE_NAME)
-    await s.handle_text(user, "Harstad")
-    await s.handle_command(user, "skip")  # no e-mail
     await s.handle_text(user, HOSTILE_TEXT)
+    # The quick path leaves the municipality to the summary ("Endre noe").
+    await s.handle_choice(user, flow.SUMMARY, "edit")
+    await s.handle_choice(user, flow.EDIT, flow.MUNICIPALITY)
+    await s.handle_text(user, "Harstad")
     await s.handle_files(user, [IncomingFile("vedtak.pdf", "application/pdf", len(PDF), PDF)])
     await s.handle_choice(user, flow.SUMMARY, "themes")
     await s.handle_choice(user, flow.THEMES, "tilgjengelighet")

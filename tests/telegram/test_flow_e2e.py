@@ -16,7 +16,7 @@ from tests.telegram.fake_bot_api.wire import CallbackQuery
 pytestmark = pytest.mark.slow
 
 GUIDED = "Svar på spørsmålene (ca. 10 min)"
-SEND = "✅ Jeg har lest dette – send inn"
+SEND = "✅ Send inn"
 MAX_CALLS_PER_ACTION = 1.0
 MAX_ACTIONS = 15
 
@@ -74,7 +74,7 @@ async def test_a_two_theme_guided_submission_takes_few_taps_and_one_call_per_tap
     assert per_action <= MAX_CALLS_PER_ACTION, calls
     outputs = api.outputs(kari.chat_id)
     assert not any("Neste" in o.text for o in outputs), "no «Neste» to tap after an answer"
-    assert "→ ✅ Jeg har lest dette – send inn\n\nTakk!" in outputs[-1].text
+    assert "→ ✅ Send inn\n\nTakk!" in outputs[-1].text
     (submitted,) = await bot.store.list_submissions()
     answers = {a.key: a for a in submitted.answers}
     assert answers["t.tilgjengelighet"].answer == "Flere bussavganger om kvelden."
