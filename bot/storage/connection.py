@@ -73,9 +73,7 @@ class Database:
         call for this; ``_execute`` is the queue its own methods use (pinned in pyproject).
         """
         async with self._lock:
-            db = self._db
-            execute = cast(Callable[..., Awaitable[T]], db._execute)
-            return await execute(fn, db._conn)
+            return await on_thread(self._db, fn)
 
     async def checkpoint(self) -> None:
         """Move the WAL into the main file and truncate it, so deleted text leaves the disk."""
@@ -106,3 +104,15 @@ async def all_rows(
     """Every row of a query."""
     async with db.execute(sql, tuple(params)) as cursor:
         return cast(list[sqlite3.Row], list(await cursor.fetchall()))
+
+
+async def on_thread(db: aiosqlite.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    """Run ``fn`` with the bare connection on the database thread, inside what ``db`` holds.
+
+    Inside :meth:`Database.transaction` this joins the open transaction, so a statement that
+    the hot path also runs (:mod:`bot.storage.stepping`) is written once, as a plain function.
+    aiosqlite has no public call for this; ``_execute`` is the queue its own methods use
+    (pinned in pyproject).
+    """
+    execute = cast(Callable[..., Awaitable[T]], db._execute)
+    return await execute(fn, db._conn)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
+from functools import partial
 
 import aiosqlite
 
 from bot.engine.session import Session
-from bot.storage.connection import one, run
+from bot.storage.connection import on_thread, one, run
 from bot.storage.db import to_db_time
 from bot.storage.errors import DuplicateUpdateError, StaleSessionError
 from bot.storage.types import NewAttachment
@@ -44,54 +46,65 @@ def split_update_key(update_key: str) -> tuple[str, int] | None:
     return source, int(tail)
 
 
-async def _newest(db: aiosqlite.Connection, source: str) -> int | None:
-    row = await one(db, "SELECT newest FROM update_sequences WHERE source = ?", (source,))
-    return int(row["newest"]) if row else None
-
-
-async def _is_new_sequence(db: aiosqlite.Connection, update_key: str) -> bool:
-    parsed = split_update_key(update_key)
+def _is_new_sequence(conn: sqlite3.Connection, key: str) -> bool:
+    """An id far below the newest of its source: Telegram started a new sequence."""
+    parsed = split_update_key(key)
     if parsed is None:
         return False
-    newest = await _newest(db, parsed[0])
-    return newest is not None and newest - parsed[1] > SEQUENCE_RESTART_GAP
+    row = conn.execute(
+        "SELECT newest FROM update_sequences WHERE source = ?", (parsed[0],)
+    ).fetchone()
+    return row is not None and int(row[0]) - parsed[1] > SEQUENCE_RESTART_GAP
 
 
-async def is_update_processed(db: aiosqlite.Connection, update_key: str) -> bool:
+def is_update_processed_sync(conn: sqlite3.Connection, update_key: str) -> bool:
     """Whether a front-end update (e.g. ``"tg:7000001:123456"``) was applied already."""
-    row = await one(db, "SELECT 1 FROM processed_updates WHERE update_key = ?", (update_key,))
-    return row is not None and not await _is_new_sequence(db, update_key)
+    seen = conn.execute("SELECT 1 FROM processed_updates WHERE update_key = ?", (update_key,))
+    return seen.fetchone() is not None and not _is_new_sequence(conn, update_key)
 
 
-async def record_update(db: aiosqlite.Connection, update_key: str, at: str) -> None:
-    """Remember an applied update; raise :class:`DuplicateUpdateError` if it was already.
+def record_update_sync(conn: sqlite3.Connection, update_key: str, at: str) -> None:
+    """Remember an applied update (the caller checked it is new).
 
     When the key starts a new sequence of its source, the old sequence's keys are forgotten
     first: they can never be served again, and they must not hide the new updates.
     """
-    if await is_update_processed(db, update_key):
-        raise DuplicateUpdateError(update_key)
     parsed = split_update_key(update_key)
     if parsed is not None:
         source, number = parsed
-        if await _is_new_sequence(db, update_key):
-            await run(
-                db,
+        if _is_new_sequence(conn, update_key):
+            conn.execute(
                 "DELETE FROM processed_updates WHERE substr(update_key, 1, ?) = ?",
                 (len(source) + 1, f"{source}:"),
             )
-            await run(db, "DELETE FROM update_sequences WHERE source = ?", (source,))
-        await run(
-            db,
+            conn.execute("DELETE FROM update_sequences WHERE source = ?", (source,))
+        conn.execute(
             "INSERT INTO update_sequences (source, newest) VALUES (?, ?)"
             " ON CONFLICT (source) DO UPDATE SET newest = MAX(newest, excluded.newest)",
             (source, number),
         )
-    await run(
-        db,
+    conn.execute(
         "INSERT INTO processed_updates (update_key, processed_at) VALUES (?, ?)",
         (update_key, at),
     )
+
+
+async def is_update_processed(db: aiosqlite.Connection, update_key: str) -> bool:
+    """Whether a front-end update was applied already (see :func:`is_update_processed_sync`)."""
+    return await on_thread(db, partial(is_update_processed_sync, update_key=update_key))
+
+
+async def record_update(db: aiosqlite.Connection, update_key: str, at: str) -> None:
+    """Remember an applied update; raise :class:`DuplicateUpdateError` if it was already."""
+
+    def check_and_record(conn: sqlite3.Connection) -> bool:
+        if is_update_processed_sync(conn, update_key):
+            return False
+        record_update_sync(conn, update_key, at)
+        return True
+
+    if not await on_thread(db, check_and_record):
+        raise DuplicateUpdateError(update_key)
 
 
 async def adopt_legacy_update_keys(db: aiosqlite.Connection, source: str) -> int:

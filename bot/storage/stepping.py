@@ -26,8 +26,13 @@ from typing import Any, Generic, TypeVar
 from bot.engine.session import Session
 from bot.engine.submission import Submission
 from bot.storage.db import to_db_time
-from bot.storage.sessions import SEQUENCE_RESTART_GAP, split_update_key
-from bot.storage.submissions import COUNT_RECEIPT, FORGET_OLD_RECEIPT_COUNTS, address_hash
+from bot.storage.sessions import is_update_processed_sync, record_update_sync
+from bot.storage.submissions import (
+    COUNT_RECEIPT,
+    FORGET_OLD_RECEIPT_COUNTS,
+    address_hash,
+    insert_submission_sync,
+)
 from bot.storage.types import NewAttachment, OutboxItem
 
 T = TypeVar("T")
@@ -182,7 +187,7 @@ def _step_one(
     """De-duplicate, load, step and write one event inside the open transaction."""
     keys = list(dict.fromkeys(job.update_keys))
     for key in keys:
-        if _is_processed(conn, key):
+        if is_update_processed_sync(conn, key):
             return Stepped(duplicate=True), None
     row = conn.execute(
         "SELECT draft_id, seq, data FROM sessions WHERE user_id = ? AND consultation_id = ?",
@@ -200,44 +205,6 @@ def _step_one(
     return Stepped(duplicate=False, result=result), write.session
 
 
-def _is_new_sequence(conn: sqlite3.Connection, key: str) -> bool:
-    """An id far below the newest of its source: Telegram started a new sequence."""
-    parsed = split_update_key(key)
-    if parsed is None:
-        return False
-    row = conn.execute(
-        "SELECT newest FROM update_sequences WHERE source = ?", (parsed[0],)
-    ).fetchone()
-    return row is not None and int(row[0]) - parsed[1] > SEQUENCE_RESTART_GAP
-
-
-def _is_processed(conn: sqlite3.Connection, key: str) -> bool:
-    """The synchronous twin of :func:`bot.storage.sessions.is_update_processed`."""
-    seen = conn.execute("SELECT 1 FROM processed_updates WHERE update_key = ?", (key,))
-    return seen.fetchone() is not None and not _is_new_sequence(conn, key)
-
-
-def _record_update(conn: sqlite3.Connection, key: str, at: str) -> None:
-    """The synchronous twin of :func:`bot.storage.sessions.record_update` (already checked)."""
-    parsed = split_update_key(key)
-    if parsed is not None:
-        source, number = parsed
-        if _is_new_sequence(conn, key):
-            conn.execute(
-                "DELETE FROM processed_updates WHERE substr(update_key, 1, ?) = ?",
-                (len(source) + 1, f"{source}:"),
-            )
-            conn.execute("DELETE FROM update_sequences WHERE source = ?", (source,))
-        conn.execute(
-            "INSERT INTO update_sequences (source, newest) VALUES (?, ?)"
-            " ON CONFLICT (source) DO UPDATE SET newest = MAX(newest, excluded.newest)",
-            (source, number),
-        )
-    conn.execute(
-        "INSERT INTO processed_updates (update_key, processed_at) VALUES (?, ?)", (key, at)
-    )
-
-
 def _write(conn: sqlite3.Connection, write: StepWrite, keys: Sequence[str]) -> None:
     """The rows of one step; the same statements as :meth:`Store.save_step` runs."""
     session = write.session
@@ -246,7 +213,7 @@ def _write(conn: sqlite3.Connection, write: StepWrite, keys: Sequence[str]) -> N
         raise ValueError("a step that saves no session needs its time")
     at = to_db_time(when)
     for key in keys:
-        _record_update(conn, key, at)
+        record_update_sync(conn, key, at)
     if session is None:
         return
     if write.counted:
@@ -294,7 +261,9 @@ def _write(conn: sqlite3.Connection, write: StepWrite, keys: Sequence[str]) -> N
             (session.user_id, *write.forget_attachments),
         )
     if write.submission is not None:
-        _insert_submission(conn, write.submission, write.submission_user_id or session.user_id)
+        insert_submission_sync(
+            conn, write.submission, write.submission_user_id or session.user_id
+        )
     _many(
         conn,
         "INSERT INTO outbox (kind, reference, recipient, message_id, lang,"
@@ -314,32 +283,3 @@ def _many(conn: sqlite3.Connection, sql: str, rows: list[tuple[object, ...]]) ->
     """``executemany`` only when there are rows; with none it is a wasted statement."""
     if rows:
         conn.executemany(sql, rows)
-
-
-def _insert_submission(conn: sqlite3.Connection, submission: Submission, user_id: str) -> None:
-    """A submission and the documents it refers to (see ``submissions.insert_submission``)."""
-    municipality = submission.respondent.municipality_number
-    # The first two digits of a kommunenummer are the county (fylke) number.
-    county = municipality[:2] if municipality and len(municipality) >= 2 else None
-    conn.execute(
-        "INSERT INTO submissions (reference, consultation_id, user_id, received_at,"
-        " respondent_type, municipality_number, county_number, language, flow, data)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            submission.reference,
-            submission.consultation_id,
-            user_id,
-            to_db_time(submission.received_at),
-            submission.respondent.type_id,
-            municipality,
-            county,
-            submission.language,
-            submission.flow,
-            submission.model_dump_json(),
-        ),
-    )
-    _many(
-        conn,
-        "INSERT INTO submission_attachments (reference, attachment_id) VALUES (?, ?)",
-        [(submission.reference, info.id) for info in submission.attachments],
-    )

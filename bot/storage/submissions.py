@@ -7,12 +7,13 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import cast
 
 import aiosqlite
 
 from bot.engine.submission import Submission
-from bot.storage.connection import all_rows, one, run
+from bot.storage.connection import all_rows, on_thread, one, run
 from bot.storage.db import from_db_time, to_db_time
 from bot.storage.types import (
     OUTBOX_STATUSES,
@@ -34,13 +35,12 @@ _OUTBOX_COLUMNS = (
 # -- submissions ----------------------------------------------------------------------------------
 
 
-async def insert_submission(db: aiosqlite.Connection, submission: Submission, user_id: str) -> None:
+def insert_submission_sync(conn: sqlite3.Connection, submission: Submission, user_id: str) -> None:
     """Store a submission and the documents it refers to."""
     municipality = submission.respondent.municipality_number
     # The first two digits of a kommunenummer are the county (fylke) number.
     county = municipality[:2] if municipality and len(municipality) >= 2 else None
-    await run(
-        db,
+    conn.execute(
         "INSERT INTO submissions (reference, consultation_id, user_id, received_at,"
         " respondent_type, municipality_number, county_number, language, flow, data)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -57,12 +57,15 @@ async def insert_submission(db: aiosqlite.Connection, submission: Submission, us
             submission.model_dump_json(),
         ),
     )
-    for info in submission.attachments:
-        await run(
-            db,
-            "INSERT INTO submission_attachments (reference, attachment_id) VALUES (?, ?)",
-            (submission.reference, info.id),
-        )
+    conn.executemany(
+        "INSERT INTO submission_attachments (reference, attachment_id) VALUES (?, ?)",
+        [(submission.reference, info.id) for info in submission.attachments],
+    )
+
+
+async def insert_submission(db: aiosqlite.Connection, submission: Submission, user_id: str) -> None:
+    """Store a submission and the documents it refers to (see :func:`insert_submission_sync`)."""
+    await on_thread(db, partial(insert_submission_sync, submission=submission, user_id=user_id))
 
 
 async def get_submission(db: aiosqlite.Connection, reference: str) -> Submission | None:
