@@ -30,6 +30,31 @@ async def load_session(
     return Session.model_validate_json(row["data"]) if row else None
 
 
+UPSERT_SESSION = (
+    "INSERT INTO sessions (user_id, consultation_id, draft_id, status, seq, started_at,"
+    " updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (user_id, consultation_id) DO UPDATE SET"
+    " draft_id = excluded.draft_id, status = excluded.status, seq = excluded.seq,"
+    " started_at = excluded.started_at, updated_at = excluded.updated_at,"
+    " data = excluded.data"
+)
+"""Save a person's conversation; the parameters come from :func:`session_row`."""
+
+
+def session_row(session: Session) -> tuple[str | int, ...]:
+    """The parameters of :data:`UPSERT_SESSION` for ``session``."""
+    return (
+        session.user_id,
+        session.consultation_id,
+        session.draft_id,
+        session.status,
+        session.seq,
+        to_db_time(session.started_at),
+        to_db_time(session.updated_at),
+        session.model_dump_json(),
+    )
+
+
 SEQUENCE_RESTART_GAP = 100_000
 """An update id this far below the newest one of its source starts a new sequence.
 
@@ -152,25 +177,7 @@ async def upsert_session(db: aiosqlite.Connection, session: Session) -> None:
             f"session {session.user_id}/{session.consultation_id}: stored seq"
             f" {stored['seq']}, saving seq {session.seq}"
         )
-    await run(
-        db,
-        "INSERT INTO sessions (user_id, consultation_id, draft_id, status, seq, started_at,"
-        " updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (user_id, consultation_id) DO UPDATE SET"
-        " draft_id = excluded.draft_id, status = excluded.status, seq = excluded.seq,"
-        " started_at = excluded.started_at, updated_at = excluded.updated_at,"
-        " data = excluded.data",
-        (
-            session.user_id,
-            session.consultation_id,
-            session.draft_id,
-            session.status,
-            session.seq,
-            to_db_time(session.started_at),
-            to_db_time(session.updated_at),
-            session.model_dump_json(),
-        ),
-    )
+    await run(db, UPSERT_SESSION, session_row(session))
 
 
 async def insert_attachment(db: aiosqlite.Connection, attachment: NewAttachment, at: str) -> None:

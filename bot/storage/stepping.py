@@ -26,7 +26,12 @@ from typing import Any, Generic, TypeVar
 from bot.engine.session import Session
 from bot.engine.submission import Submission
 from bot.storage.db import to_db_time
-from bot.storage.sessions import is_update_processed_sync, record_update_sync
+from bot.storage.sessions import (
+    UPSERT_SESSION,
+    is_update_processed_sync,
+    record_update_sync,
+    session_row,
+)
 from bot.storage.submissions import (
     COUNT_RECEIPT,
     FORGET_OLD_RECEIPT_COUNTS,
@@ -226,24 +231,7 @@ def _write(conn: sqlite3.Connection, write: StepWrite, keys: Sequence[str]) -> N
             "INSERT INTO limit_events (user_id, kind, at) VALUES (?, ?, ?)",
             [(session.user_id, kind, at) for kind in write.counted],
         )
-    conn.execute(
-        "INSERT INTO sessions (user_id, consultation_id, draft_id, status, seq, started_at,"
-        " updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (user_id, consultation_id) DO UPDATE SET"
-        " draft_id = excluded.draft_id, status = excluded.status, seq = excluded.seq,"
-        " started_at = excluded.started_at, updated_at = excluded.updated_at,"
-        " data = excluded.data",
-        (
-            session.user_id,
-            session.consultation_id,
-            session.draft_id,
-            session.status,
-            session.seq,
-            to_db_time(session.started_at),
-            at,
-            session.model_dump_json(),
-        ),
-    )
+    conn.execute(UPSERT_SESSION, session_row(session))
     _many(
         conn,
         "INSERT INTO attachments (id, user_id, draft_id, file_name, mime_type, size,"
