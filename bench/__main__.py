@@ -1,152 +1,107 @@
-"""Benchmarks that print figures: ``make bench`` or ``python -m bench``.
+"""``make bench`` / ``python -m bench [--full]``: the load benchmark against the canonical bot.
 
-Machines here are shared and noisy, so compare figures from one run with each other (for
-example, a step through the service costs about N pure engine steps), not with fixed numbers.
+Writes ``docs/performance.md``. The short run (default) takes under two minutes; ``--full``
+adds 500 users and longer runs; ``--tiny`` is the smoke test CI runs.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import tempfile
 import time
-import tracemalloc
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.engine.events import ChoiceEvent, CommandEvent, Event, TextEvent
-from bot.engine.loader import load_consultation
-from bot.engine.machine import new_session, step
-from bot.engine.model import Consultation
-from bot.engine.municipalities import lookup
-from bot.mail.compose import compose_ministry_message
-from bot.resources import conversations_dir
-from bot.service import ConversationService
-from bot.storage import Store
+from bench import micro
+from bench.load import Scenario, consultation, run_pair, run_scenario
+from bench.process import INNSPILL, REPO
+from bench.report import Report, command_line
 
-SCRIPT: list[tuple[str, str, str]] = [
-    ("command", "start", ""),
-    ("choice", "start", "guided"),
-    ("choice", "r.type", "privatperson"),
-    ("text", "Kari Nordmann", ""),
-    ("text", "Harstad", ""),
-    ("text", "kari@example.no", ""),
-    ("choice", "themes", "tilgjengelighet"),
-    ("choice", "themes", "done"),
-    ("text", "Flere bussavganger mellom byen og bygdene, også om kvelden.", ""),
-    ("choice", "t.tilgjengelighet", "next"),
-    *[("command", "skip", "")] * 6,
-    ("choice", "summary", "send"),
-]
+DRAFTS = 10_000
 
 
-def _event(kind: str, a: str, b: str, at: datetime) -> Event:
-    if kind == "command":
-        return CommandEvent(at=at, fresh_id="F", name=a, arg=b)
-    if kind == "choice":
-        return ChoiceEvent(at=at, fresh_id="F", step=a, choice=b)
-    return TextEvent(at=at, fresh_id="F", text=a)
+def scenarios(size: str) -> tuple[list[Scenario], list[Scenario]]:
+    """(compared with the canonical bot, innspill as shipped) for a size."""
+    if size == "tiny":
+        # One closed-loop submission each with a kill -9 in it: every part runs, in seconds.
+        return [
+            Scenario("kill -9 mid-run, N=2 (1 kill)", 2, 1.0, kills=1, submissions_each=1),
+        ], []
+    long = size == "full"
+    t = 20.0 if long else 3.0
+    compared = [
+        Scenario("closed loop, N=1", 1, t),
+        Scenario("closed loop, N=10", 10, t),
+        Scenario("closed loop, N=100", 100, t * 1.5),
+    ]
+    if long:
+        compared.append(Scenario("closed loop, N=500", 500, t * 1.5))
+    paced_users = 100 if long else 30
+    compared += [
+        Scenario(f"paced (0-2 s pauses), N={paced_users}", paced_users, t * 2, pace=2.0),
+        Scenario("10,000 stored drafts, closed loop, N=10", 10, t, seeded_drafts=DRAFTS),
+        Scenario(
+            f"kill -9 mid-run, N=10 ({3 if long else 1} kill{'s' if long else ''})",
+            10,
+            t * 2,
+            pace=0.3,
+            kills=3 if long else 1,
+            submissions_each=2,
+        ),
+    ]
+    capped = [
+        Scenario("closed loop, N=100 (as shipped)", 100, t * 1.5),
+        Scenario(
+            f"paced (0-2 s pauses), N={paced_users} (as shipped)", paced_users, t * 2, pace=2.0
+        ),
+    ]
+    return compared, capped
 
 
-def _timed(label: str, runs: int, fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    for _ in range(runs):
-        fn()
-    per = (time.perf_counter() - start) / runs
-    print(f"{label:<48} {per * 1e6:>10.1f} µs")
-    return per
+async def run(size: str, report: Report) -> None:
+    """Every load scenario, innspill and the canonical bot back to back."""
+    c = consultation()
+    compared, capped = scenarios(size)
+    for scenario in compared:
+        began = time.perf_counter()
+        pair = await run_pair(scenario, c)
+        report.pairs.append(pair)
+        ours, theirs = pair
+        print(
+            f"{scenario.label:<44} innspill {ours.actions_per_s:7.1f} act/s  "
+            f"canonical {theirs.actions_per_s:7.1f} act/s  ({time.perf_counter() - began:.0f} s)",
+            flush=True,
+        )
+    for scenario in capped:
+        result = await run_scenario(INNSPILL, scenario, c)
+        report.capped.append(result)
+        print(
+            f"{scenario.label:<44} innspill {result.actions_per_s:7.1f} act/s  "
+            f"p99 {result.latency(0.99):.0f} ms",
+            flush=True,
+        )
 
 
-def bench_engine(c: Consultation) -> float:
-    at = datetime(2026, 11, 26, tzinfo=UTC)
-
-    def conversation() -> None:
-        s = new_session(c, user_id="u", draft_id="D", lang="nb", at=at, lang_confirmed=True)
-        for kind, a, b in SCRIPT:
-            s = step(c, s, _event(kind, a, b, at)).session
-
-    per = _timed("engine: one whole guided conversation", 200, conversation)
-    return per / len(SCRIPT)
-
-
-async def bench_service(c: Consultation, engine_step: float) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        store = await Store.open(Path(tmp) / "bench.sqlite3")
-        service = ConversationService(c, store)
-        users = 50
-        start = time.perf_counter()
-
-        async def person(n: int) -> None:
-            user = f"u{n}"
-            for kind, a, b in SCRIPT:
-                if kind == "command":
-                    await service.handle_command(user, a, b)
-                elif kind == "choice":
-                    await service.handle_choice(user, a, b)
-                else:
-                    await service.handle_text(user, a)
-
-        await asyncio.gather(*(person(n) for n in range(users)))
-        elapsed = time.perf_counter() - start
-        events = users * len(SCRIPT)
-        per = elapsed / events
-        print(f"{'service + SQLite: one event, 50 people at once':<48} {per * 1e6:>10.1f} µs")
-        print(f"{'  = events per second':<48} {events / elapsed:>10.0f}")
-        print(f"{'  = pure engine steps per stored step':<48} {per / engine_step:>10.1f}")
-        await store.close()
-
-
-def bench_lookup() -> None:
-    _timed("municipality: exact ('harstad kommune')", 2000, lambda: lookup("harstad kommune"))
-    _timed("municipality: fuzzy ('Harsatd')", 200, lambda: lookup("Harsatd"))
-
-
-def bench_memory(c: Consultation) -> None:
-    at = datetime(2026, 11, 26, tzinfo=UTC)
-    tracemalloc.start()
-    before = tracemalloc.take_snapshot()
-    sessions = []
-    for n in range(1000):
-        s = new_session(c, user_id=f"u{n}", draft_id="D", lang="nb", at=at, lang_confirmed=True)
-        for kind, a, b in SCRIPT[:10]:
-            s = step(c, s, _event(kind, a, b, at + timedelta(seconds=n))).session
-        sessions.append(s)
-    after = tracemalloc.take_snapshot()
-    tracemalloc.stop()
-    grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
-    print(f"{'memory: one draft held in memory':<48} {grown / 1000 / 1024:>10.1f} kB")
-    json_size = len(sessions[-1].model_dump_json())
-    print(f"{'storage: one draft as JSON':<48} {json_size / 1024:>10.1f} kB")
-
-
-def bench_compose(c: Consultation) -> None:
-    at = datetime(2026, 11, 26, tzinfo=UTC)
-    s = new_session(c, user_id="u", draft_id="D", lang="nb", at=at, lang_confirmed=True)
-    outcome = None
-    for kind, a, b in SCRIPT:
-        outcome = step(c, s, _event(kind, a, b, at))
-        s = outcome.session
-    assert outcome is not None
-    submission = outcome.effects[0].submission  # type: ignore[union-attr]
-    attachment = ("vedlegg.pdf", "application/pdf", b"%PDF-1.4\n" + b"x" * 2_000_000)
-    _timed(
-        "mail: compose ministry e-mail with a 2 MB PDF",
-        20,
-        lambda: compose_ministry_message(
-            submission, [attachment], mail_from="a@b.no", to="c@d.no", message_id="<x@y>"
-        ).as_bytes(),
+def main(argv: list[str] | None = None) -> Report:
+    """Run, print and write the report."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--full", action="store_const", const="full", dest="size")
+    size.add_argument("--tiny", action="store_const", const="tiny", dest="size")
+    parser.add_argument(
+        "--output", type=Path, default=REPO / "docs" / "performance.md", help="report file"
     )
-
-
-def main() -> None:
-    """Print every figure."""
-    c = load_consultation(conversations_dir() / "strategi-for-smabyer.toml")
-    engine_step = bench_engine(c)
-    print(f"{'engine: one step':<48} {engine_step * 1e6:>10.1f} µs")
-    asyncio.run(bench_service(c, engine_step))
-    bench_lookup()
-    bench_compose(c)
-    bench_memory(c)
+    parser.add_argument("--no-micro", action="store_true", help="skip the in-process figures")
+    args = parser.parse_args(argv)
+    report = Report(command_line() if argv is None else "python -m bench " + " ".join(argv))
+    if not args.no_micro:
+        report.micro = micro.main(service_users=50)
+    asyncio.run(run(args.size or "short", report))
+    text = report.markdown()
+    print(text)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(f"written to {args.output}")
+    return report
 
 
 if __name__ == "__main__":

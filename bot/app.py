@@ -24,6 +24,7 @@ from bot.engine.context import Limits
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.mail.headers import address_domain
+from bot.mail.notify import ChatNotifier
 from bot.mail.outbox import OutboxWorker
 from bot.mail.transport import FileTransport, SmtpTransport, Transport
 from bot.service import ConversationService
@@ -74,6 +75,8 @@ class Runtime:
     store: Store
     service: ConversationService
     worker: OutboxWorker
+    notifier: ChatNotifier = field(default_factory=ChatNotifier)
+    """Tells people (and staff, via ``add_staff_alert``) about mail that cannot be delivered."""
     purge_interval_seconds: float = PURGE_INTERVAL_SECONDS
     _purger: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -82,6 +85,7 @@ class Runtime:
         """Load the consultation, open the database and build the service and worker."""
         consultation = load_consultation(settings.conversation_file)
         store = await Store.open(settings.database_path)
+        notifier = ChatNotifier()
         worker = OutboxWorker(
             store,
             make_transport(settings),
@@ -89,6 +93,7 @@ class Runtime:
             recipient_override=settings.recipient_override,
             poll_seconds=settings.outbox_poll_seconds,
             consultation=consultation,
+            notifier=notifier,
         )
         service = ConversationService(
             consultation,
@@ -99,9 +104,10 @@ class Runtime:
             ),
             mail_domain=address_domain(settings.mail_from),
             send_receipts=settings.send_receipts,
+            receipts_per_address_per_day=settings.receipts_per_address_per_day,
             on_submitted=worker.notify,
         )
-        return cls(settings, consultation, store, service, worker)
+        return cls(settings, consultation, store, service, worker, notifier)
 
     async def start_background(self) -> None:
         """Start delivering mail and purge drafts nobody has touched for too long."""
@@ -140,6 +146,16 @@ class Runtime:
         await self.store.close()
 
 
+def telegram_options(settings: Settings) -> TelegramOptions:
+    """Production timing, with Telegram's rate limits as the settings give them."""
+    return TelegramOptions(
+        global_rate=settings.telegram_global_rate,
+        chat_rate=settings.telegram_chat_rate,
+        chat_burst=settings.telegram_chat_burst,
+        group_rate_per_minute=settings.telegram_group_rate_per_minute,
+    )
+
+
 def build_telegram(
     settings: Settings, runtime: Runtime, *, options: TelegramOptions | None = None
 ) -> AnyApplication:
@@ -151,14 +167,22 @@ def build_telegram(
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    options = options or TelegramOptions()
+    options = options or telegram_options(settings)
     albums = AlbumCollector(options.album_delay)
 
     async def post_init(app: AnyApplication) -> None:
         await register_commands(app.bot)
+
+        async def tell(user_id: str, text: str) -> None:
+            # Telegram users are "tg:<id>", and a private chat's id is the user's id.
+            if user_id.startswith("tg:") and user_id[3:].lstrip("-").isdigit():
+                await app.bot.send_message(chat_id=int(user_id[3:]), text=text)
+
+        runtime.notifier.attach(tell)
         await runtime.start_background()
 
     async def post_shutdown(_app: AnyApplication) -> None:
+        runtime.notifier.attach(None)
         await runtime.close()
 
     app = build_application(
@@ -206,7 +230,7 @@ async def run_telegram(
     """Run the bot until SIGINT/SIGTERM (or ``stop`` is set): ``innspill run`` with a token."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    options = options or TelegramOptions()
+    options = options or telegram_options(settings)
     webhook = webhook_for(settings, url=webhook_url, listen=listen, port=port)
     runtime = await Runtime.open(settings)
     try:

@@ -164,11 +164,7 @@ def _write(data: bytes, output: Path | None, what: str) -> None:
 async def _outbox(args: argparse.Namespace, runtime: Runtime) -> int:
     store = runtime.store
     if args.outbox_command == "send":
-        report = await runtime.worker.run_once()
-        print(
-            f"Sendt: {report.sent}, prøves igjen senere: {report.retried}, feilet: {report.failed}"
-        )
-        return 0 if report.failed == 0 else 1
+        return await _outbox_send(runtime)
     if args.outbox_command == "retry":
         from bot.clock import utc_now
 
@@ -189,3 +185,30 @@ async def _outbox(args: argparse.Namespace, runtime: Runtime) -> int:
     if not rows:
         print("(tom)")
     return 0
+
+
+async def _outbox_send(runtime: Runtime) -> int:
+    """Send every pending e-mail now, ignoring retry delays, and account for every row."""
+    store = runtime.store
+    report = await runtime.worker.run_once(ignore_backoff=True)
+    rows = await store.list_outbox()
+    waiting = [row for row in rows if row.status in ("pending", "sending")]
+    failed = [row for row in rows if row.status == "failed"]
+    sent_before = sum(row.status == "sent" for row in rows) - report.sent
+    print(
+        f"Sendt nå: {report.sent}. Sendt tidligere: {sent_before}. "
+        f"Venter fortsatt: {len(waiting)}. Feilet: {len(failed)}."
+    )
+    for row in waiting:
+        if row.kind == "receipt" and await store.receipt_is_held(row.id):
+            why = "kvitteringen venter til departementets server har tatt imot innspillet"
+        elif row.status == "sending":
+            why = "sendes akkurat nå av boten"
+        else:
+            why = row.last_error or "ikke forsøkt ennå"
+        print(f"  venter  {row.id:>5} {row.kind:<9} {row.reference}: {why}")
+    for row in failed:
+        print(f"  feilet  {row.id:>5} {row.kind:<9} {row.reference}: {row.last_error or ''}")
+    if failed:
+        print("Feilede e-poster: innspill outbox retry ID, eller ack ID når de er håndtert.")
+    return 0 if not failed and not waiting else 1

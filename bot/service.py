@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot import metrics
@@ -34,11 +34,13 @@ from bot.engine.events import (
 )
 from bot.engine.machine import new_session, step
 from bot.engine.model import Consultation
+from bot.engine.sending import deletion_notice
 from bot.engine.session import Session
-from bot.i18n import Lang, resolve_language
+from bot.i18n import Lang, gettext_for, resolve_language
 from bot.ids import new_id
 from bot.locks import KeyedLocks
-from bot.mail.headers import message_id_for
+from bot.mail.headers import message_id_for, safe_address
+from bot.mail.size import attachment_allowance
 from bot.storage import DuplicateUpdateError, NewAttachment, OutboxItem, SessionStore
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,7 @@ class ConversationService:
         limits: Limits | None = None,
         mail_domain: str = "innspill.local",
         send_receipts: bool = True,
+        receipts_per_address_per_day: int = 3,
         clock: Callable[[], datetime] = utc_now,
         make_id: Callable[[], str] = new_id,
         on_submitted: Callable[[], None] | None = None,
@@ -96,6 +99,8 @@ class ConversationService:
         self.consultation = consultation
         self.store = store
         self.limits = limits or Limits()
+        """``max_submission_bytes`` here is the limit of the whole encoded e-mail."""
+        self.receipts_per_address_per_day = receipts_per_address_per_day
         self.mail_domain = mail_domain
         self.send_receipts = send_receipts
         self._clock = clock
@@ -112,13 +117,15 @@ class ConversationService:
         *,
         message_ref: str | None = None,
         numbered_choices: bool = False,
+        follows_ref: str | None = None,
         update_key: str | None = None,
         language_code: str | None = None,
     ) -> Handled:
         """The person wrote something (commands included; the engine tells them apart).
 
         ``numbered_choices``: the front end shows choices as numbered lines (the terminal), so
-        a typed number or label picks a choice wherever one is offered.
+        a typed number or label picks a choice wherever one is offered. ``follows_ref``: the
+        ref of the message right before this one in the chat, if the front end knows it.
         """
         return await self._handle(
             user_id,
@@ -128,6 +135,7 @@ class ConversationService:
                 text=text,
                 message_ref=message_ref,
                 numbered_choices=numbered_choices,
+                follows_ref=follows_ref,
             ),
             update_key=update_key,
             language_code=language_code,
@@ -303,7 +311,10 @@ class ConversationService:
                     lang_confirmed=known,
                 )
             outcome = step(
-                self.consultation, session, make_event(now, self._make_id()), limits=self.limits
+                self.consultation,
+                session,
+                make_event(now, self._make_id()),
+                limits=self._limits_for(session, len(accepted)),
             )
             new_attachments = [
                 NewAttachment(
@@ -319,22 +330,31 @@ class ConversationService:
             submission = None
             outbox: list[OutboxItem] = []
             forget: list[str] = []
+            replies = list(outcome.replies)
             for effect in outcome.effects:
                 if isinstance(effect, Submit):
                     submission = effect.submission
-                    outbox = self._outbox_for(
+                    outbox, refused = await self._outbox_for(
                         submission.reference,
                         submission.recipient,
                         submission.respondent.email,
                         submission.language,
+                        now,
                     )
+                    if refused:
+                        replies.append(Reply(text=self._no_receipt_notice(session.lang)))
                 elif isinstance(effect, ForgetAttachments):
                     forget.extend(effect.attachment_ids)
                 elif isinstance(effect, DeleteAllData):
                     report = await self.store.delete_user_data(user_id)
                     log.info("deleted data for a user on request: %s", report)
+                    notice = deletion_notice(
+                        outcome.session.lang,
+                        erased_submissions=report.submissions,
+                        awaiting_delivery=report.pending_deliveries,
+                    )
                     # Keep nothing, not even an empty session: the next message starts afresh.
-                    return Handled(outcome.replies)
+                    return Handled([*outcome.replies, Reply(notice)])
             try:
                 await self.store.save_step(
                     outcome.session,
@@ -353,11 +373,52 @@ class ConversationService:
                 if self._on_submitted:
                     self._on_submitted()
             current = pressed_step is not None and outcome.session.step == pressed_step
-            return Handled(outcome.replies, keyboard_is_current=current)
+            return Handled(replies, keyboard_is_current=current)
 
-    def _outbox_for(
-        self, reference: str, recipient: str, respondent_email: str | None, lang: str
-    ) -> list[OutboxItem]:
+    def _limits_for(self, session: Session, incoming: int) -> Limits:
+        """The engine's limits for this draft: how many bytes of documents still fit.
+
+        The setting limits the encoded e-mail; documents grow by a third in base64 and the
+        answers are in it three times, so the bytes left for documents depend on the draft.
+        """
+        text = "".join(answer.text for answer in session.answers.values())
+        allowance = attachment_allowance(
+            self.limits.max_submission_bytes,
+            text_bytes=len(text.encode("utf-8")),
+            count=len(session.attachments) + max(incoming, 1),
+        )
+        return replace(self.limits, max_submission_bytes=allowance)
+
+    @staticmethod
+    def _no_receipt_notice(lang: str) -> str:
+        _ = gettext_for(lang).gettext
+        return _(
+            "Innspillet er sendt, men vi sender ingen kvittering på e-post denne gangen: "
+            "den adressen har fått så mange kvitteringer i dag som vi sender. "
+            "Ta vare på referansenummeret over."
+        )
+
+    async def _receipt_allowed(self, address: str, now: datetime) -> bool:
+        """At most ``receipts_per_address_per_day`` receipts to one address per (UTC) day.
+
+        A receipt goes to an address nobody confirmed: without a limit, anyone could make the
+        bot mail a stranger again and again.
+        """
+        sent = await self.store.receipts_on_day(address, now)
+        if sent >= self.receipts_per_address_per_day:
+            log.warning("receipt not queued: the address reached its limit for today")
+            return False
+        return True
+
+    async def _outbox_for(
+        self,
+        reference: str,
+        recipient: str,
+        respondent_email: str | None,
+        lang: str,
+        now: datetime,
+    ) -> tuple[list[OutboxItem], bool]:
+        """The submission's outbox rows, and whether a receipt was refused by the daily limit."""
         items = [
             OutboxItem(
                 kind="ministry",
@@ -367,14 +428,18 @@ class ConversationService:
                 lang="nb",
             )
         ]
-        if respondent_email and self.send_receipts:
-            items.append(
-                OutboxItem(
-                    kind="receipt",
-                    reference=reference,
-                    recipient=respondent_email,
-                    message_id=message_id_for(reference, "receipt", self.mail_domain),
-                    lang=lang,
-                )
+        address = safe_address(respondent_email) if respondent_email else None
+        if not address or not self.send_receipts:
+            return items, False
+        if not await self._receipt_allowed(address, now):
+            return items, True
+        items.append(
+            OutboxItem(
+                kind="receipt",
+                reference=reference,
+                recipient=address,
+                message_id=message_id_for(reference, "receipt", self.mail_domain),
+                lang=lang,
             )
-        return items
+        )
+        return items, False

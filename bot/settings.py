@@ -68,6 +68,24 @@ class Settings(BaseSettings):
         description="Checked on every webhook request (A-Z, a-z, 0-9, _ and -); unset: a "
         "random one per start.",
     )
+    telegram_global_rate: float = Field(
+        default=30.0,
+        gt=0,
+        description="Messages a second to all chats together (Telegram's overall limit; edits "
+        "and button answers do not count).",
+    )
+    telegram_chat_rate: float = Field(
+        default=1.0,
+        gt=0,
+        description="Messages a second to one private chat, after a burst of "
+        "TELEGRAM_CHAT_BURST.",
+    )
+    telegram_chat_burst: int = Field(
+        default=10, ge=1, description="Messages a private chat may get at once before pacing."
+    )
+    telegram_group_rate_per_minute: float = Field(
+        default=20.0, gt=0, description="Messages a minute to one group or channel."
+    )
 
     # The consultation and the data
     conversation_file: Path = Field(
@@ -122,10 +140,22 @@ class Settings(BaseSettings):
         "it at once).",
     )
     max_submission_bytes: int = Field(
-        default=20 * MB, gt=0, description="All documents of one submission together."
+        default=20 * MB,
+        gt=0,
+        description="Largest e-mail to the ministry as sent, encoded: documents grow by a "
+        "third in base64, so they may total about 3/4 of it. 20 MB stays under common 25 MB "
+        "relay limits.",
     )
     send_receipts: bool = Field(
-        default=True, description="E-mail a copy to respondents who gave an address."
+        default=True,
+        description="E-mail a receipt (reference and themes, none of the person's text) to "
+        "respondents who gave an address.",
+    )
+    receipts_per_address_per_day: int = Field(
+        default=3,
+        ge=0,
+        description="Receipts sent to one address per day at most (the address is not "
+        "confirmed; 0: none).",
     )
 
     # Operations

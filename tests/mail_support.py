@@ -31,6 +31,8 @@ MAIL_FROM = "Innspill <innspill@innspill.example.no>"
 DOMAIN = "innspill.example.no"
 MINISTRY = "postmottak@kmd.dep.no"
 SUBJECT = "20/6204 - Innspill til strategi for småbyer som regionale kraftsentre"
+INBOX_SUBJECT = f"{SUBJECT} – Småbyforeningen i Harstad (Harstad)"
+"""What the default :func:`make_submission` reads as in the ministry's inbox list."""
 RECEIVED_AT = datetime(2026, 11, 26, 8, 15, tzinfo=UTC)  # 09:15 in Oslo
 SMTP_USER = "innspill"
 SMTP_PASSWORD = "hemmelig-passord-42"

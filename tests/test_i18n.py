@@ -43,7 +43,9 @@ LOCALES = ROOT / "locales"
 TEMPLATE = LOCALES / "messages.pot"
 SEED = ROOT / "conversations" / "strategi-for-smabyer.toml"
 TRANSLATED = ("nn", "en")
-MAX_MESSAGE_CHARS = 600
+MAX_MESSAGE_CHARS = 1000
+"""About a phone screen: one turn is one message (the welcome, a notice or help joins the
+question after it), and each stays short enough to read at a glance."""
 BEFORE_DEADLINE = datetime(2021, 2, 15, 10, 0, tzinfo=UTC)
 LANGUAGE_MENU = "Velg språk · Vel språk · Choose language"
 """The language picker speaks all three languages on purpose."""
@@ -442,19 +444,23 @@ async def test_a_whole_conversation_in_nynorsk(service: ConversationService, sto
     await kari.press(flow.THEMES, "tilgjengelighet")
     said = await kari.press(flow.THEMES, "done")
     assert "Tema 1 av 1: Tilgjenge" in said
-    assert "Lagra ✅" in await kari.write("Fleire bussar og betre vegar.")
-    assert "Svaret har no 2 delar" in await kari.write("Og nattbuss i helgane.")
+    said = await kari.write("Fleire bussar og betre vegar.")
+    assert "Lagra ✅" in said
+    assert "Spørsmål 1 av 6" in said
+    said = await kari.press(flow.question_step("q1"), "more")
+    assert "Tema 1 av 1: Tilgjenge" in said
     said = await kari.command("help")
     assert "Til dømes buss og tog" in said
     assert "Dette kan du skrive:" in said
-    assert "Spørsmål 1 av 6" in await kari.press(flow.theme_step("tilgjengelighet"), "next")
-    await kari.write("Fleire arbeidsplassar i sentrum.")
+    said = await kari.write("Og nattbuss i helgane.")
+    assert "Svaret har no 2 delar" in said
+    assert "Spørsmål 1 av 6" in said
+    said = await kari.write("Fleire arbeidsplassar i sentrum.")
+    assert "Spørsmål 2 av 6" in said
     said = await kari.command("status")
     assert "Du har svart på 2 av 7 spørsmål." in said
     assert "Står att:" in said
-    said = await kari.press(flow.question_step("q1"), "next")
-    assert "Spørsmål 2 av 6" in said
-    said = await kari.press(flow.question_step("q2"), "stale")
+    said = await kari.press(flow.question_step("q1"), "stale")
     assert "Den knappen gjeld eit tidlegare spørsmål. Her er du no:" in said
     said = await kari.command("summary")
     assert "📋 Samandrag" in said
@@ -502,8 +508,9 @@ async def test_a_whole_conversation_in_english(
     await emma.press(flow.THEMES, "tjenester")
     said = await emma.press(flow.THEMES, "done")
     assert "Theme 1 of 1: Services" in said
-    assert "Saved ✅" in await emma.write("A doctor who stays longer than a year.")
-    assert "Question 1 of 6" in await emma.press(flow.theme_step("tjenester"), "next")
+    said = await emma.write("A doctor who stays longer than a year.")
+    assert "Saved ✅" in said
+    assert "Question 1 of 6" in said
     assert "Skipped" not in await emma.command("skip")
     await emma.write("More flights to Oslo.")
     said = await emma.command("status")
@@ -526,7 +533,7 @@ async def test_a_whole_conversation_in_english(
     mail = ministry_mail(sub)
     assert "Språk: engelsk" in mail
     assert "Tema: Tjenester" in mail
-    assert "Ikke besvart (hoppet over)" in mail
+    assert "Hoppet over" in mail
     assert "A doctor who stays longer than a year." in mail
     receipt = compose_receipt(
         localized(service.consultation, sub, sub.language),
@@ -536,7 +543,7 @@ async def test_a_whole_conversation_in_english(
     )
     assert str(receipt["Subject"]).startswith("Receipt: your input has been sent")
     receipt_text = body_of(receipt)
-    assert "Thank you for your input! We have sent it to postmottak@kmd.dep.no." in receipt_text
+    assert "The mail server of postmottak@kmd.dep.no has accepted it." in receipt_text
     assert "Services" in receipt_text, "the receipt names the theme in English"
     assert "Private individual" in receipt_text
     assert "Tjenester" not in receipt_text
@@ -555,11 +562,11 @@ async def test_switching_language_midway_keeps_every_answer(
     await ola.press(flow.THEMES, "sentrum")
     await ola.press(flow.THEMES, "done")
     await ola.write("Fleire kafear i sentrum.")
-    await ola.press(flow.theme_step("sentrum"), "next")
-    await ola.write("Betre samarbeid med bygdene.")
-    said = await ola.press(flow.question_step("q1"), "next")
+    said = await ola.write("Betre samarbeid med bygdene.")
     assert "Spørsmål 2 av 6" in said
     await ola.write("Del fagfolk.")
+    said = await ola.press(flow.question_step("q3"), "more")
+    assert "Spørsmål 2 av 6" in said
     before = await service.session_of(ola.user)
     assert before is not None
     assert_nynorsk(ola.texts())
@@ -598,7 +605,7 @@ async def test_switching_language_midway_keeps_every_answer(
     mail = ministry_mail(sub)
     assert "Språk: engelsk" in mail
     assert "Spørsmål 2: Hvilken rolle kan og bør bykommunen ta" in mail
-    assert "Stilt i boten som: Hva kan kommunen i byen gjøre" in mail
+    assert "Stilt på engelsk: What can the town's municipality do" in mail
 
 
 @pytest.mark.parametrize(

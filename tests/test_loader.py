@@ -21,7 +21,7 @@ ministry_short = "TD"
 case_number = "25/1"
 title = { nb = "En test", nn = "Ein test" }
 recipient = "post@test.dep.no"
-subject = "25/1 – Innspill til testen"
+subject = "25/1 – Innspill til en test"
 deadline = 2025-12-31
 reference_prefix = "TST"
 
@@ -180,7 +180,7 @@ def test_duplicate_theme_id_points_at_the_second_one(tmp_path: Path) -> None:
 
 
 def test_subject_with_a_newline_is_refused(tmp_path: Path) -> None:
-    path = broken(tmp_path, '"25/1 – Innspill til testen"', '"25/1\\nBcc: x@example.com"')
+    path = broken(tmp_path, '"25/1 – Innspill til en test"', '"25/1\\nBcc: x@example.com"')
     problem = only_problem(path)
     assert problem.startswith(f"{path}:{line_of(path, 'subject =')}: subject: ")
     assert "single line" in problem

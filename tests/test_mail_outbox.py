@@ -24,6 +24,7 @@ from bot.mail.transport import FileTransport, SmtpTransport, Transport
 from bot.storage import Store
 from tests.mail_support import (
     DOMAIN,
+    INBOX_SUBJECT,
     MAIL_FROM,
     MINISTRY,
     RECEIVED_AT,
@@ -94,7 +95,7 @@ async def test_a_submission_reaches_the_ministry_and_the_respondent(
     assert ministry.mail_from == "innspill@innspill.example.no"
 
     mail = ministry.message
-    assert mail["Subject"] == SUBJECT
+    assert mail["Subject"] == INBOX_SUBJECT
     assert mail["To"] == MINISTRY
     assert mail["Message-ID"] == f"<SMB-ABCD-EFGH.ministry@{DOMAIN}>"
     assert mail["Reply-To"].addresses[0].addr_spec == "kari@example.org"
@@ -131,7 +132,7 @@ async def test_recipient_override_catches_every_message(store: Store, clock: Clo
         assert await worker.run_once() == PassReport(sent=2)
     assert [r.rcpt_tos for r in handler.received] == [["staging@innspill.example.no"]] * 2
     assert {r.message["To"] for r in handler.received} == {"staging@innspill.example.no"}
-    assert {r.message["Subject"] for r in handler.received} >= {SUBJECT}
+    assert {r.message["Subject"] for r in handler.received} >= {INBOX_SUBJECT}
 
 
 async def test_one_pass_sends_everything_due_in_batches(store: Store, clock: Clock) -> None:
@@ -305,7 +306,7 @@ async def test_crash_after_the_server_accepted_resends_once_with_the_same_messag
     first, second = (r.message for r in handler.received)
     assert first["Message-ID"] == second["Message-ID"] == f"<SMB-ABCD-EFGH.ministry@{DOMAIN}>"
     assert first["Date"] == second["Date"]
-    assert first["Subject"] == second["Subject"] == SUBJECT
+    assert first["Subject"] == second["Subject"] == INBOX_SUBJECT
 
 
 async def test_crash_with_file_transport_leaves_one_file(
@@ -382,7 +383,10 @@ async def test_header_injection_in_every_field_yields_exactly_the_expected_heade
     mail = received.message
     assert sorted(header_names(mail)) == sorted(TOP_LEVEL_HEADERS)
     assert mail.get_all("To") == [MINISTRY]
-    assert mail.get_all("Subject") == [SUBJECT]
+    assert mail.get_all("Subject") == [f"{SUBJECT} – Lag To: evil@example.org (Harstad)"]
+    [sender] = mail["From"].addresses
+    assert sender.addr_spec == "innspill@innspill.example.no"
+    assert sender.display_name == "Lag To evil example.org via Innspill"
     reply_to = mail["Reply-To"].addresses
     assert [a.addr_spec for a in reply_to] == ["kari@example.org"]
     assert not any(ch in reply_to[0].display_name for ch in "\r\n\u2028")

@@ -20,6 +20,7 @@ from bot.mail.transport import (
 )
 from bot.settings import Settings
 from tests.mail_support import (
+    INBOX_SUBJECT,
     MAIL_FROM,
     MINISTRY,
     SMTP_PASSWORD,
@@ -64,7 +65,7 @@ async def test_file_transport_writes_one_parseable_eml_per_message(tmp_path: Pat
         "SMB-BBBB-BBBB.ministry@innspill.example.no.eml",
     ]
     parsed = message_from_bytes((outbox / files[0]).read_bytes(), policy=policy.default)
-    assert parsed["Subject"] == make_submission().subject
+    assert parsed["Subject"] == INBOX_SUBJECT
     assert parsed["To"] == MINISTRY
     assert b"\r\n" in (outbox / files[0]).read_bytes()  # RFC 5322 line endings
 
@@ -100,7 +101,7 @@ async def test_plain_smtp_delivers_to_the_envelope_recipient() -> None:
     [received] = handler.received
     assert received.mail_from == "innspill@innspill.example.no"
     assert received.rcpt_tos == [MINISTRY]
-    assert received.message["Subject"] == make_submission().subject
+    assert received.message["Subject"] == INBOX_SUBJECT
     assert not received.tls
 
 

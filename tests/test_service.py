@@ -87,7 +87,13 @@ async def test_one_persons_burst_is_processed_in_order(service: ConversationServ
     await service.handle_command("u", "skip")  # no e-mail
     await service.handle_command("u", "skip")  # no themes: on to question 1
     parts = [f"del {i}" for i in range(20)]
-    await asyncio.gather(*(service.handle_text("u", p) for p in parts))
+    # Sent in a burst (as an app splits a long text): each follows the one before it.
+    await asyncio.gather(
+        *(
+            service.handle_text("u", p, message_ref=str(100 + i), follows_ref=str(99 + i))
+            for i, p in enumerate(parts)
+        )
+    )
     session = await service.session_of("u")
     assert session is not None
     assert [p.text for p in session.answers["q.q1"].parts] == parts
@@ -186,8 +192,24 @@ async def test_delete_everything_leaves_nothing_about_the_person(
     await service.handle_text("u", "Et særegent svar som skal bort.")
     await service.handle_command("u", "delete")
     handled = await service.handle_choice("u", flow.DELETE, "yes")
-    assert "slettet" in handled.replies[-1].text
+    assert "Slettet nå" in handled.replies[-1].text
     assert await service.session_of("u") is None
+
+
+async def test_deleting_says_what_is_gone_now_and_what_goes_after_delivery(
+    service: ConversationService, store: Store
+) -> None:
+    talk = await quick_to_input(service, "u")
+    await talk.send("Et innspill som venter på å bli levert.")
+    await talk.click("send inn")
+    assert (await store.list_submissions())[0].reference
+    await talk.send("/slett")
+    await talk.click("Ja, slett alt")
+    said = talk.text
+    assert "Slettet nå: utkastet ditt, svarene, navnet" in said
+    assert "ikke levert til departementet ennå" in said
+    assert "sletter kopien vår så snart det er sendt" in said
+    assert "Alt vi hadde lagret" not in said, "nothing is said to be gone that is still here"
 
 
 async def test_language_comes_from_the_telegram_code(service: ConversationService) -> None:

@@ -514,9 +514,10 @@ async def test_delete_user_data_keeps_pending_delivery_until_sent(db_path: Path)
         assert await store.get_submission("INN-1") is not None
         assert await store.attachment("a-ministry") is not None
 
-        ministry, receipt = await store.claim_due_outbox(T0 + timedelta(minutes=5))
+        (ministry,) = await store.claim_due_outbox(T0 + timedelta(minutes=5))
         await store.mark_outbox_sent(ministry.id, T0 + timedelta(minutes=5))
         assert await store.get_submission("INN-1") is not None  # the receipt is still due
+        (receipt,) = await store.claim_due_outbox(T0 + timedelta(minutes=5))
 
         await store.mark_outbox_failed(receipt.id, "550 no such user")
         assert await store.get_submission("INN-1") is None

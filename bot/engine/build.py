@@ -59,6 +59,7 @@ def build_submission(
                     kind="question",
                     heading=pick(question.text, "nb"),
                     original=pick(question.original, "nb") if question.original else None,
+                    shown=pick(question.text, s.lang) if s.lang != "nb" else None,
                     answer=text,
                     skipped=text is None and step in s.skipped,
                 )
@@ -69,6 +70,8 @@ def build_submission(
         case_number=c.case_number,
         title=pick(c.title, "nb"),
         subject=c.subject,
+        subject_template=c.subject_template,
+        deadline=c.deadline,
         recipient=str(c.recipient),
         received_at=received_at,
         language=s.lang,

@@ -12,11 +12,13 @@ from bot.engine import flow, prompts, screens
 from bot.engine.context import Ctx
 from bot.engine.municipalities import by_number
 from bot.engine.navigation import (
+    add_more,
     advance,
     enter_flow,
     goto,
     return_from_confirmation,
     skip,
+    skip_rest,
     start_over,
     unskip,
 )
@@ -169,5 +171,7 @@ _ANSWER_BUTTONS: dict[str, Callable[[Ctx], None]] = {
     prompts.SKIP: skip,
     prompts.NEXT: advance,
     prompts.REPLACE: _replace_answer,
+    prompts.MORE: add_more,
+    prompts.SKIP_REST: skip_rest,
 }
 """The buttons under a question (and under an optional respondent detail)."""

@@ -13,7 +13,16 @@ from bot.engine.choices import on_language
 from bot.engine.context import Ctx
 from bot.engine.info import on_help, on_privacy, on_status
 from bot.engine.matching import fold
-from bot.engine.navigation import advance, back, confirm, enter_flow, goto, skip, start_over
+from bot.engine.navigation import (
+    advance,
+    back,
+    confirm,
+    enter_flow,
+    goto,
+    remember_return,
+    skip,
+    start_over,
+)
 from bot.i18n import LANGS
 
 ALIASES: dict[str, str] = {
@@ -141,7 +150,8 @@ def _on_cancel(ctx: Ctx, _arg: str) -> None:
 def _on_language(ctx: Ctx, arg: str) -> None:
     lang = fold(arg)[:2]
     if arg and lang in LANGS and lang in ctx.c.languages:
-        ctx.s.step, ctx.s.return_step = flow.LANGUAGE, ctx.s.step
+        remember_return(ctx, flow.START)
+        ctx.s.step = flow.LANGUAGE
         on_language(ctx, lang)
         return
     confirm(ctx, flow.LANGUAGE, from_confirmation=flow.START)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.engine.events import Choice, Effect, Event, Reply
 from bot.engine.model import Consultation, Text, pick
 from bot.engine.session import Session
 from bot.i18n import gettext_for
+
+MESSAGE_CHARS = 4096
+"""Telegram's limit for one message: replies are joined only while they fit in one."""
 
 
 @dataclass(frozen=True)
@@ -51,12 +54,24 @@ class Ctx:
         *,
         replace_previous: bool = False,
     ) -> None:
-        """Queue a message; choices belong to the current step."""
-        self.replies.append(
-            Reply(
-                text=text,
-                choices=tuple(choices),
-                step=self.s.step if choices else None,
-                replace_previous=replace_previous,
-            )
+        """Queue a message; choices belong to the current step.
+
+        One turn is one message: text said before (an acknowledgement, a notice) joins the
+        next message as its first paragraph, so the person gets one message per action and
+        Telegram one call. A front end splits a message that grows too long.
+        """
+        reply = Reply(
+            text=text,
+            choices=tuple(choices),
+            step=self.s.step if choices else None,
+            replace_previous=replace_previous,
         )
+        last = self.replies[-1] if self.replies else None
+        joinable = last is not None and not (
+            last.choices or last.replace_previous or replace_previous
+        )
+        if last is not None and joinable and len(last.text) + len(text) + 2 <= MESSAGE_CHARS:
+            reply = replace(reply, text=f"{last.text}\n\n{text}")
+            self.replies[-1] = reply
+            return
+        self.replies.append(reply)

@@ -33,6 +33,11 @@ class TextEvent(_Event):
     numbered_choices: bool = False
     """The front end shows choices as numbered lines (the terminal): a typed number or label
     picks a choice even where an answer is expected."""
+    follows_ref: str | None = None
+    """The ref of the message right before this one in the chat, when the front end knows it.
+    If that was the last part of an answer, nothing was shown in between: the person sent
+    this before seeing the next question (a long text split by the app), so it continues
+    that answer."""
 
 
 @dataclass(frozen=True, kw_only=True)

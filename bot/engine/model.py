@@ -11,7 +11,15 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.i18n import LANGS, Lang
 
@@ -22,6 +30,9 @@ Text = dict[Lang, str]
 """A user-facing text in several languages; bokmål (``nb``) is always required."""
 
 _HEADER_UNSAFE = re.compile(r"[\r\n\x00\x85\u2028\u2029]")
+_TEMPLATE_FIELD = re.compile(r"\{([^{}]*)\}")
+SUBJECT_FIELDS = ("subject", "case_number", "title", "sender")
+"""What a ``subject_template`` may use: the marking, its parts, and who the input is from."""
 
 
 def pick(text: Text, lang: str) -> str:
@@ -89,6 +100,12 @@ class Consultation(_Frozen):
     recipient: EmailStr
     subject: str = Field(min_length=1, max_length=200)
     """The exact subject line the ministry asked for, in bokmål."""
+    subject_template: str = Field(default="{subject} – {sender}", min_length=1, max_length=200)
+    """The inbox subject: the required marking plus who it is from, so staff tell mails apart.
+
+    ``{subject}`` is the line above, ``{case_number}`` and ``{title}`` its parts (title in
+    bokmål), ``{sender}`` the organisation or the person's name with the municipality.
+    """
     deadline: date
     reference_prefix: str = Field(pattern=r"^[A-Z]{2,5}$")
     source_url: str | None = None
@@ -114,6 +131,34 @@ class Consultation(_Frozen):
     def _header_safe(cls, value: str) -> str:
         if _HEADER_UNSAFE.search(value):
             raise ValueError("must be a single line (it becomes an e-mail header)")
+        return value
+
+    @field_validator("subject")
+    @classmethod
+    def _subject_marks_the_case(cls, value: str, info: ValidationInfo) -> str:
+        _require_marking(value, info, "the subject")
+        return value
+
+    @field_validator("subject_template")
+    @classmethod
+    def _template_keeps_the_marking(cls, value: str, info: ValidationInfo) -> str:
+        if _HEADER_UNSAFE.search(value):
+            raise ValueError("must be a single line (it becomes an e-mail header)")
+        names = _TEMPLATE_FIELD.findall(value)
+        unknown = sorted({n for n in names if n not in SUBJECT_FIELDS})
+        if unknown or value.count("{") != len(names) or value.count("}") != len(names):
+            raise ValueError(
+                "may only use {subject}, {case_number}, {title} and {sender} in braces"
+                + (f" (found {', '.join('{' + n + '}' for n in unknown)})" if unknown else "")
+            )
+        if "subject" not in names and not {"case_number", "title"} <= set(names):
+            sample = {n: info.data.get(n, "") for n in ("case_number",)}
+            _require_marking(
+                value.replace("{case_number}", str(sample["case_number"])),
+                info,
+                "subject_template",
+                hint="use {subject}, or both {case_number} and {title}",
+            )
         return value
 
     @model_validator(mode="after")
@@ -149,6 +194,20 @@ class Consultation(_Frozen):
     def respondent_type(self, type_id: str) -> RespondentType:
         """Return the respondent type with ``type_id``."""
         return next(t for t in self.respondent.types if t.id == type_id)
+
+
+def _require_marking(value: str, info: ValidationInfo, what: str, *, hint: str = "") -> None:
+    """The ministry files input by case number and title: a subject must carry both."""
+    case_number = info.data.get("case_number")
+    title = info.data.get("title")
+    missing = []
+    if isinstance(case_number, str) and case_number not in value:
+        missing.append(f"the case number {case_number!r}")
+    if isinstance(title, dict) and "nb" in title and title["nb"].casefold() not in value.casefold():
+        missing.append(f"the title {title['nb']!r}")
+    if missing:
+        more = f"; {hint}" if hint else ""
+        raise ValueError(f"{what} must contain {' and '.join(missing)}{more}")
 
 
 _TEXT_FIELDS = {

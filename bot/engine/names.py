@@ -79,3 +79,5 @@ class Pick(StrEnum):
     NONE = "none"
     BACK_TO_SUMMARY = "summary"
     THEMES = "themes"
+    MORE = "more"
+    SKIP_REST = "rest"

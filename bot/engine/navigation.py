@@ -52,9 +52,24 @@ def confirm(ctx: Ctx, step: Step, *, from_confirmation: Step) -> None:
     Asked from another confirmation, the way back is ``from_confirmation`` instead, so two
     questions never send each other back and forth.
     """
-    s = ctx.s
-    s.return_step = s.step if s.step not in CONFIRM_STEPS else from_confirmation
+    remember_return(ctx, from_confirmation)
     goto(ctx, step)
+
+
+def remember_return(ctx: Ctx, from_confirmation: Step) -> None:
+    """Note where to come back to before leaving for a confirmation.
+
+    From another confirmation, the place noted before it stays (a second /start, or /start
+    after /avbryt, must still lead back to the question the person was at); the confirmation
+    screens themselves are never noted, so two of them cannot send each other back and forth.
+    """
+    s = ctx.s
+    if s.step not in CONFIRM_STEPS:
+        s.return_step = s.step
+    elif s.step == flow.EDIT:
+        s.return_step = flow.SUMMARY  # the edit menu belongs to the summary
+    elif s.return_step is None or s.return_step in CONFIRM_STEPS:
+        s.return_step = from_confirmation
 
 
 def return_from_confirmation(ctx: Ctx, default: Step) -> None:
@@ -115,6 +130,25 @@ def skip(ctx: Ctx) -> None:
     if not flow.is_done(ctx.c, s, s.step) and s.step not in s.skipped:
         s.skipped.append(s.step)
     advance(ctx)
+
+
+def skip_rest(ctx: Ctx) -> None:
+    """Skip this question and every open one after it, and show the summary."""
+    s = ctx.s
+    steps = flow.sequence(ctx.c, s)
+    for step in steps[steps.index(s.step) : -1]:
+        if not flow.is_done(ctx.c, s, step) and prompts.is_skippable(ctx, step):
+            s.skipped.append(step)
+    goto(ctx, flow.SUMMARY)
+
+
+def add_more(ctx: Ctx) -> None:
+    """Back to the answer just given, to add to it; the next typed part moves on again."""
+    previous = prompts.previous_answer(ctx)
+    if previous is None:
+        screens.show(ctx)
+        return
+    goto(ctx, previous)
 
 
 def back(ctx: Ctx) -> None:

@@ -33,6 +33,8 @@ LANGUAGE = Pick.LANGUAGE
 NONE = Pick.NONE
 BACK_TO_SUMMARY = Pick.BACK_TO_SUMMARY
 THEMES = Pick.THEMES
+MORE = Pick.MORE
+SKIP_REST = Pick.SKIP_REST
 REMOVE_PREFIX = "rm-"
 
 
@@ -91,7 +93,41 @@ def _answer_choices(ctx: Ctx) -> list[Choice]:
         return [Choice(NEXT, _("Ferdig ➡️"))] if answered else []
     if answered:
         return [Choice(NEXT, _("Neste ➡️")), Choice(REPLACE, _("Skriv nytt svar"))]
-    return [Choice(SKIP, _("Hopp over"))] if is_skippable(ctx) else []
+    choices = [Choice(SKIP, _("Hopp over"))] if is_skippable(ctx) else []
+    if can_skip_rest(ctx):
+        choices.append(Choice(SKIP_REST, _("⏭ Hopp over resten og se oppsummeringen")))
+    if previous_answer(ctx) is not None:
+        choices.append(Choice(MORE, _("➕ Legg til mer på forrige svar")))
+    return choices
+
+
+def previous_answer(ctx: Ctx) -> StepId | None:
+    """The answer just given, when the person moved on from it to this question.
+
+    A typed answer moves on at once; this is the way back to add more to it.
+    """
+    s = ctx.s
+    if s.editing_from_summary:
+        return None
+    previous = flow.previous_step(ctx.c, s)
+    if previous is None or not flow.is_answer_step(previous) or previous in s.skipped:
+        return None
+    answer = s.answers.get(previous)
+    return previous if answer and answer.text else None
+
+
+def can_skip_rest(ctx: Ctx) -> bool:
+    """At a question with more optional questions after it: all of them may be skipped at once.
+
+    Many people only want to say something about their themes; six taps on «Hopp over» would
+    be six chances to give up.
+    """
+    s = ctx.s
+    if s.editing_from_summary or not s.step.startswith(flow.QUESTION_PREFIX):
+        return False
+    steps = flow.sequence(ctx.c, s)
+    rest = [st for st in steps[steps.index(s.step) : -1] if not flow.is_done(ctx.c, s, st)]
+    return len(rest) > 1 and all(is_skippable(ctx, st) for st in rest)
 
 
 def is_skippable(ctx: Ctx, step: StepId | None = None) -> bool:
@@ -119,6 +155,11 @@ def step_label(ctx: Ctx, step: StepId) -> str:
         flow.EMAIL: _("E-post for kvittering"),
         flow.THEMES: _("Valg av tema"),
         flow.QUICK: _("Innspillet ditt"),
+        flow.MUNICIPALITY_PICK: _("Kommune"),
+        flow.SUMMARY: _("Oppsummeringen"),
+        flow.EDIT: _("Oppsummeringen"),
+        flow.PERSONAL_DATA: _("Oppsummeringen"),
+        flow.START: _("Begynnelsen"),
     }
     if step in labels:
         return labels[step]
@@ -127,7 +168,7 @@ def step_label(ctx: Ctx, step: StepId) -> str:
     if step.startswith(flow.QUESTION_PREFIX):
         index = [q.id for q in ctx.c.questions].index(step.removeprefix(flow.QUESTION_PREFIX))
         return _("Spørsmål {number}").format(number=index + 1)
-    return step
+    return _("Der du slapp")  # a step id is for the machine, never for the person
 
 
 def _edit_choices(ctx: Ctx) -> list[Choice]:

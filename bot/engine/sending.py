@@ -13,6 +13,7 @@ from bot.engine.events import DeleteAllData, ForgetAttachments, Submit
 from bot.engine.names import StepId, step_id
 from bot.engine.navigation import fresh_session, goto, return_from_confirmation, start_over
 from bot.engine.privacy import Finding, find_personal_data
+from bot.i18n import gettext_for
 
 
 def on_summary_choice(ctx: Ctx, choice: str) -> None:
@@ -141,7 +142,33 @@ def on_delete_choice(ctx: Ctx, choice: str) -> None:
     start_over(ctx)
     ctx.s.reference = None
     ctx.s.submitted_at = None
-    ctx.say(
-        ctx._("Alt vi hadde lagret om deg, er slettet. Skriv /start hvis du vil begynne på nytt.")
-    )
     ctx.s.step = flow.START
+    # What was deleted is said by the caller, with :func:`deletion_notice`: only storage
+    # knows whether a submission still waits to be delivered.
+
+
+def deletion_notice(lang: str, *, erased_submissions: int, awaiting_delivery: int) -> str:
+    """What was deleted now, and what is erased only once it has been delivered."""
+    _ = gettext_for(lang).gettext
+    lines = [
+        _(
+            "Slettet nå: utkastet ditt, svarene, navnet, e-postadressen og dokumentene "
+            "du har sendt meg."
+        )
+    ]
+    if erased_submissions:
+        lines.append(
+            _(
+                "Kopien vi hadde av innspill du har sendt, er også slettet. Departementet "
+                "har fortsatt innspillet."
+            )
+        )
+    if awaiting_delivery:
+        lines.append(
+            _(
+                "Innspillet du sendte, er ikke levert til departementet ennå. Det blir levert, "
+                "og vi sletter kopien vår så snart det er sendt."
+            )
+        )
+    lines.append(_("Skriv /start hvis du vil begynne på nytt."))
+    return "\n\n".join(lines)

@@ -41,6 +41,8 @@ class SubmissionAnswer(BaseModel):
     answer: str | None = None
     skipped: bool = False
     """The person chose to skip it; no answer and not skipped means it was never reached."""
+    shown: str | None = None
+    """The question as the person saw it, when they answered in nynorsk or English."""
 
 
 class AttachmentInfo(BaseModel):
@@ -60,6 +62,10 @@ class Submission(BaseModel):
     case_number: str
     title: str
     subject: str
+    subject_template: str = "{subject} – {sender}"
+    """How the inbox subject adds who it is from (see ``Consultation.subject_template``)."""
+    deadline: date | None = None
+    """The consultation's last day (Europe/Oslo); a submission after it is marked late."""
     recipient: str
     received_at: datetime
     language: Lang

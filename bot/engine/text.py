@@ -11,7 +11,7 @@ from bot.engine.context import Ctx
 from bot.engine.events import EditEvent, TextEvent
 from bot.engine.matching import match_choice
 from bot.engine.municipalities import lookup
-from bot.engine.names import step_id
+from bot.engine.names import StepId, step_id
 from bot.engine.navigation import advance, goto, unskip
 from bot.engine.session import Answer, AnswerPart
 from bot.engine.values import (
@@ -30,6 +30,10 @@ def on_text(ctx: Ctx, event: TextEvent) -> None:
     if not raw.strip():
         ctx.say(ctx._("Jeg fikk ingen tekst. Skriv svaret ditt, eller velg under."))
         screens.show(ctx)
+        return
+    earlier = _continued(ctx, event)
+    if earlier is not None:
+        _continue_answer(ctx, earlier, raw, event.message_ref)
         return
     answer_step = flow.is_answer_step(step)
     if not answer_step or event.numbered_choices:
@@ -83,30 +87,72 @@ _OTHER_STEPS: dict[str, Callable[[Ctx], None]] = {
 
 
 def add_answer_text(ctx: Ctx, raw: str, message_ref: str | None) -> None:
-    """One more part of the current step's answer."""
+    """One more part of the current step's answer; then on to the next step at once.
+
+    The acknowledgement and the next question arrive as one message. More for this answer
+    can still come: parts sent before the next question appeared (see :func:`_continued`),
+    or through «Legg til mer på forrige svar» on the next question.
+    """
     s, _ = ctx.s, ctx._
-    text = clean_answer(raw)
     answer = s.answers.setdefault(s.step, Answer())
-    if len(answer.text) + len(text) > ctx.limits.max_answer_chars:
-        ctx.say(_("Svaret er blitt veldig langt. Send resten som dokument, eller gå videre."))
+    if not _append(ctx, answer, raw, message_ref):
         screens.show(ctx)
         return
-    answer.parts.append(AnswerPart(text=text, message_ref=message_ref))
     unskip(s, s.step)
+    ctx.say(_saved(ctx, len(answer.parts)))
     if s.step == flow.QUICK:
-        ctx.say(_("Lagret ✅"))
         goto(ctx, flow.SUMMARY)
         return
-    count = len(answer.parts)
-    saved = (
-        _("Lagret ✅")
-        if count == 1
-        else _("Lagt til ✅ Svaret har nå {count} deler.").format(count=count)
+    advance(ctx)
+
+
+def _append(ctx: Ctx, answer: Answer, raw: str, message_ref: str | None) -> bool:
+    """Add a part to ``answer``; ``False`` (and said why) when the answer would be too long."""
+    text = clean_answer(raw)
+    if len(answer.text) + len(text) > ctx.limits.max_answer_chars:
+        ctx.say(ctx._("Svaret er blitt veldig langt. Send resten som dokument, eller gå videre."))
+        return False
+    answer.parts.append(AnswerPart(text=text, message_ref=message_ref))
+    ctx.s.personal_data_acknowledged = False
+    return True
+
+
+def _saved(ctx: Ctx, count: int) -> str:
+    if count == 1:
+        return ctx._("Lagret ✅")
+    return ctx._("Lagt til ✅ Svaret har nå {count} deler.").format(count=count)
+
+
+def _continued(ctx: Ctx, event: TextEvent) -> StepId | None:
+    """The earlier answer this text continues, if it came right after that answer's last part.
+
+    Only a draft's answers other than the current step's count: at the current step, text
+    joins the answer anyway.
+    """
+    s = ctx.s
+    if not event.follows_ref or s.status != "draft":
+        return None
+    for step, answer in s.answers.items():
+        if step != s.step and answer.parts and answer.parts[-1].message_ref == event.follows_ref:
+            return step_id(step)
+    return None
+
+
+def _continue_answer(ctx: Ctx, step: StepId, raw: str, message_ref: str | None) -> None:
+    """A part sent before the next question appeared joins the answer it continues."""
+    s, _ = ctx.s, ctx._
+    answer = s.answers[step]
+    if not _append(ctx, answer, raw, message_ref):
+        screens.show(ctx)
+        return
+    ack = _("Lagt til på «{where}» ✅ Svaret har nå {count} deler.").format(
+        where=prompts.step_label(ctx, step), count=len(answer.parts)
     )
-    ctx.say(
-        saved + " " + _("Skriv mer hvis du vil, eller trykk «Neste»."),
-        prompts.choices_for(ctx),
-    )
+    if s.step == flow.SUMMARY:
+        ctx.say(ack)
+        screens.show(ctx)  # the summary shown before lacks this part
+    else:
+        ctx.say(ack, prompts.choices_for(ctx))
 
 
 _Parser = Callable[[str, date], object]

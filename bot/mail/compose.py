@@ -2,12 +2,14 @@
 
 Pure functions, no I/O. Both mails are rendered from one intermediate document, so the plain
 text and the HTML alternative always say the same thing. The ministry's mail is always in
-bokmål; the receipt is in the respondent's language. Only our own texts, the consultation's
-subject and cleaned display names reach a header; everything a person typed stays in bodies.
+bokmål; the receipt is in the respondent's language. Who the submission is from goes into the
+Subject and the From name only through :mod:`bot.mail.headers`; everything else a person typed
+stays in the ministry's body, and none of it goes into the receipt.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -27,10 +29,12 @@ from bot.mail.headers import (
     mailbox,
     mime_type,
     reference_token,
-    require_header_safe,
     require_message_id,
     safe_address,
+    sender_mailbox,
+    subject_line,
 )
+from bot.staff.deadline import LATE_LABEL, is_late
 
 Translate = Callable[[str], str]
 AttachmentData = tuple[str, str, bytes]
@@ -39,6 +43,9 @@ AttachmentData = tuple[str, str, bytes]
 REFERENCE_HEADER = "X-Innspill-Reference"
 
 _LANGUAGE_NAMES = {"nb": N_("bokmål"), "nn": N_("nynorsk"), "en": N_("engelsk")}
+_LATE = N_("Mottatt etter fristen")
+"""``bot.staff.deadline.LATE_LABEL``, marked here so the receipt reads in every language."""
+_ASKED_IN = {"nn": N_("Stilt på nynorsk"), "en": N_("Stilt på engelsk")}
 _BODY_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BODY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -56,12 +63,13 @@ def _one_line(value: str) -> str:
 
 def _respondent_section(sub: Submission, lang: str, _: Translate) -> Section:
     person = sub.respondent
-    fields = [
-        Field(_("Type"), _one_line(person.type_label)),
-        Field(_("Navn"), _one_line(person.name)),
-    ]
+    fields = []
     if person.organisation:
         fields.append(Field(_("Organisasjon"), _one_line(person.organisation)))
+    fields.append(Field(_("Type"), _one_line(person.type_label)))
+    if person.name:
+        label = _("Kontaktperson") if person.organisation else _("Navn")
+        fields.append(Field(label, _one_line(person.name)))
     if person.org_number:
         fields.append(Field(_("Organisasjonsnummer"), _one_line(person.org_number)))
     if person.board_approved:
@@ -79,12 +87,15 @@ def _respondent_section(sub: Submission, lang: str, _: Translate) -> Section:
     return Section(_("Innsender"), fields=tuple(fields))
 
 
-def _answer(item: SubmissionAnswer, _: Translate, number: int, *, for_staff: bool) -> Answer:
+def _answer(
+    item: SubmissionAnswer, _: Translate, number: int, *, for_staff: bool, lang: str
+) -> Answer:
     """One theme or question with its answer.
 
     Staff compare answers with their own questions, so their copy leads with the ministry's
-    wording and shows the plain version the person saw under it; the person's receipt does
-    the opposite.
+    wording and shows, under it, the question as the person saw it: the plain bokmål version,
+    or for nynorsk and English respondents the wording in their language, labelled so. The
+    person's receipt does the opposite.
     """
     asked = _one_line(item.heading)
     original = _one_line(item.original) if item.original else None
@@ -94,7 +105,9 @@ def _answer(item: SubmissionAnswer, _: Translate, number: int, *, for_staff: boo
     elif item.kind == "question":
         shown = original if for_staff and original else asked
         heading = _("Spørsmål {number}: {heading}").format(number=number, heading=shown)
-        if original and original != asked:
+        if for_staff and item.shown and lang in _ASKED_IN:
+            note = Field(_(_ASKED_IN[lang]), _one_line(item.shown))
+        elif original and original != asked:
             note = (
                 Field(_("Stilt i boten som"), asked)
                 if for_staff
@@ -104,7 +117,7 @@ def _answer(item: SubmissionAnswer, _: Translate, number: int, *, for_staff: boo
         heading = asked
     text = clean_body_text(item.answer) if item.answer else None
     if item.skipped:
-        placeholder = _("Ikke besvart (hoppet over)")
+        placeholder = _("Hoppet over")
     elif item.kind == "theme":
         placeholder = _("Ikke valgt")
     else:
@@ -113,12 +126,14 @@ def _answer(item: SubmissionAnswer, _: Translate, number: int, *, for_staff: boo
 
 
 def _answers(sub: Submission, _: Translate, *, for_staff: bool) -> tuple[Answer, ...]:
+    """Every theme and question in the consultation's order: answered, skipped or not reached."""
     numbers: dict[str, int] = {}
     for item in sub.answers:
         if item.kind == "question":
             numbers[item.key] = len(numbers) + 1
     return tuple(
-        _answer(item, _, numbers.get(item.key, 0), for_staff=for_staff) for item in sub.answers
+        _answer(item, _, numbers.get(item.key, 0), for_staff=for_staff, lang=sub.language)
+        for item in sub.answers
     )
 
 
@@ -141,13 +156,73 @@ def _content_sections(
     return tuple(sections)
 
 
+def is_late_submission(sub: Submission) -> bool:
+    """Received after the consultation's deadline day (Europe/Oslo); see ``bot.staff.deadline``."""
+    return sub.deadline is not None and is_late(_aware(sub.received_at), sub.deadline)
+
+
 def _lead(sub: Submission, lang: str, _: Translate) -> list[Field]:
+    received = format_datetime(_aware(sub.received_at), lang)
+    if is_late_submission(sub) and sub.deadline is not None:
+        received += " – " + _("{late} ({deadline})").format(
+            late=_(_LATE),
+            deadline=_("fristen var {date}").format(date=format_date(sub.deadline, lang)),
+        )
     return [
         Field(_("Saksnummer"), _one_line(sub.case_number)),
         Field(_("Referanse"), _one_line(sub.reference)),
-        Field(_("Mottatt"), format_datetime(_aware(sub.received_at), lang)),
+        Field(_("Mottatt"), received),
         Field(_("Språk"), _(_LANGUAGE_NAMES.get(sub.language, sub.language))),
     ]
+
+
+def sender_of(sub: Submission, *, with_place: bool) -> str:
+    """Who a submission is from, as a clerk files it: the organisation, else the person.
+
+    ``with_place`` adds the municipality, e.g. ``Harstad Byforening (Harstad)``. The result
+    is person-typed text: it reaches a header only through :mod:`bot.mail.headers`.
+    """
+    person = sub.respondent
+    # Shortened here already, so a very long name never pushes the place out of the subject.
+    who = clean_header_text(
+        _one_line(person.organisation or person.name or person.type_label), max_length=60
+    )
+    place = _one_line(person.municipality_name or "")
+    if with_place and place and place != who:
+        return f"{who} ({place})" if who else place
+    return who
+
+
+def inbox_subject(sub: Submission) -> str:
+    """The ministry's subject line, exactly as required, followed by who the input is from.
+
+    Raises:
+        ValueError: the consultation's subject or template could split a header.
+    """
+    return subject_line(
+        sub.subject_template,
+        subject=sub.subject,
+        case_number=sub.case_number,
+        title=sub.title,
+        sender=sender_of(sub, with_place=True),
+    )
+
+
+def _opening(sub: Submission, _: Translate) -> tuple[str, ...]:
+    """How the input came in and where a reply goes, before anything else."""
+    lines = [_("Dette innspillet kom inn via Telegram-boten innspill.")]
+    address = safe_address(sub.respondent.email)
+    if address:
+        lines.append(
+            _("Svar på denne e-posten går til innsenderen ({address}).").format(address=address)
+        )
+    else:
+        lines.append(
+            _("Innsenderen oppga ingen e-postadresse. Svar på denne e-posten når ikke fram.")
+        )
+    if is_late_submission(sub):
+        lines.append(_(_LATE) + ".")
+    return tuple(lines)
 
 
 # --- Messages -------------------------------------------------------------------------------
@@ -158,14 +233,19 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _base_message(
-    *, mail_from: str, to: str, subject: str, message_id: str, sub: Submission
+    *,
+    mail_from: str | Address,
+    to: str,
+    subject: str,
+    message_id: str,
+    sub: Submission,
 ) -> EmailMessage:
     recipient = safe_address(to)
     if recipient is None:
         raise ValueError("the recipient is not a valid e-mail address")
     require_message_id(message_id)
     message = EmailMessage(policy=policy.SMTP)
-    message["From"] = mailbox(mail_from)
+    message["From"] = mailbox(mail_from) if isinstance(mail_from, str) else mail_from
     message["To"] = recipient
     message["Subject"] = subject
     message["Date"] = rfc5322_datetime(_aware(sub.received_at).astimezone(OSLO))
@@ -207,9 +287,12 @@ def compose_ministry_message(
         ValueError: An address, the subject or the Message-ID cannot be used.
     """
     _ = gettext_for("nb").gettext
-    subject = require_header_safe(sub.subject, "the consultation's subject")
     message = _base_message(
-        mail_from=mail_from, to=to, subject=subject, message_id=message_id, sub=sub
+        mail_from=sender_mailbox(mail_from, sender_of(sub, with_place=False)),
+        to=to,
+        subject=inbox_subject(sub),
+        message_id=message_id,
+        sub=sub,
     )
     reply_to = safe_address(sub.respondent.email)
     if reply_to:
@@ -230,16 +313,25 @@ def compose_ministry_message(
     doc = Document(
         lang="nb",
         title=_one_line(sub.title),
+        intro=_opening(sub, _),
         lead=tuple(_lead(sub, "nb", _)),
         sections=_content_sections(sub, "nb", _, lines, for_staff=True),
     )
     _set_bodies(message, doc)
     for name, (maintype, subtype), data in files:
         message.add_attachment(data, maintype, subtype, filename=name)
-    message.add_attachment(
-        sub.model_dump_json(indent=2).encode("utf-8"), "application", "json", filename=json_name
-    )
+    message.add_attachment(json_copy(sub), "application", "json", filename=json_name)
     return message
+
+
+def json_copy(sub: Submission) -> bytes:
+    """The machine-readable copy: the stored submission plus the late mark staff filter on."""
+    data = sub.model_dump(mode="json")
+    late = is_late_submission(sub)
+    data["late"] = late
+    if late:
+        data["late_label"] = LATE_LABEL
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def compose_receipt(
@@ -250,7 +342,11 @@ def compose_receipt(
     message_id: str,
     ministry_recipient: str | None = None,
 ) -> EmailMessage:
-    """The respondent's receipt, in their language: what was sent, where, and the reference.
+    """The respondent's receipt, in their language: where it went, the reference, the themes.
+
+    It carries nothing the person typed (no answers, names or file names): the address is not
+    confirmed, so a receipt with their text in it would let anyone send our mail with their
+    words to anyone. It is sent only after the ministry's server accepted the submission.
 
     Args:
         sub: The stored submission.
@@ -264,7 +360,8 @@ def compose_receipt(
     """
     lang = sub.language
     _ = gettext_for(lang).gettext
-    reference = _one_line(sub.reference)
+    n_ = gettext_for(lang).ngettext
+    reference = _one_line(reference_token(sub.reference))
     sent_to = _one_line(ministry_recipient or sub.recipient)
     subject = clean_header_text(
         _("Kvittering: innspillet ditt er sendt ({reference})").format(reference=reference),
@@ -274,14 +371,20 @@ def compose_receipt(
         mail_from=mail_from, to=to, subject=subject, message_id=message_id, sub=sub
     )
     message["Auto-Submitted"] = "auto-generated"
-    lines = [
-        f"{clean_file_name(a.file_name)} ({format_size(a.size, lang)})" for a in sub.attachments
+    answered = sum(1 for a in sub.answers if a.answer)
+    themes = tuple(_one_line(t) for t in sub.themes) or (_("Ingen temaer valgt"),)
+    contents = [
+        n_("{n} svar", "{n} svar", answered).format(n=answered),
+        n_("{n} vedlegg", "{n} vedlegg", len(sub.attachments)).format(n=len(sub.attachments)),
     ]
+    if sub.attachments:  # sizes, never file names: those were typed by the person
+        total = sum(a.size for a in sub.attachments)
+        contents[-1] += f" ({format_size(total, lang)})"
     doc = Document(
         lang=lang,
         title=_("Kvittering for innspillet ditt"),
         intro=(
-            _("Takk for innspillet ditt! Vi har sendt det til {recipient}.").format(
+            _("Takk for innspillet ditt! E-postserveren til {recipient} har tatt imot det.").format(
                 recipient=sent_to
             ),
             _(
@@ -289,15 +392,23 @@ def compose_receipt(
                 "departementet om innspillet."
             ).format(reference=reference),
             _("Innspillet er et offentlig dokument og kan bli publisert."),
-            _("Her er en kopi av det du sendte."),
         ),
         lead=(
             Field(_("Høring"), _one_line(sub.title)),
             Field(_("Sendt til"), sent_to),
             *_lead(sub, lang, _),
+            Field(_("Type"), _one_line(sub.respondent.type_label)),  # our label, not typed
         ),
-        sections=_content_sections(sub, lang, _, lines, for_staff=False),
-        outro=(_("Denne e-posten er sendt automatisk fordi du ba om en kvittering."),),
+        sections=(
+            Section(_("Valgte temaer"), items=themes),
+            Section(_("Innhold"), items=tuple(contents)),
+        ),
+        outro=(
+            _(
+                "Denne e-posten er sendt automatisk fordi noen oppga denne adressen i "
+                "innspill-boten. Den inneholder ikke teksten i innspillet."
+            ),
+        ),
     )
     _set_bodies(message, doc)
     return message

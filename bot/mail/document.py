@@ -132,5 +132,3 @@ def render_html(doc: Document) -> str:
     out += [f"<p><small>{esc(p)}</small></p>\n" for p in doc.outro]
     out.append("</body>\n</html>\n")
     return "".join(out)
-
-

@@ -1,10 +1,11 @@
 """Make text safe for e-mail headers: nothing a person types may add or split a header.
 
 Python's ``email`` package has let encoded newlines through when folding headers
-(CVE-2024-6923), so every piece of user text is cleaned here before it reaches a header,
-and the only user text that ever does is a display name and a validated address. This is the
-one module that knows what a header may hold: addresses, names, file names, MIME types,
-Message-IDs and reference numbers; composition and the outbox only call it.
+(CVE-2024-6923), so every piece of user text is cleaned here before it reaches a header:
+the sender's name in the Subject and the From display name, the Reply-To name and a validated
+address, and file names. This is the one module that knows what a header may hold: subjects,
+addresses, names, file names, MIME types, Message-IDs and reference numbers; composition and
+the outbox only call it.
 """
 
 from __future__ import annotations
@@ -175,3 +176,53 @@ def require_message_id(value: str) -> str:
     if not _MESSAGE_ID.match(value):
         raise ValueError(f"not a valid Message-ID: {value!r}")
     return value
+
+
+SENDER_MAX_LENGTH = 80
+"""The part of a subject or From name that a person typed; the marking itself is never cut."""
+
+
+def sender_text(value: str) -> str:
+    """Who a submission is from, as it may appear in a header: one short plain line."""
+    return clean_header_text(value, max_length=SENDER_MAX_LENGTH)
+
+
+def subject_line(template: str, *, subject: str, case_number: str, title: str, sender: str) -> str:
+    """The inbox subject: the ministry's marking kept exactly, then who the input is from.
+
+    The consultation's own texts must already be single lines (they are refused, not
+    changed, otherwise); the sender is typed by a person and is cleaned and shortened here.
+    Placeholders in the sender are not expanded: it is inserted, never formatted.
+
+    Raises:
+        ValueError: the template or a consultation text could split a header.
+    """
+    for what, value in (
+        ("the subject template", template),
+        ("the consultation's subject", subject),
+        ("the case number", case_number),
+        ("the title", title),
+    ):
+        require_header_safe(value, what)
+    who = sender_text(sender)
+    line = template.format(subject=subject, case_number=case_number, title=title, sender=who)
+    if not who:  # nothing usable was typed: drop the dangling separator
+        line = line.rstrip(" –-:(")
+    return require_header_safe(" ".join(line.split()), "the subject")
+
+
+def sender_mailbox(mail_from: str, sender: str) -> Address:
+    """Our address with the sender in the display name: ``Harstad Byforening via innspill``.
+
+    The address stays ours (``MAIL_FROM``), so SPF and DKIM hold and nobody can send as
+    someone else; only the name tells the clerk who it is from.
+    """
+    ours = mailbox(mail_from)
+    service = ours.display_name or ours.username
+    who = display_name(sender_text(sender))
+    name = f"{who} via {service}" if who else service
+    return Address(
+        display_name=clean_header_text(name, max_length=SENDER_MAX_LENGTH + 30),
+        username=ours.username,
+        domain=ours.domain,
+    )

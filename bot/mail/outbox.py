@@ -5,6 +5,11 @@ rows (a lease, so a crash leaves them due again later), builds each message from
 submission and documents, hands it to the transport, and marks it sent only after the
 transport returned. A crash between "accepted" and "marked" therefore means one resend with
 the same Message-ID, never a lost message.
+
+A receipt is claimed only after the ministry's server accepted its submission (storage holds
+it back), so nobody is told their input arrived unless it did. When the ministry's copy fails
+for good, the worker logs an ERROR and hands a :class:`DeliveryFailure` to the
+:class:`DeliveryNotifier`, which tells the person in the chat and can alert staff.
 """
 
 from __future__ import annotations
@@ -73,9 +78,19 @@ class OutboxStore(Protocol):
     """The part of storage the worker needs (``bot.storage.Store`` satisfies it)."""
 
     async def claim_due_outbox(
-        self, now: datetime, *, limit: int = 10, lease_seconds: float = 300
+        self,
+        now: datetime,
+        *,
+        limit: int = 10,
+        lease_seconds: float = 300,
+        ignore_backoff: bool = False,
+        exclude: Sequence[int] = (),
     ) -> Sequence[ClaimedMessage]:
         """Lease due rows (pending and due, or sending with an expired lease); counts an attempt."""
+        ...
+
+    async def submission_owner(self, reference: str) -> str | None:
+        """The user id the submission came from."""
         ...
 
     async def mark_outbox_sent(self, outbox_id: int, now: datetime) -> None:
@@ -99,6 +114,42 @@ class OutboxStore(Protocol):
     async def attachment(self, attachment_id: str) -> tuple[str, str, bytes] | None:
         """A stored document as (file name, MIME type, bytes)."""
         ...
+
+
+@dataclass(frozen=True)
+class DeliveryFailure:
+    """A message that will not be delivered unless staff act (``innspill outbox retry``)."""
+
+    outbox_id: int
+    kind: str
+    """``"ministry"`` (the person must be told) or ``"receipt"`` (only staff care)."""
+    reference: str
+    error: str
+    user_id: str | None
+    """Who sent the submission (front-end id such as ``tg:123``), if it is still stored."""
+    language: str
+    """The person's language, for the chat notice."""
+
+
+class DeliveryNotifier(Protocol):
+    """Told about every permanent delivery failure (implemented in :mod:`bot.app`)."""
+
+    async def on_permanent_failure(self, failure: DeliveryFailure) -> None:
+        """Tell the person (ministry copy) and, if configured, alert staff."""
+        ...
+
+
+class LogNotifier:
+    """The notifier without a chat to write to (terminal, command line): it only logs."""
+
+    async def on_permanent_failure(self, failure: DeliveryFailure) -> None:
+        """The ERROR line is logged by the worker already; say that nobody could be told."""
+        log.warning(
+            "outbox %d (%s, %s): no chat to tell the sender about the failure",
+            failure.outbox_id,
+            failure.kind,
+            failure.reference,
+        )
 
 
 @dataclass(frozen=True)
@@ -143,6 +194,7 @@ class OutboxWorker:
         batch_size: int = 10,
         lease_seconds: float = 300,
         consultation: Consultation | None = None,
+        notifier: DeliveryNotifier | None = None,
     ) -> None:
         self.store = store
         self.transport = transport
@@ -159,24 +211,35 @@ class OutboxWorker:
         self.batch_size = batch_size
         self.lease_seconds = lease_seconds
         self.consultation = consultation  # lets receipts read in the person's language
+        self.notifier: DeliveryNotifier = notifier or LogNotifier()
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
     # -- one pass ---------------------------------------------------------------------------------
 
-    async def run_once(self) -> PassReport:
-        """Send everything that is due now; return how many were sent, retried and failed."""
+    async def run_once(self, *, ignore_backoff: bool = False) -> PassReport:
+        """Send everything that is due now; return how many were sent, retried and failed.
+
+        Each row is tried at most once per pass. A receipt released by its ministry row
+        sent earlier in the pass goes in the same pass. ``ignore_backoff`` (an operator's
+        ``innspill outbox send``) also tries rows still waiting out a retry delay.
+        """
         sent = retried = failed = 0
-        seen: set[int] = set()
+        seen: list[int] = []
         for _batch in range(100):  # a bound, so a pass always ends
             rows = list(
                 await self.store.claim_due_outbox(
-                    self.clock(), limit=self.batch_size, lease_seconds=self.lease_seconds
+                    self.clock(),
+                    limit=self.batch_size,
+                    lease_seconds=self.lease_seconds,
+                    ignore_backoff=ignore_backoff,
+                    exclude=seen,
                 )
             )
-            came_back = any(row.id in seen for row in rows)
-            seen.update(row.id for row in rows)
+            if not rows:
+                break
+            seen.extend(row.id for row in rows)
             for index, row in enumerate(rows):
                 if self._stopping:
                     await self._release(rows[index:])
@@ -185,8 +248,6 @@ class OutboxWorker:
                 sent += outcome == "sent"
                 retried += outcome == "retried"
                 failed += outcome == "failed"
-            if len(rows) < self.batch_size or came_back:
-                break  # all due rows taken, or a row failed earlier in this pass is due again
         return PassReport(sent, retried, failed)
 
     async def _deliver(self, row: ClaimedMessage) -> str:
@@ -210,18 +271,34 @@ class OutboxWorker:
             )
             return "sent"
         if permanent:
-            await self.store.mark_outbox_failed(row.id, error)
-            metrics.count(metrics.DELIVERY_FAILURES)
-            log.error("outbox %d (%s, %s) failed: %s", row.id, row.kind, row.reference, error)
+            await self._fail(row, error)
             return "failed"
         return await self._retry_or_fail(row, error)
 
+    async def _fail(self, row: ClaimedMessage, error: str) -> None:
+        """Record a permanent failure, loudly, and let the notifier tell whoever must know."""
+        await self.store.mark_outbox_failed(row.id, error)
+        metrics.count(metrics.DELIVERY_FAILURES)
+        log.error(
+            "outbox %d (%s, %s) failed permanently: %s", row.id, row.kind, row.reference, error
+        )
+        submission = await self.store.get_submission(row.reference)
+        failure = DeliveryFailure(
+            outbox_id=row.id,
+            kind=row.kind,
+            reference=row.reference,
+            error=error,
+            user_id=await self.store.submission_owner(row.reference),
+            language=submission.language if submission else "nb",
+        )
+        try:
+            await self.notifier.on_permanent_failure(failure)
+        except Exception:
+            log.exception("outbox %d (%s): telling about the failure failed", row.id, row.reference)
+
     async def _retry_or_fail(self, row: ClaimedMessage, error: str) -> str:
         if row.attempts >= self.max_attempts:
-            final = f"gave up after {row.attempts} attempts: {error}"
-            await self.store.mark_outbox_failed(row.id, final)
-            metrics.count(metrics.DELIVERY_FAILURES)
-            log.error("outbox %d (%s, %s) %s", row.id, row.kind, row.reference, final)
+            await self._fail(row, f"gave up after {row.attempts} attempts: {error}")
             return "failed"
         delay = backoff_delay(row.attempts, self.base_delay, self.max_delay, self.rng)
         next_at = self.clock() + timedelta(seconds=delay)
@@ -247,6 +324,12 @@ class OutboxWorker:
         submission = await self.store.get_submission(row.reference)
         if submission is None:
             raise _Permanent(f"submission {row.reference} not found in storage")
+        if (
+            submission.deadline is None
+            and self.consultation is not None
+            and submission.consultation_id == self.consultation.id
+        ):  # stored before submissions carried their deadline
+            submission = submission.model_copy(update={"deadline": self.consultation.deadline})
         message_id = row.message_id or message_id_for(row.reference, row.kind, self.domain)
         try:
             if row.kind == "ministry":

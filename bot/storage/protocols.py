@@ -7,6 +7,7 @@ service knowing about SQL.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from bot.engine.session import Session
@@ -37,6 +38,10 @@ class SessionStore(Protocol):
         outbox: Sequence[OutboxItem] = (),
     ) -> None:
         """Commit everything one event produced in one transaction (see ``Store.save_step``)."""
+        ...
+
+    async def receipts_on_day(self, address: str, now: datetime) -> int:
+        """Receipts queued for ``address`` on the UTC day of ``now``."""
         ...
 
     async def delete_user_data(self, user_id: str) -> DeletionReport:

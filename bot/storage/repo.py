@@ -151,15 +151,45 @@ class Store:
     # -- outbox ---------------------------------------------------------------------------------
 
     async def claim_due_outbox(
-        self, now: datetime, *, limit: int = 10, lease_seconds: float = 300
+        self,
+        now: datetime,
+        *,
+        limit: int = 10,
+        lease_seconds: float = 300,
+        ignore_backoff: bool = False,
+        exclude: Sequence[int] = (),
     ) -> list[OutboxRecord]:
         """Take due messages for sending, each claim counting as an attempt.
 
-        Due means pending with its time come, or ``sending`` with an expired lease: the
-        sender crashed mid-send, so the message is tried again (with the same Message-ID).
+        Due means pending with its time come (any pending row with ``ignore_backoff``), or
+        ``sending`` with an expired lease: the sender crashed mid-send, so the message is
+        tried again (with the same Message-ID). A receipt is due only after the ministry's
+        server accepted its submission. ``exclude``: rows already handled in this pass.
         """
         async with self._db.transaction() as db:
-            return await submissions.claim_due(db, now, limit=limit, lease_seconds=lease_seconds)
+            return await submissions.claim_due(
+                db,
+                now,
+                limit=limit,
+                lease_seconds=lease_seconds,
+                ignore_backoff=ignore_backoff,
+                exclude=exclude,
+            )
+
+    async def receipts_on_day(self, address: str, now: datetime) -> int:
+        """Receipts queued for ``address`` on the UTC day of ``now`` (the #11 abuse limit)."""
+        async with self._db.read() as db:
+            return await submissions.receipts_on_day(db, address, to_db_time(now)[:10])
+
+    async def submission_owner(self, reference: str) -> str | None:
+        """The user id a submission came from, to tell them in the chat how delivery went."""
+        async with self._db.read() as db:
+            return await submissions.submission_owner(db, reference)
+
+    async def receipt_is_held(self, outbox_id: int) -> bool:
+        """Whether a pending receipt waits for the ministry's server to accept the submission."""
+        async with self._db.read() as db:
+            return await submissions.receipt_is_held(db, outbox_id)
 
     async def mark_outbox_sent(self, outbox_id: int, now: datetime) -> None:
         """Record that the server accepted the message.
@@ -193,7 +223,7 @@ class Store:
             await self._db.checkpoint()
 
     async def list_outbox(self, status: str | None = None) -> list[OutboxRecord]:
-        """Outbox rows, oldest first, optionally only those with ``status``."""
+        """Outbox rows, failed first, then oldest first; optionally only those with ``status``."""
         async with self._db.read() as db:
             return await submissions.list_outbox(db, status)
 

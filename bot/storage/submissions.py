@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -87,14 +90,45 @@ async def list_submissions(
 # -- outbox ---------------------------------------------------------------------------------------
 
 
+MINISTRY_FAILED = "not sent: the submission could not be delivered to the ministry"
+"""Why a receipt failed with its ministry row; a retry of the ministry row brings it back."""
+
+
 async def insert_outbox(db: aiosqlite.Connection, item: OutboxItem, at: str) -> None:
-    """Queue a message, due at once."""
+    """Queue a message, due at once (a receipt waits for its ministry row, see claim_due)."""
     await run(
         db,
         "INSERT INTO outbox (kind, reference, recipient, message_id, lang,"
         " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (item.kind, item.reference, item.recipient, item.message_id, item.lang, at, at),
     )
+    if item.kind == "receipt":
+        await _count_receipt(db, item.recipient, at[:10])
+
+
+def _address_hash(address: str) -> str:
+    return hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()
+
+
+async def _count_receipt(db: aiosqlite.Connection, address: str, day: str) -> None:
+    await run(
+        db,
+        "INSERT INTO receipt_counts (address_hash, day, count) VALUES (?, ?, 1)"
+        " ON CONFLICT (address_hash, day) DO UPDATE SET count = count + 1",
+        (_address_hash(address), day),
+    )
+    # Only today's counts matter; older ones would only keep hashes of addresses around.
+    await run(db, "DELETE FROM receipt_counts WHERE day < date(?, '-1 day')", (day,))
+
+
+async def receipts_on_day(db: aiosqlite.Connection, address: str, day: str) -> int:
+    """How many receipts were queued for ``address`` on ``day`` (UTC ``YYYY-MM-DD``)."""
+    row = await one(
+        db,
+        "SELECT count FROM receipt_counts WHERE address_hash = ? AND day = ?",
+        (_address_hash(address), day),
+    )
+    return int(row["count"]) if row else 0
 
 
 def _record(row: sqlite3.Row) -> OutboxRecord:
@@ -114,21 +148,40 @@ def _record(row: sqlite3.Row) -> OutboxRecord:
     )
 
 
+_RECEIPT_RELEASED = (
+    "(o.kind <> 'receipt' OR EXISTS (SELECT 1 FROM outbox m WHERE m.reference = o.reference"
+    " AND m.kind = 'ministry' AND m.status = 'sent'))"
+)
+"""A receipt is released only once the ministry's server accepted the submission."""
+
+
 async def claim_due(
-    db: aiosqlite.Connection, now: datetime, *, limit: int, lease_seconds: float
+    db: aiosqlite.Connection,
+    now: datetime,
+    *,
+    limit: int,
+    lease_seconds: float,
+    ignore_backoff: bool = False,
+    exclude: Sequence[int] = (),
 ) -> list[OutboxRecord]:
-    """Lease due rows (see :meth:`bot.storage.Store.claim_due_outbox`), oldest due first."""
+    """Lease due rows (see :meth:`bot.storage.Store.claim_due_outbox`), oldest due first.
+
+    ``ignore_backoff`` takes every pending row whatever its next attempt time (an operator's
+    ``outbox send``); ``exclude`` skips rows already handled in the same pass.
+    """
     at = to_db_time(now)
     lease_until = to_db_time(now + timedelta(seconds=lease_seconds))
     rows = await all_rows(
         db,
         "UPDATE outbox SET status = 'sending', attempts = attempts + 1, lease_until = ?"
-        " WHERE id IN (SELECT id FROM outbox"
-        "  WHERE (status = 'pending' AND next_attempt_at <= ?)"
-        "   OR (status = 'sending' AND lease_until <= ?)"
-        "  ORDER BY next_attempt_at, id LIMIT ?)"
+        " WHERE id IN (SELECT o.id FROM outbox o"
+        "  WHERE ((o.status = 'pending' AND (? OR o.next_attempt_at <= ?))"
+        "   OR (o.status = 'sending' AND o.lease_until <= ?))"
+        f"   AND {_RECEIPT_RELEASED}"
+        "   AND o.id NOT IN (SELECT value FROM json_each(?))"
+        "  ORDER BY o.next_attempt_at, o.id LIMIT ?)"
         f" RETURNING {_OUTBOX_COLUMNS}",
-        (lease_until, at, at, limit),
+        (lease_until, ignore_backoff, at, at, json.dumps(list(exclude)), limit),
     )
     claimed = [_record(row) for row in rows]
     claimed.sort(key=lambda r: (r.next_attempt_at, r.id))
@@ -159,22 +212,38 @@ async def mark_retry(
 
 
 async def mark_failed(db: aiosqlite.Connection, outbox_id: int, error: str) -> str | None:
-    """Record a permanent failure; return the submission's reference if the row changed."""
+    """Record a permanent failure; return the submission's reference if the row changed.
+
+    When the ministry's copy fails, its receipt fails with it: the person must never get a
+    receipt for a submission the ministry did not receive.
+    """
     row = await one(
         db,
         "UPDATE outbox SET status = 'failed', last_error = ?, lease_until = NULL"
-        " WHERE id = ? AND status <> 'sent' RETURNING reference",
+        " WHERE id = ? AND status <> 'sent' RETURNING reference, kind",
         (error[:MAX_ERROR_CHARS], outbox_id),
     )
-    return row["reference"] if row else None
+    if row is None:
+        return None
+    if row["kind"] == "ministry":
+        await run(
+            db,
+            "UPDATE outbox SET status = 'failed', last_error = ?, lease_until = NULL"
+            " WHERE reference = ? AND kind = 'receipt' AND status IN ('pending', 'sending')",
+            (MINISTRY_FAILED, row["reference"]),
+        )
+    return str(row["reference"])
 
 
 async def list_outbox(db: aiosqlite.Connection, status: str | None = None) -> list[OutboxRecord]:
-    """Outbox rows, oldest first, optionally only those with ``status``."""
+    """Outbox rows, failed ones first, then oldest first; optionally only ``status``."""
     if status is not None and status not in OUTBOX_STATUSES:
         raise ValueError(f"unknown outbox status {status!r}; use one of {OUTBOX_STATUSES}")
     if status is None:
-        rows = await all_rows(db, f"SELECT {_OUTBOX_COLUMNS} FROM outbox ORDER BY id")
+        rows = await all_rows(
+            db,
+            f"SELECT {_OUTBOX_COLUMNS} FROM outbox ORDER BY status = 'failed' DESC, id",
+        )
     else:
         rows = await all_rows(
             db, f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status = ? ORDER BY id", (status,)
@@ -183,20 +252,50 @@ async def list_outbox(db: aiosqlite.Connection, status: str | None = None) -> li
 
 
 async def retry_failed(db: aiosqlite.Connection, outbox_id: int, now: datetime) -> bool:
-    """Put a failed message back in the queue, due at once, with a fresh attempt count."""
-    changed = await run(
+    """Put a failed message back in the queue, due at once, with a fresh attempt count.
+
+    Retrying the ministry's copy also brings back the receipt that failed because of it; the
+    receipt still waits until the ministry's server has accepted the submission.
+    """
+    row = await one(
         db,
         "UPDATE outbox SET status = 'pending', next_attempt_at = ?, attempts = 0,"
-        " lease_until = NULL WHERE id = ? AND status = 'failed'",
+        " lease_until = NULL WHERE id = ? AND status = 'failed' RETURNING reference, kind",
         (to_db_time(now), outbox_id),
     )
-    return changed > 0
+    if row is None:
+        return False
+    if row["kind"] == "ministry":
+        await run(
+            db,
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, attempts = 0,"
+            " last_error = NULL WHERE reference = ? AND kind = 'receipt' AND status = 'failed'"
+            " AND last_error = ?",
+            (to_db_time(now), row["reference"], MINISTRY_FAILED),
+        )
+    return True
 
 
 async def outbox_record(db: aiosqlite.Connection, outbox_id: int) -> OutboxRecord | None:
     """One outbox row by id."""
     row = await one(db, f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE id = ?", (outbox_id,))
     return _record(row) if row else None
+
+
+async def submission_owner(db: aiosqlite.Connection, reference: str) -> str | None:
+    """The user id a submission came from, to tell them about its delivery."""
+    row = await one(db, "SELECT user_id FROM submissions WHERE reference = ?", (reference,))
+    return str(row["user_id"]) if row else None
+
+
+async def receipt_is_held(db: aiosqlite.Connection, outbox_id: int) -> bool:
+    """Whether a pending receipt still waits for its ministry row to be accepted."""
+    row = await one(
+        db,
+        f"SELECT 1 FROM outbox o WHERE o.id = ? AND o.kind = 'receipt' AND NOT {_RECEIPT_RELEASED}",
+        (outbox_id,),
+    )
+    return row is not None
 
 
 async def has_pending_delivery(db: aiosqlite.Connection, reference: str) -> bool:

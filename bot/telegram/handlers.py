@@ -35,11 +35,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.engine.events import DocumentProblem
+from bot.engine.events import DocumentProblem, Reply
 from bot.i18n import N_, gettext_for, resolve_language
 from bot.service import ConversationService, IncomingFile
 from bot.settings import Settings
 from bot.telegram import callbacks
+from bot.telegram.latest import LatestMessages
 from bot.telegram.ordering import AlbumCollector, album_of
 from bot.telegram.render import SELECTED
 from bot.telegram.sender import send_replies
@@ -118,6 +119,8 @@ class TelegramHandlers:
         self.service = service
         self.settings = settings
         self.albums = albums
+        self.latest = LatestMessages()
+        """The newest message per chat, so a press on it is answered by editing it."""
         self._told: dict[int, float] = {}
 
     def register(self, app: AnyApplication) -> None:
@@ -155,16 +158,18 @@ class TelegramHandlers:
     async def on_text(self, update: Update, context: Context) -> None:
         """Text or a command (``/start rask``, ``/språk en``, …)."""
         message = update.message
-        if message is None or message.text is None or message.from_user is None:
+        if message is None or message.text is None or not self._own_chat(message):
             return
+        assert message.from_user is not None  # checked by _own_chat
         handled = await self.service.handle_text(
             user_key(message.from_user.id),
             message.text,
             message_ref=str(message.message_id),
+            follows_ref=str(message.message_id - 1),
             update_key=update_key(update),
             language_code=message.from_user.language_code,
         )
-        await send_replies(context.bot, message.chat_id, handled.replies)
+        await self._reply(context.bot, message.chat_id, handled.replies)
 
     async def on_button(self, update: Update, context: Context) -> None:
         """A button press: answer it at once, then let the engine judge whether it is current."""
@@ -177,6 +182,11 @@ class TelegramHandlers:
             log.info("could not answer callback query: %s", error)
         message = query.message
         if not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
+            return
+        if message.chat.id != query.from_user.id:
+            # A private chat is the person's own: anything else is a forged update, and
+            # answering it would show one person's draft in another's chat.
+            log.warning("ignoring a button press whose chat is not the presser's own")
             return
         user = user_key(query.from_user.id)
         press = callbacks.decode(query.data) or callbacks.ButtonPress("?", "?")
@@ -194,13 +204,15 @@ class TelegramHandlers:
             pressed=message,
             pressed_is_current=handled.keyboard_is_current,
             pressed_label=_label_of(message, query.data),
+            latest=self.latest,
         )
 
     async def on_edit(self, update: Update, context: Context) -> None:
         """The person edited an earlier message."""
         message = update.edited_message
-        if message is None or message.text is None or message.from_user is None:
+        if message is None or message.text is None or not self._own_chat(message, seen=False):
             return
+        assert message.from_user is not None  # checked by _own_chat
         handled = await self.service.handle_edit(
             user_key(message.from_user.id),
             str(message.message_id),
@@ -208,13 +220,14 @@ class TelegramHandlers:
             update_key=update_key(update),
             language_code=message.from_user.language_code,
         )
-        await send_replies(context.bot, message.chat_id, handled.replies)
+        await self._reply(context.bot, message.chat_id, handled.replies)
 
     async def on_document(self, update: Update, context: Context) -> None:
         """A single document."""
         message = update.message
-        if message is None or message.document is None or message.from_user is None:
+        if message is None or message.document is None or not self._own_chat(message):
             return
+        assert message.from_user is not None  # checked by _own_chat
         files = [await self._incoming(context.bot, message.document)]
         handled = await self.service.handle_files(
             user_key(message.from_user.id),
@@ -223,7 +236,7 @@ class TelegramHandlers:
             update_key=update_key(update),
             language_code=message.from_user.language_code,
         )
-        await send_replies(context.bot, message.chat_id, handled.replies)
+        await self._reply(context.bot, message.chat_id, handled.replies)
 
     async def on_album_part(self, update: Update, context: Context) -> None:
         """Collect an album's parts; its first part hands them to the service as one."""
@@ -233,8 +246,9 @@ class TelegramHandlers:
         keys = [update_key(u) for u in updates]
         parts = [u.message for u in updates if u.message is not None]
         first = parts[0]
-        if first.from_user is None:
+        if not all(self._own_chat(m) for m in parts):
             return
+        assert first.from_user is not None  # checked by _own_chat
         user, lang_code = user_key(first.from_user.id), first.from_user.language_code
         if all(m.document is not None for m in parts):
             files = [await self._incoming(context.bot, m.document) for m in parts if m.document]
@@ -252,20 +266,39 @@ class TelegramHandlers:
                 user, kind, update_key=update_key(update), language_code=lang_code
             )
         log.info("album of %d part(s) handled (media group %s)", len(parts), album_of(update))
-        await send_replies(context.bot, first.chat_id, handled.replies)
+        await self._reply(context.bot, first.chat_id, handled.replies)
 
     async def on_unsupported(self, update: Update, context: Context) -> None:
         """A sticker, photo, voice note, location, contact or poll: explained kindly."""
         message = update.message
-        if message is None or message.from_user is None:
+        if message is None or not self._own_chat(message):
             return
+        assert message.from_user is not None  # checked by _own_chat
         handled = await self.service.handle_unsupported(
             user_key(message.from_user.id),
             unsupported_kind(message),
             update_key=update_key(update),
             language_code=message.from_user.language_code,
         )
-        await send_replies(context.bot, message.chat_id, handled.replies)
+        await self._reply(context.bot, message.chat_id, handled.replies)
+
+    def _own_chat(self, message: Message, *, seen: bool = True) -> bool:
+        """Whether a message was written by the person whose private chat it is in.
+
+        Sessions belong to people, and replies go to their private chat; a message whose
+        chat is not its sender's own is a forged update and is ignored. ``seen``: a new
+        message, so it is the newest in the chat now.
+        """
+        user = message.from_user
+        if user is None or message.chat_id != user.id:
+            log.warning("ignoring a message whose chat is not its sender's own")
+            return False
+        if seen:
+            self.latest.seen(message.chat_id, message.message_id)
+        return True
+
+    async def _reply(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+        await send_replies(bot, chat_id, replies, latest=self.latest)
 
     async def _incoming(self, bot: Bot, document: Document) -> IncomingFile:
         """Download a document unless it is larger than the Bot API lets bots download."""
@@ -327,9 +360,10 @@ class TelegramHandlers:
             resolve_language(update.effective_user.language_code)[0],
         )
         try:
-            await context.bot.send_message(
+            sent = await context.bot.send_message(
                 update.effective_chat.id, gettext_for(lang).gettext(SORRY)
             )
+            self.latest.seen(sent.chat_id, sent.message_id)
         except TelegramError as error:
             log.warning("could not tell the person about the error: %s", error)
 
@@ -339,19 +373,16 @@ def _label_of(message: Message, data: str | None) -> str | None:
     markup = message.reply_markup
     if markup is None or data is None:
         return None
+    buttons = [b for row in markup.inline_keyboard for b in row]
+    pressed = next((b.text for b in buttons if b.callback_data == data), None)
+    if pressed is None or pressed.startswith(SELECTED):
+        return pressed  # a plain button whose label starts with ✅ («✅ … send inn»)
     selected = [
-        b.text.removeprefix(SELECTED).strip()
-        for row in markup.inline_keyboard
-        for b in row
-        if b.text.startswith(SELECTED)
+        b.text.removeprefix(SELECTED).strip() for b in buttons if b.text.startswith(SELECTED)
     ]
     if selected:  # a multi-select: what counts is what was ticked, not "Ferdig"
         return ", ".join(selected)
-    for row in markup.inline_keyboard:
-        for button in row:
-            if button.callback_data == data:
-                return button.text
-    return None
+    return pressed
 
 
 async def _safely(call: Awaitable[str], fallback: str) -> str:

@@ -15,6 +15,8 @@ person sends after the album still waits until the album has been handled.
 from __future__ import annotations
 
 import asyncio
+import sys
+from collections import deque
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,10 +25,12 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import BaseUpdateProcessor
 
-from bot.locks import KeyedLocks
+from bot.telegram import flood
 
 DEFAULT_ALBUM_DELAY = 1.0
 """Seconds of quiet after the last part before an album is taken as complete."""
+UNBOUNDED = sys.maxsize
+"""PTB's slot pool; ours is taken after the chat's turn (see ``ChatOrderedProcessor``)."""
 
 
 def private_chat_id(update: object) -> int | None:
@@ -118,41 +122,131 @@ class AlbumCollector:
         return sorted(album.parts, key=lambda u: u.message.message_id if u.message else 0)
 
 
-class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Per-chat strict order, concurrency across chats, album parts let through to their album."""
+@dataclass
+class _Line:
+    """One chat's turn: whether an update runs, and the updates waiting behind it."""
 
-    def __init__(self, albums: AlbumCollector, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
+    waiting: deque[tuple[object, asyncio.Future[None]]] = field(default_factory=deque)
+    told: bool = False
+    """Whether the chat was told to slow down since its queue was last empty."""
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Per-chat strict order, concurrency across chats, album parts let through to their album.
+
+    PTB's own ``process_update`` takes a concurrency slot *before* ``do_process_update`` runs,
+    so with a per-chat lock inside, one person's queued updates could hold every slot while
+    they wait for their own turn (one flooder stalled everyone). Here the base slot pool is
+    unbounded, and the chat's turn is taken first, then one of ``max_concurrent_updates`` slots:
+    a chat never holds more than one slot. Each chat also has a queue of at most
+    ``chat_queue`` waiting updates; beyond it, plain texts are joined to the last waiting one
+    and anything else is dropped, with one "slow down" notice (see ``bot.telegram.flood``).
+    """
+
+    def __init__(
+        self, albums: AlbumCollector, max_concurrent_updates: int = 256, *, chat_queue: int = 5
+    ) -> None:
+        super().__init__(UNBOUNDED)
         self.albums = albums
-        self._locks: KeyedLocks[int] = KeyedLocks()
+        self.chat_queue = chat_queue
+        self.slots = max_concurrent_updates
+        self._semaphore_of_slots: asyncio.Semaphore | None = None
+        self._lines: dict[int, _Line] = {}
+        self._notices: set[asyncio.Task[None]] = set()
+        self.received = 0
+        """Updates handed to this processor (for tests and metrics)."""
+        self.coalesced = 0
+        """Updates joined to a waiting one (for tests and metrics)."""
+        self.dropped = 0
+        self.running = 0
+        """How many chats' updates hold a slot now."""
+
+    @property
+    def _slots(self) -> asyncio.Semaphore:
+        if self._semaphore_of_slots is None:
+            self._semaphore_of_slots = asyncio.Semaphore(self.slots)
+        return self._semaphore_of_slots
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Run ``coroutine`` after the earlier updates of the same chat."""
+        """Run ``coroutine`` after the earlier updates of the same chat, in a free slot."""
+        self.received += 1
         chat_id = chat_key(update)
-        if chat_id is None:
-            await coroutine
-            return
         group = album_of(update)
-        if group is not None and self.albums.is_open(chat_id, group):
-            await coroutine  # a later part: its album's first part holds the chat's turn
-            return
-        assert isinstance(update, Update)
-        if group is not None:
-            self.albums.open(chat_id, group, update.update_id)
-        try:
-            async with self._locks.hold(chat_id):
+        if chat_id is None or (group is not None and self.albums.is_open(chat_id, group)):
+            # No chat, or a later album part: its album's first part holds the chat's turn.
+            async with self._slots:
                 await coroutine
-        finally:
+            return
+        line = self._lines.get(chat_id)
+        if line is None:
+            line = self._lines[chat_id] = _Line()
+        elif not await self._wait_turn(chat_id, line, update, coroutine):
+            return
+        try:
             if group is not None:
-                self.albums.discard(chat_id, group, update.update_id)
+                assert isinstance(update, Update)
+                self.albums.open(chat_id, group, update.update_id)
+            try:
+                async with self._slots:
+                    self.running += 1
+                    try:
+                        await coroutine
+                    finally:
+                        self.running -= 1
+            finally:
+                if group is not None:
+                    assert isinstance(update, Update)
+                    self.albums.discard(chat_id, group, update.update_id)
+        finally:
+            self._pass_turn(chat_id, line)
+
+    async def _wait_turn(
+        self, chat_id: int, line: _Line, update: object, coroutine: Awaitable[Any]
+    ) -> bool:
+        """Queue behind the chat's running update; ``False`` if merged or dropped instead."""
+        if len(line.waiting) >= self.chat_queue:
+            flood.close(coroutine)
+            if line.waiting and flood.coalesce(line.waiting[-1][0], update):
+                self.coalesced += 1
+                return False
+            self.dropped += 1
+            notice = flood.ignore(update) if line.told else flood.tell_to_slow_down(update)
+            line.told = True
+            task = asyncio.create_task(notice)
+            self._notices.add(task)
+            task.add_done_callback(self._notices.discard)
+            return False
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (update, turn)
+        line.waiting.append(entry)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if entry in line.waiting:
+                line.waiting.remove(entry)
+            elif turn.done() and not turn.cancelled():
+                self._pass_turn(chat_id, line)  # handed to us just before the cancel
+            raise
+        return True
+
+    def _pass_turn(self, chat_id: int, line: _Line) -> None:
+        while line.waiting:
+            _update, turn = line.waiting.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return
+        line.told = False
+        del self._lines[chat_id]
 
     async def initialize(self) -> None:
         """Nothing to allocate."""
 
     async def shutdown(self) -> None:
-        """Nothing to free: PTB waits for running updates before shutting down."""
+        """Let the slow-down notices go out; PTB waits for running updates itself."""
+        if self._notices:
+            await asyncio.gather(*self._notices, return_exceptions=True)
 
     @property
     def chats_in_flight(self) -> int:
         """How many chats have an update running or waiting (for tests and metrics)."""
-        return len(self._locks)
+        return len(self._lines)

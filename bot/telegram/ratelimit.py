@@ -1,10 +1,23 @@
-"""Outgoing flood control that never drops a reply.
+"""Outgoing flood control: pace as Telegram requires, not more, and never drop a reply.
 
-Built on python-telegram-bot's ``AIORateLimiter`` (30 messages a second overall, 20 a minute
-per group, waits out ``RetryAfter``) and adds what a conversation bot needs on top: a gentle
-pace per private chat (Telegram asks for about one message a second per chat, with short
-bursts allowed) and retries with backoff when the network fails, since a reply that was
-promised after saving must reach the person.
+Telegram counts *messages*: about 30 a second in all, about one a second per private chat
+(short bursts tolerated) and 20 a minute per group. Edits, answers to button presses,
+``getUpdates`` and the like are not messages, so they are not paced here at all (the earlier
+limiter counted every call, which capped a busy bot at half of what Telegram allows).
+
+Three rules, applied to message calls only:
+
+- **per chat**: a token bucket (GCRA) per chat; a person at human pace never waits;
+- **overall**: one bucket shared *fairly*: when messages must wait, chats are served in turn
+  (least recently served first), so a chat with many queued messages cannot starve the
+  others; and replies go before background work such as receipts, staff cards, digests and
+  reminders (``rate_limit_args={"priority": "background"}``);
+- **429**: ``RetryAfter`` pauses the scope it came from (the chat, or everything for a call
+  without a chat, or when several chats are refused at once), lowers that chat's rate for a
+  while, and the call is retried.
+
+Network failures (and 5xx) are retried with backoff, since a reply promised after saving must
+reach the person; a ``BadRequest`` never is.
 """
 
 from __future__ import annotations
@@ -12,50 +25,277 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
+import time
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import Any, Literal
 
-from aiolimiter import AsyncLimiter
-from telegram.error import BadRequest, NetworkError
-from telegram.ext import AIORateLimiter
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
 Callback = Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]
+Priority = Literal["reply", "background"]
+RateLimitArgs = dict[str, Any] | None
+"""``rate_limit_args`` callers may pass: ``{"priority": "background"}``."""
 
 NOT_RETRIED = frozenset({"getUpdates"})
 """The updater has its own retry loop for polling."""
+NOT_MESSAGES = frozenset({"sendChatAction"})
+"""``send*`` calls that do not put a message in the chat."""
+MESSAGE_CALLS = frozenset({"copyMessage", "copyMessages", "forwardMessage", "forwardMessages"})
+"""Calls Telegram counts as messages besides ``send*``."""
+GLOBAL_429_CHATS = 3
+"""This many chats refused within ``GLOBAL_429_WINDOW`` seconds means the whole bot is limited."""
+GLOBAL_429_WINDOW = 1.0
+SLOWDOWN_RECOVERY = 60.0
+"""Seconds after a 429 over which a chat's lowered rate climbs back to the configured one."""
+MAX_IDLE_CHATS = 4096
+"""Chat buckets kept before idle ones are forgotten."""
 
 
-class PatientRateLimiter(AIORateLimiter):
-    """``AIORateLimiter`` plus per-private-chat pacing and retries on network errors."""
+def is_message_call(endpoint: str) -> bool:
+    """Whether Telegram counts this Bot API method against its message limits."""
+    if endpoint in NOT_MESSAGES:
+        return False
+    return endpoint.startswith("send") or endpoint in MESSAGE_CALLS
+
+
+def chat_of(data: dict[str, Any]) -> int | str | None:
+    """The chat a call is addressed to (an id, or ``@channelname``), if any."""
+    chat_id = data.get("chat_id")
+    if chat_id is None:
+        return None
+    if isinstance(chat_id, int):
+        return chat_id
+    try:
+        return int(chat_id)
+    except (TypeError, ValueError):
+        return str(chat_id)
+
+
+def is_group(chat: int | str) -> bool:
+    """Groups, supergroups and channels have negative ids (or an ``@name``)."""
+    return isinstance(chat, str) or chat < 0
+
+
+def priority_of(rate_limit_args: RateLimitArgs) -> Priority:
+    """``background`` when the caller marked the call so, else ``reply``."""
+    if isinstance(rate_limit_args, dict) and rate_limit_args.get("priority") == "background":
+        return "background"
+    return "reply"
+
+
+class Pace:
+    """A token bucket as GCRA: ``rate`` a second after a burst of ``burst``, FIFO, lock-free.
+
+    ``reserve`` books the next slot and says how long to wait for it, so concurrent callers
+    queue in call order without a lock.
+    """
+
+    def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic):
+        self.rate = rate
+        self.burst = max(1, burst)
+        self._clock = clock
+        self._tat = 0.0  # theoretical arrival time of the next message
+
+    def reserve(self) -> float:
+        """Book one message; the seconds to wait before sending it (0 when within the burst)."""
+        now = self._clock()
+        interval = 1.0 / self.rate
+        tat = max(self._tat, now)
+        wait = max(0.0, tat - (self.burst - 1) * interval - now)
+        self._tat = tat + interval
+        return wait
+
+    def is_idle(self) -> bool:
+        """Whether the bucket is full again (nothing would be lost by forgetting it)."""
+        return self._tat <= self._clock()
+
+
+class FairBudget:
+    """The overall message budget, handed out in turn per chat, replies before background.
+
+    While tokens are available a call passes at once. When they run out, waiting calls are
+    kept per priority and per chat, and each refill goes to the chat served least recently,
+    so one chat with a hundred queued messages gets one slot per round like everyone else.
+    """
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate
+        self.capacity = max(1.0, rate)  # a second's worth: Telegram's limit is per second
+        self._clock = clock
+        self._tokens = self.capacity
+        self._stamp = clock()
+        self._paused_until = 0.0
+        self._waiting: dict[Priority, dict[object, deque[asyncio.Future[None]]]] = {
+            "reply": {},
+            "background": {},
+        }
+        self._served: dict[object, float] = {}
+        """When each chat last got a slot while calls were waiting."""
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    def pause(self, seconds: float) -> None:
+        """Send nothing for ``seconds`` (Telegram said the whole bot is over its limit)."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+        self._tokens = 0.0
+        self._wake.set()
+
+    @property
+    def waiting(self) -> int:
+        """How many calls wait for the budget."""
+        return sum(len(q) for queues in self._waiting.values() for q in queues.values())
+
+    async def acquire(self, chat: object, priority: Priority) -> None:
+        """Wait for this chat's turn at the budget."""
+        self._refill()
+        if not self.waiting and self._tokens >= 1.0 and self._clock() >= self._paused_until:
+            self._tokens -= 1.0
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting[priority].setdefault(chat, deque()).append(future)
+        if self._dispatcher is None or self._dispatcher.done():
+            self._dispatcher = asyncio.create_task(self._dispatch(), name="telegram-budget")
+        try:
+            await future
+        except asyncio.CancelledError:
+            self._forget(priority, chat, future)
+            raise
+
+    async def close(self) -> None:
+        """Stop the dispatcher (waiting calls are cancelled)."""
+        if self._dispatcher is not None:
+            self._dispatcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._dispatcher
+        for queues in self._waiting.values():
+            for queue in queues.values():
+                for future in queue:
+                    future.cancel()
+            queues.clear()
+
+    def _refill(self) -> None:
+        now = self._clock()
+        if now < self._paused_until:
+            self._stamp = now
+            return
+        self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+
+    def _forget(self, priority: Priority, chat: object, future: asyncio.Future[None]) -> None:
+        queue = self._waiting[priority].get(chat)
+        if queue is not None and future in queue:
+            queue.remove(future)
+            if not queue:
+                del self._waiting[priority][chat]
+
+    def _next(self) -> asyncio.Future[None] | None:
+        """The first waiting call of the chat served least recently, replies first.
+
+        A chat that was just served goes behind every other waiting chat (a round robin),
+        and a chat that writes seldom goes before the busy ones.
+        """
+        for priority in ("reply", "background"):
+            queues = self._waiting[priority]
+            while queues:
+                chat = min(queues, key=lambda c: self._served.get(c, 0.0))
+                queue = queues[chat]
+                future = queue.popleft()
+                if not queue:
+                    del queues[chat]
+                if not future.done():
+                    self._served[chat] = self._clock()
+                    if len(self._served) > MAX_IDLE_CHATS:
+                        self._forget_served()
+                    return future
+        return None
+
+    def _forget_served(self) -> None:
+        """Drop the oldest half of the served times (those chats count as long unserved)."""
+        oldest = sorted(self._served, key=self._served.__getitem__)
+        for chat in oldest[: len(oldest) // 2]:
+            del self._served[chat]
+
+    async def _dispatch(self) -> None:
+        while self.waiting:
+            self._refill()
+            now = self._clock()
+            if now < self._paused_until:
+                delay = self._paused_until - now
+            elif self._tokens >= 1.0:
+                future = self._next()
+                if future is not None:
+                    self._tokens -= 1.0
+                    future.set_result(None)
+                continue
+            else:
+                delay = (1.0 - self._tokens) / self.rate
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+
+
+class PatientRateLimiter(BaseRateLimiter[RateLimitArgs]):
+    """Telegram's message limits per chat and overall, fair between chats; retries 429s."""
 
     def __init__(
         self,
         *,
+        global_rate: float = 30.0,
+        chat_rate: float = 1.0,
+        chat_burst: int = 10,
+        group_rate_per_minute: float = 20.0,
         retry_after_retries: int = 5,
         network_retries: int = 5,
         network_backoff: float = 0.5,
-        chat_burst: int = 5,
-        chat_period: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """Set the retry and pacing policy.
+        """Set the rates and the retry policy.
 
         Args:
-            retry_after_retries: how often to wait out Telegram's 429 ``retry_after``.
+            global_rate: messages a second to all chats together.
+            chat_rate: messages a second to one private chat once its burst is spent.
+            chat_burst: messages a private chat may get at once.
+            group_rate_per_minute: messages a minute to one group or channel (also its burst).
+            retry_after_retries: how often to wait out Telegram's 429 and try again.
             network_retries: how often to retry a call that failed on the network (or a 5xx).
             network_backoff: the first wait before a network retry; doubled each time.
-            chat_burst: messages one private chat may get at once before pacing starts.
-            chat_period: seconds over which ``chat_burst`` messages are allowed (5 in 5 s is
-                a burst of five, then one a second).
+            clock: a monotonic clock (tests may pass their own).
         """
-        super().__init__(max_retries=retry_after_retries)
+        self.global_rate = global_rate
+        self.chat_rate = chat_rate
+        self.chat_burst = chat_burst
+        self.group_rate = group_rate_per_minute / 60.0
+        self.group_burst = max(1, int(group_rate_per_minute))
+        self._retry_after_retries = retry_after_retries
         self._network_retries = network_retries
         self._network_backoff = network_backoff
-        self._chat_burst = chat_burst
-        self._chat_period = chat_period
-        self._chat_limiters: dict[int, AsyncLimiter] = {}
+        self._clock = clock
+        self._budget: FairBudget | None = None
+        self._paces: dict[int | str, Pace] = {}
+        self._paused: dict[int | str, float] = {}
+        self._slowed: dict[int | str, float] = {}
+        """Chats refused with a 429, and when: their rate is lowered for a while."""
+
+    @property
+    def budget(self) -> FairBudget:
+        """The overall budget (made on first use, inside the running event loop)."""
+        if self._budget is None:
+            self._budget = FairBudget(self.global_rate, self._clock)
+        return self._budget
+
+    async def initialize(self) -> None:
+        """Nothing to allocate until the first call."""
+
+    async def shutdown(self) -> None:
+        """Stop handing out the budget."""
+        if self._budget is not None:
+            await self._budget.close()
+            self._budget = None
 
     async def process_request(
         self,
@@ -64,48 +304,97 @@ class PatientRateLimiter(AIORateLimiter):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: RateLimitArgs,
     ) -> bool | JSONDict | list[JSONDict]:
-        """Pace, call, and retry network failures with backoff (never a ``BadRequest``)."""
-        attempt = 0
+        """Pace a message call, make it, retry a 429 or a network failure."""
+        chat = chat_of(data)
+        counted = is_message_call(endpoint)
+        priority = priority_of(rate_limit_args)
+        refused = network_failures = 0
         while True:
+            await self._wait_if_paused(chat)
+            if counted:
+                if chat is not None:
+                    await self._pace_chat(chat)
+                await self.budget.acquire(chat, priority)
             try:
-                async with self._chat_pace(endpoint, data):
-                    return await super().process_request(
-                        callback, args, kwargs, endpoint, data, rate_limit_args
-                    )
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if refused >= self._retry_after_retries:
+                    raise
+                refused += 1
+                self._refused(chat, exc._retry_after.total_seconds())
             except BadRequest:
                 raise
             except NetworkError as exc:
-                if endpoint in NOT_RETRIED or attempt >= self._network_retries:
+                if endpoint in NOT_RETRIED or network_failures >= self._network_retries:
                     raise
-                delay = self._network_backoff * 2**attempt
-                attempt += 1
-                log.warning("%s failed (%s); retry %d in %.1f s", endpoint, exc, attempt, delay)
+                delay = self._network_backoff * 2**network_failures
+                network_failures += 1
+                log.warning(
+                    "%s failed (%s); retry %d in %.1f s", endpoint, exc, network_failures, delay
+                )
                 await asyncio.sleep(delay)
 
-    @contextlib.asynccontextmanager
-    async def _chat_pace(self, endpoint: str, data: dict[str, Any]) -> AsyncIterator[None]:
-        try:
-            chat_id = int(data.get("chat_id"))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            chat_id = 0
-        if not endpoint.startswith("send") or chat_id <= 0:
-            # Groups and channels are paced by AIORateLimiter's group limiter.
-            yield
+    async def _wait_if_paused(self, chat: int | str | None) -> None:
+        if chat is None:
             return
-        limiter = self._chat_limiters.get(chat_id)
-        if limiter is None:
+        until = self._paused.get(chat)
+        if until is None:
+            return
+        wait = until - self._clock()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        elif self._paused.get(chat) == until:
+            del self._paused[chat]
+
+    async def _pace_chat(self, chat: int | str) -> None:
+        pace = self._paces.get(chat)
+        if pace is None:
             self._prune()
-            limiter = AsyncLimiter(self._chat_burst, self._chat_period)
-            self._chat_limiters[chat_id] = limiter
-        async with limiter:
-            yield
+            if is_group(chat):
+                pace = Pace(self.group_rate, self.group_burst, self._clock)
+            else:
+                pace = Pace(self.chat_rate, self.chat_burst, self._clock)
+            self._paces[chat] = pace
+        self._recover(chat, pace)
+        wait = pace.reserve()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def _refused(self, chat: int | str | None, retry_after: float) -> None:
+        """Back off the scope Telegram refused: the chat, or everything."""
+        now = self._clock()
+        wait = retry_after + 0.1
+        log.info("Telegram asked to wait %.1f s (chat %s)", retry_after, chat)
+        if chat is None:
+            self.budget.pause(wait)
+            return
+        self._paused[chat] = max(self._paused.get(chat, 0.0), now + wait)
+        self._slowed[chat] = now
+        pace = self._paces.get(chat)
+        if pace is not None:
+            pace.rate = max(pace.rate / 2, 1 / 60)
+            pace.burst = 1
+        recent = sum(1 for t in self._slowed.values() if now - t <= GLOBAL_429_WINDOW)
+        if recent >= GLOBAL_429_CHATS:
+            self.budget.pause(wait)
+
+    def _recover(self, chat: int | str, pace: Pace) -> None:
+        """Let a slowed chat climb back to its configured rate once Telegram is quiet."""
+        since = self._slowed.get(chat)
+        if since is None or self._clock() - since < SLOWDOWN_RECOVERY:
+            return
+        del self._slowed[chat]
+        if is_group(chat):
+            pace.rate, pace.burst = self.group_rate, self.group_burst
+        else:
+            pace.rate, pace.burst = self.chat_rate, self.chat_burst
 
     def _prune(self) -> None:
         """Forget chats whose bucket is full again, so the map does not grow forever."""
-        if len(self._chat_limiters) < 1024:
+        if len(self._paces) < MAX_IDLE_CHATS:
             return
-        for chat_id, limiter in list(self._chat_limiters.items()):
-            if limiter.has_capacity(self._chat_burst):
-                del self._chat_limiters[chat_id]
+        for chat, pace in list(self._paces.items()):
+            if pace.is_idle() and chat not in self._slowed:
+                del self._paces[chat]

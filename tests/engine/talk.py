@@ -96,11 +96,24 @@ class Talk(_Reading):
         self.effects.extend(outcome.effects)
         return outcome.replies
 
-    def send(self, text: str, ref: str | None = None, *, numbered: bool = False) -> list[Reply]:
-        """Write ``text``; ``numbered``: as in the terminal, where choices are numbered lines."""
+    def send(
+        self,
+        text: str,
+        ref: str | None = None,
+        *,
+        numbered: bool = False,
+        follows: str | None = None,
+    ) -> list[Reply]:
+        """Write ``text``; ``numbered``: as in the terminal, where choices are numbered lines;
+        ``follows``: the ref of the message right before it in the chat (as on Telegram)."""
         return self._apply(
             lambda at, f: TextEvent(
-                at=at, fresh_id=f, text=text, message_ref=ref, numbered_choices=numbered
+                at=at,
+                fresh_id=f,
+                text=text,
+                message_ref=ref,
+                numbered_choices=numbered,
+                follows_ref=follows,
             )
         )
 

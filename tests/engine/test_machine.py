@@ -51,9 +51,11 @@ def quick_to_input(c: Consultation) -> Talk:
 def test_start_shows_intro_notice_and_ways_to_answer(c: Consultation) -> None:
     t = Talk(c)
     t.command("start")
-    assert "Strategi for småbyer" in t.replies[0].text
-    assert "1. mars 2021" in t.replies[0].text
-    assert "offentleglova" in t.replies[1].text
+    (welcome,) = t.replies  # one message: intro, notice and the first question
+    assert "Strategi for småbyer" in welcome.text
+    assert "1. mars 2021" in welcome.text
+    assert "offentleglova" in welcome.text
+    assert welcome.text.endswith("Hvordan vil du svare?")
     assert [ch.id for ch in t.buttons().choices] == ["guided", "quick", "lang"]
 
 
@@ -67,12 +69,12 @@ def test_guided_submission_has_every_answer_under_its_theme_and_question(c: Cons
     t.click("Ferdig")
     assert "Tema 1 av 2: Tilgjengelighet" in t.text
     t.send("Flere bussavganger.")
-    t.click("Neste")
+    (reply,) = t.replies  # the acknowledgement and the next question in one message
+    assert reply.text.startswith("Lagret ✅")
+    assert "Tema 2 av 2: Tjenester" in reply.text
     t.send("Legevakt i byen.")
-    t.click("Neste")
     assert "Spørsmål 1 av 6" in t.text
     t.send("Samarbeid på tvers.")
-    t.click("Neste")
     for _ in range(5):
         t.click("Hopp over")
     assert t.session.step == flow.SUMMARY
@@ -125,12 +127,25 @@ def test_long_answer_in_several_messages_stays_one_answer(c: Consultation) -> No
     t = Talk(c)
     guided_to_themes(t)
     t.command("skip")
-    t.send("Første del av et langt innlegg.", ref="m1")
-    t.send("Andre del av det samme innlegget.", ref="m2")
-    assert "2 deler" in t.text
+    t.send("Første del av et langt innlegg.", ref="41")
+    assert t.session.step == "q.q2", "a typed answer moves on at once"
+    # Sent right after the first part, before the next question appeared (message 42 came
+    # straight after 41): it continues the first answer, not the next question's.
+    t.send("Andre del av det samme innlegget.", ref="42", follows="41")
+    assert "Lagt til på «Spørsmål 1» ✅ Svaret har nå 2 deler." in t.text
+    assert t.session.step == "q.q2"
+    assert "q.q2" not in t.session.answers
     answer = t.session.answers["q.q1"]
     assert answer.text == "Første del av et langt innlegg.\n\nAndre del av det samme innlegget."
-    t.edit("m1", "Første del, rettet.")
+    # Later, after reading the next question: more for the last answer via the button.
+    t.click("Legg til mer på forrige svar")
+    assert t.session.step == "q.q1"
+    assert "Svaret ditt så langt" in t.text
+    t.send("Tredje del.", ref="45", follows="44")
+    assert t.session.answers["q.q1"].text.endswith("\n\nTredje del.")
+    assert t.session.step == "q.q2", "and on again to where the person was"
+    assert "Svaret har nå 3 deler" in t.text
+    t.edit("41", "Første del, rettet.")
     assert "oppdatert" in t.text
     assert t.session.answers["q.q1"].text.startswith("Første del, rettet.")
 
@@ -211,7 +226,6 @@ def test_back_goes_to_the_previous_step_and_keeps_answers(c: Consultation) -> No
     t.click("Næringsutvikling")
     t.click("Ferdig")
     t.send("Mer industri.")
-    t.click("Neste")
     assert t.session.step == "q.q1"
     t.command("back")
     assert t.session.step == "t.naering"
@@ -316,8 +330,9 @@ def test_unsupported_input_is_explained_and_question_repeated(c: Consultation, k
     guided_to_themes(t)
     before = t.session.model_copy(deep=True)
     t.unsupported(kind)
-    assert len(t.replies) == 2
-    assert "Hvilke tema" in t.replies[-1].text
+    (reply,) = t.replies  # the explanation and the question again, in one message
+    assert "Hvilke tema" in reply.text
+    assert not reply.text.startswith("Hvilke tema")
     assert t.session.respondent == before.respondent
     assert t.session.step == before.step
 
@@ -496,7 +511,6 @@ def test_required_question_of_another_consultation(example: Consultation) -> Non
         if t.session.step == f"q.{required[0].id}":
             assert "må du svare på" in t.text
             t.send("Et svar.")
-            t.click("Neste")
     t.click("send inn")
     assert len(t.submissions) == 1
 
@@ -609,7 +623,8 @@ def test_a_draft_survives_a_question_removed_from_the_file(c: Consultation) -> N
     trimmed = c.model_copy(update={"questions": [q for q in c.questions if q.id != "q3"]})
     t.c = trimmed
     t.send("Et svar.")
-    assert t.session.step == "q.q4", "moved on to the first open question"
+    assert t.session.answers["q.q4"].text == "Et svar.", "the first open question took it"
+    assert t.session.step == "q.q5"
     assert t.session.respondent.name == "Kari Nordmann"
 
 
@@ -619,7 +634,6 @@ def test_newly_chosen_theme_from_the_summary_is_asked_before_returning(c: Consul
     t.click("Tjenester")
     t.click("Ferdig")
     t.send("Legevakt.")
-    t.click("Neste")
     t.command("summary")
     t.click("Endre")
     t.click("Valg av tema")
@@ -627,7 +641,6 @@ def test_newly_chosen_theme_from_the_summary_is_asked_before_returning(c: Consul
     t.click("Ferdig")
     assert t.session.step == "t.naering"
     t.send("Flere gründere.")
-    t.click("Neste")
     assert t.session.step == flow.SUMMARY
 
 
@@ -648,6 +661,7 @@ def test_unticking_a_theme_by_mistake_keeps_its_answer(c: Consultation) -> None:
     t.click("Ferdig")
     t.send("Legevakt.")
     t.command("back")
+    t.command("back")
     t.click("Tjenester")  # off
     t.click("Næringsutvikling")
     t.click("Ferdig")
@@ -661,7 +675,8 @@ def test_unticking_a_theme_by_mistake_keeps_its_answer(c: Consultation) -> None:
 def test_chatting_at_the_start_repeats_only_the_question(c: Consultation) -> None:
     t = Talk(c)
     t.send("hei")
-    assert len(t.replies) == 3, "first contact: intro, publication notice, the question"
+    (first,) = t.replies
+    assert "offentleglova" in first.text, "first contact: intro, notice and the question"
     t.send("hallo?")
     assert len(t.replies) == 1
     assert t.replies[0].text == "Hvordan vil du svare?"

@@ -1,0 +1,150 @@
+"""Micro-benchmarks of the pieces in this process (engine, service + SQLite, lookup, mail).
+
+Machines here are shared and noisy, so compare figures from one run with each other (for
+example, a step through the service costs about N pure engine steps), not with fixed numbers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.engine.events import ChoiceEvent, CommandEvent, Event, TextEvent
+from bot.engine.loader import load_consultation
+from bot.engine.machine import new_session, step
+from bot.engine.model import Consultation
+from bot.engine.municipalities import lookup
+from bot.mail.compose import compose_ministry_message
+from bot.resources import conversations_dir
+from bot.service import ConversationService
+from bot.storage import Store
+
+SCRIPT: list[tuple[str, str, str]] = [
+    ("command", "start", ""),
+    ("choice", "start", "guided"),
+    ("choice", "r.type", "privatperson"),
+    ("text", "Kari Nordmann", ""),
+    ("text", "Harstad", ""),
+    ("text", "kari@example.no", ""),
+    ("choice", "themes", "tilgjengelighet"),
+    ("choice", "themes", "done"),
+    ("text", "Flere bussavganger mellom byen og bygdene, også om kvelden.", ""),
+    *[("command", "skip", "")] * 6,
+    ("choice", "summary", "send"),
+]
+
+
+def _event(kind: str, a: str, b: str, at: datetime) -> Event:
+    if kind == "command":
+        return CommandEvent(at=at, fresh_id="F", name=a, arg=b)
+    if kind == "choice":
+        return ChoiceEvent(at=at, fresh_id="F", step=a, choice=b)
+    return TextEvent(at=at, fresh_id="F", text=a)
+
+
+def _timed(label: str, runs: int, fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    for _ in range(runs):
+        fn()
+    per = (time.perf_counter() - start) / runs
+    print(f"{label:<48} {per * 1e6:>10.1f} µs")
+    return per
+
+
+def bench_engine(c: Consultation) -> float:
+    at = datetime(2026, 11, 26, tzinfo=UTC)
+
+    def conversation() -> None:
+        s = new_session(c, user_id="u", draft_id="D", lang="nb", at=at, lang_confirmed=True)
+        for kind, a, b in SCRIPT:
+            s = step(c, s, _event(kind, a, b, at)).session
+
+    per = _timed("engine: one whole guided conversation", 200, conversation)
+    return per / len(SCRIPT)
+
+
+async def bench_service(c: Consultation, engine_step: float, users: int = 50) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = await Store.open(Path(tmp) / "bench.sqlite3")
+        service = ConversationService(c, store)
+        start = time.perf_counter()
+
+        async def person(n: int) -> None:
+            user = f"u{n}"
+            for kind, a, b in SCRIPT:
+                if kind == "command":
+                    await service.handle_command(user, a, b)
+                elif kind == "choice":
+                    await service.handle_choice(user, a, b)
+                else:
+                    await service.handle_text(user, a)
+
+        await asyncio.gather(*(person(n) for n in range(users)))
+        elapsed = time.perf_counter() - start
+        events = users * len(SCRIPT)
+        per = elapsed / events
+        label = f"service + SQLite: one event, {users} people at once"
+        print(f"{label:<48} {per * 1e6:>10.1f} µs")
+        print(f"{'  = events per second':<48} {events / elapsed:>10.0f}")
+        print(f"{'  = pure engine steps per stored step':<48} {per / engine_step:>10.1f}")
+        await store.close()
+        return events / elapsed
+
+
+def bench_lookup() -> None:
+    _timed("municipality: exact ('harstad kommune')", 2000, lambda: lookup("harstad kommune"))
+    _timed("municipality: fuzzy ('Harsatd')", 200, lambda: lookup("Harsatd"))
+
+
+def bench_memory(c: Consultation) -> None:
+    at = datetime(2026, 11, 26, tzinfo=UTC)
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    sessions = []
+    for n in range(1000):
+        s = new_session(c, user_id=f"u{n}", draft_id="D", lang="nb", at=at, lang_confirmed=True)
+        for kind, a, b in SCRIPT[:10]:
+            s = step(c, s, _event(kind, a, b, at + timedelta(seconds=n))).session
+        sessions.append(s)
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    print(f"{'memory: one draft held in memory':<48} {grown / 1000 / 1024:>10.1f} kB")
+    json_size = len(sessions[-1].model_dump_json())
+    print(f"{'storage: one draft as JSON':<48} {json_size / 1024:>10.1f} kB")
+
+
+def bench_compose(c: Consultation) -> None:
+    at = datetime(2026, 11, 26, tzinfo=UTC)
+    s = new_session(c, user_id="u", draft_id="D", lang="nb", at=at, lang_confirmed=True)
+    outcome = None
+    for kind, a, b in SCRIPT:
+        outcome = step(c, s, _event(kind, a, b, at))
+        s = outcome.session
+    assert outcome is not None
+    submission = outcome.effects[0].submission  # type: ignore[union-attr]
+    attachment = ("vedlegg.pdf", "application/pdf", b"%PDF-1.4\n" + b"x" * 2_000_000)
+    _timed(
+        "mail: compose ministry e-mail with a 2 MB PDF",
+        5,
+        lambda: compose_ministry_message(
+            submission, [attachment], mail_from="a@b.no", to="c@d.no", message_id="<x@y>"
+        ).as_bytes(),
+    )
+
+
+def main(*, service_users: int = 50) -> dict[str, float]:
+    """Print every figure; return the ones the report keeps."""
+    c = load_consultation(conversations_dir() / "strategi-for-smabyer.toml")
+    engine_step = bench_engine(c)
+    print(f"{'engine: one step':<48} {engine_step * 1e6:>10.1f} µs")
+    events_per_s = asyncio.run(bench_service(c, engine_step, service_users))
+    bench_lookup()
+    bench_compose(c)
+    bench_memory(c)
+    return {"engine_step_us": engine_step * 1e6, "service_events_per_s": events_per_s}

@@ -1,0 +1,85 @@
+"""What a chat that floods the bot gets: texts joined into one, the rest dropped with one notice.
+
+Used by :class:`bot.telegram.ordering.ChatOrderedProcessor` once a chat has more updates
+waiting than its queue holds. A client that forwards a hundred messages at once should get
+one answer for them, not a hundred, and must not hold up everyone else while it is served.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.i18n import N_, gettext_for, resolve_language
+
+log = logging.getLogger(__name__)
+
+SLOW_DOWN = N_(
+    "Du sender raskere enn jeg rekker å svare, så noe av det siste kom ikke med. "
+    "Vent til jeg har svart, og send det som mangler på nytt."
+)
+
+
+def plain_text(update: object) -> str | None:
+    """The text of a new private message that is neither a command nor part of an album."""
+    if not isinstance(update, Update) or update.message is None:
+        return None
+    message = update.message
+    if message.text is None or message.text.startswith("/") or message.media_group_id:
+        return None
+    if update.effective_chat is None or update.effective_chat.type != "private":
+        return None
+    return message.text
+
+
+def coalesce(into: object, update: object) -> bool:
+    """Append ``update``'s text to the waiting ``into``; ``False`` unless both are plain text."""
+    first, more = plain_text(into), plain_text(update)
+    if first is None or more is None:
+        return False
+    assert isinstance(into, Update)
+    assert isinstance(update, Update)
+    assert into.message is not None
+    assert update.message is not None
+    if into.message.from_user != update.message.from_user:
+        return False
+    # PTB freezes its objects; the waiting update has not been handled yet, so it is ours to
+    # change: its handler will see one message with both texts.
+    with into.message._unfrozen():
+        into.message.text = f"{first}\n{more}"
+    return True
+
+
+async def tell_to_slow_down(update: object) -> None:
+    """One polite notice in the person's language (a toast for a button press)."""
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    user = update.effective_user
+    lang, _known = resolve_language(user.language_code if user else None)
+    text = gettext_for(lang).gettext(SLOW_DOWN)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text)
+        else:
+            await update.get_bot().send_message(update.effective_chat.id, text)
+    except TelegramError as error:
+        log.info("could not tell chat %s to slow down: %s", update.effective_chat.id, error)
+
+
+async def ignore(update: object) -> None:
+    """Answer a dropped button press silently, so its spinner stops; drop anything else."""
+    if not isinstance(update, Update) or update.callback_query is None:
+        return
+    try:
+        await update.callback_query.answer()
+    except TelegramError as error:
+        log.info("could not answer a dropped button press: %s", error)
+
+
+def close(awaitable: object) -> None:
+    """Discard the handler of a dropped or merged update without running it."""
+    if asyncio.iscoroutine(awaitable):
+        awaitable.close()
