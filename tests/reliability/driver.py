@@ -18,7 +18,7 @@ GUIDED = "Svar på spørsmålene (ca. 10 min)"
 THEME = "Tilgjengelighet"
 SEND = "✅ Jeg har lest dette – send inn"
 QUESTION = re.compile(r"(Tema 1 av 1|Spørsmål (\d) av 6)")
-SCREENS = (
+SCREENS = (  # first match wins: "Lagret ✅" may share a message with the next question
     "Referansenummer",
     "Velkommen tilbake",
     "Hvordan vil du svare?",
@@ -27,9 +27,9 @@ SCREENS = (
     "Hvilken kommune",
     "kvittering på e-post",
     "Hvilke tema",
-    "Lagret ✅",
     "Tema 1 av 1",
     "Spørsmål ",
+    "Lagret ✅",
     "Når du trykker «Send inn»",
 )
 
@@ -74,8 +74,13 @@ def any_screen(o: BotMessage) -> bool:
 
 
 def screen_of(text: str) -> str | None:
-    """Which known screen a bot message is."""
-    return next((s for s in SCREENS if s in text), None)
+    """Which known screen a bot message shows: the marker nearest its end.
+
+    A message edited to carry the next question keeps the earlier one above it
+    ("Hvordan vil du svare? → Svar på spørsmålene … Hvem svarer du for?").
+    """
+    found = [(text.rfind(s), -i, s) for i, s in enumerate(SCREENS) if s in text]
+    return max(found)[2] if found else None
 
 
 @dataclass
@@ -115,12 +120,15 @@ class Person:
         return self._screen()[0] or "none"
 
     def _screen(self) -> tuple[str | None, BotMessage | None]:
+        seen: set[int] = set()
         for out in reversed(self.user.replies_since(0)):
-            if out.kind != "sent":
-                continue  # an edit closes a screen (its buttons go), it does not open one
-            screen = screen_of(out.text)
+            if out.message_id in seen:
+                continue
+            seen.add(out.message_id)
+            current = self.user.current(out)  # an edit may have turned it into a new screen
+            screen = screen_of(current.text)
             if screen is not None:
-                return screen, out
+                return screen, current
         return None, None
 
     async def _do(
