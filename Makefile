@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 .PHONY: install run chat test lint typecheck pytest catalogs extract update-catalogs bench clean \
-	settings-docs
+	settings-docs reliability reliability-full
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -56,6 +56,14 @@ catalogs: $(STAMP)
 ## The README's settings table and .env.example, regenerated from bot/settings.py.
 settings-docs: $(STAMP)
 	$(BIN)/python -m bot.config_reference --write
+
+## The reliability suite (tests/reliability): kills, floods, SMTP faults, hostile input.
+## Writes docs/reliability.md from the figures it measured; -full uses issue #11's sizes.
+reliability: install
+	$(BIN)/python -m tests.reliability
+
+reliability-full: install
+	$(BIN)/python -m tests.reliability --full
 
 bench: install
 	$(BIN)/python -m bench
