@@ -59,13 +59,18 @@ class JobLog:
             )
         return {str(row["key"]) for row in rows}
 
-    async def drafts(self, consultation_id: str) -> list[Session]:
-        """Every unfinished draft of a consultation (for reminders and purge warnings)."""
+    async def drafts(self, consultation_id: str, untouched_since: datetime) -> list[Session]:
+        """Unfinished drafts that may need a message: reminders asked for, or soon purged.
+
+        Only those are read and parsed: with ten thousand open drafts, reading every one each
+        minute would cost memory and time for the few that need a message.
+        """
         async with self._db.read() as db:
             rows = await all_rows(
                 db,
-                "SELECT data FROM sessions WHERE consultation_id = ? AND status = 'draft'",
-                (consultation_id,),
+                "SELECT data FROM sessions WHERE consultation_id = ? AND status = 'draft'"
+                " AND (json_extract(data, '$.remind_deadline') = 1 OR updated_at < ?)",
+                (consultation_id, to_db_time(untouched_since)),
             )
         return [Session.model_validate_json(row["data"]) for row in rows]
 

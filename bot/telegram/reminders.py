@@ -57,7 +57,8 @@ class Reminders:
     async def run(self) -> int:
         """Send every reminder and warning due now; return how many were sent."""
         now, sent = self.clock(), 0
-        for draft in await self.store.jobs.drafts(self.consultation.id):
+        soon_purged = now - timedelta(days=self.retention_days) + WARN_BEFORE_PURGE
+        for draft in await self.store.jobs.drafts(self.consultation.id, soon_purged):
             chat = chat_of(draft.user_id)
             if chat is None or not draft.has_content:
                 continue

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.mail_support import free_port
+from tests.mail.support import free_port
 from tests.reliability.harness import BotProcess, bot_env
 from tests.reliability.smtp import ScriptedHandler
 from tests.telegram.conftest import TOKEN
