@@ -8,7 +8,6 @@ any reply is sent. Events of one person are handled strictly one at a time.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -16,19 +15,16 @@ from datetime import datetime
 
 from bot import metrics
 from bot.clock import utc_now
-from bot.document_text import extract_text
-from bot.documents import Sniffed, safe_file_name, sniff_document
+from bot.delivery import DeliveryPlan, no_receipt_notice
 from bot.engine.context import Limits
 from bot.engine.events import (
     ChoiceEvent,
     CommandEvent,
     DeleteAllData,
     DocumentEvent,
-    DocumentProblem,
     EditEvent,
     Event,
     ForgetAttachments,
-    IncomingDocument,
     Reply,
     Submit,
     TextEvent,
@@ -39,11 +35,10 @@ from bot.engine.model import Consultation
 from bot.engine.sending import deletion_notice
 from bot.engine.session import Session
 from bot.engine.submission import Submission
-from bot.i18n import Lang, gettext_for, resolve_language
+from bot.i18n import Lang, resolve_language
 from bot.ids import new_id
 from bot.limits import WINDOW, AbuseLimits, Action, refusal
 from bot.locks import KeyedLocks
-from bot.mail.headers import message_id_for, safe_address
 from bot.mail.size import attachment_allowance
 from bot.storage import (
     DuplicateUpdateError,
@@ -53,6 +48,7 @@ from bot.storage import (
     StepReads,
     StepWrite,
 )
+from bot.uploads import Accepted, IncomingFile, read_uploads
 
 log = logging.getLogger(__name__)
 
@@ -70,17 +66,6 @@ class Handled:
     so a front end may update that message in place instead of sending a new one."""
 
 
-@dataclass(frozen=True)
-class IncomingFile:
-    """A file as a front end received it; ``data`` is ``None`` when it was not downloaded."""
-
-    file_name: str
-    mime_type: str | None
-    size: int
-    data: bytes | None
-    problem: DocumentProblem | None = None
-
-
 @dataclass
 class _Step:
     """What the stepper hands back from the database thread to the event loop."""
@@ -89,16 +74,6 @@ class _Step:
     session: Session
     submitted: Submission | None = None
     delete_all: bool = False
-
-
-@dataclass(frozen=True)
-class _Accepted:
-    """A file whose content is a document we take; stored with the step that accepts it."""
-
-    id: str
-    file_name: str
-    sniffed: Sniffed
-    data: bytes
 
 
 class ConversationService:
@@ -126,6 +101,7 @@ class ConversationService:
         self.receipts_per_address_per_day = receipts_per_address_per_day
         self.mail_domain = mail_domain
         self.send_receipts = send_receipts
+        self._delivery = DeliveryPlan(mail_domain, send_receipts, receipts_per_address_per_day)
         self._clock = clock
         self._make_id = make_id
         self._on_submitted = on_submitted
@@ -256,39 +232,7 @@ class ConversationService:
         Accepted files are stored in the same transaction as the step that accepts them, so a
         document the person was told about is never lost.
         """
-        documents: list[IncomingDocument] = []
-        accepted: list[_Accepted] = []
-        for file in files:
-            data = file.data if file.problem is None else None
-            sniffed = sniff_document(data, file.file_name) if data is not None else None
-            if data is None or sniffed is None:
-                problem = file.problem or (
-                    "download_failed" if data is None else "unsupported_type"
-                )
-                documents.append(
-                    IncomingDocument(
-                        file_name=file.file_name,
-                        mime_type=file.mime_type or "application/octet-stream",
-                        size=len(data) if data is not None else file.size,
-                        problem=problem,
-                    )
-                )
-                continue
-            kept = _Accepted(
-                self._make_id(), safe_file_name(file.file_name, sniffed.kind), sniffed, data
-            )
-            accepted.append(kept)
-            documents.append(
-                IncomingDocument(
-                    file_name=kept.file_name,
-                    mime_type=sniffed.mime_type,
-                    size=len(data),
-                    attachment_id=kept.id,
-                    # Read here, not in the engine: parsing a stranger's PDF is not pure, and
-                    # it runs off the event loop so other people are not kept waiting.
-                    text=await asyncio.to_thread(extract_text, data, sniffed.kind),
-                )
-            )
+        documents, accepted = await read_uploads(files, self._make_id)
         return await self._handle(
             user_id,
             lambda at, fresh: DocumentEvent(
@@ -317,7 +261,7 @@ class ConversationService:
         *,
         update_key: str | Sequence[str] | None,
         language_code: str | None,
-        accepted: Sequence[_Accepted] = (),
+        accepted: Sequence[Accepted] = (),
         pressed_step: str | None = None,
     ) -> Handled:
         metrics.count(metrics.UPDATES)
@@ -353,9 +297,9 @@ class ConversationService:
             for effect in outcome.effects:
                 if isinstance(effect, Submit):
                     submission = effect.submission
-                    outbox, refused = self._outbox_for(submission, reads)
+                    outbox, refused = self._delivery.rows_for(submission, reads)
                     if refused:
-                        replies.append(Reply(text=self._no_receipt_notice(session.lang)))
+                        replies.append(Reply(text=no_receipt_notice(session.lang)))
                 elif isinstance(effect, ForgetAttachments):
                     forget.extend(effect.attachment_ids)
                 elif isinstance(effect, DeleteAllData):
@@ -444,47 +388,3 @@ class ConversationService:
             count=len(session.attachments) + max(incoming, 1),
         )
         return replace(self.limits, max_submission_bytes=allowance)
-
-    @staticmethod
-    def _no_receipt_notice(lang: str) -> str:
-        _ = gettext_for(lang).gettext
-        return _(
-            "Innspillet er sendt, men vi sender ingen kvittering på e-post denne gangen: "
-            "den adressen har fått så mange kvitteringer i dag som vi sender. "
-            "Ta vare på referansenummeret over."
-        )
-
-    def _outbox_for(self, sub: Submission, reads: StepReads) -> tuple[list[OutboxItem], bool]:
-        """The submission's outbox rows, and whether a receipt was refused by the daily limit.
-
-        At most ``receipts_per_address_per_day`` receipts go to one address per (UTC) day: a
-        receipt goes to an address nobody confirmed, and without a limit anyone could make the
-        bot mail a stranger again and again. The count is read in the step's own transaction.
-        """
-        reference = sub.reference
-        items = [
-            OutboxItem(
-                kind="ministry",
-                reference=reference,
-                recipient=sub.recipient,
-                message_id=message_id_for(reference, "ministry", self.mail_domain),
-                lang="nb",
-            )
-        ]
-        email = sub.respondent.email
-        address = safe_address(email) if email else None
-        if not address or not self.send_receipts:
-            return items, False
-        if reads.receipts_on_day(address, sub.received_at) >= self.receipts_per_address_per_day:
-            log.warning("receipt not queued: the address reached its limit for today")
-            return items, True
-        items.append(
-            OutboxItem(
-                kind="receipt",
-                reference=reference,
-                recipient=address,
-                message_id=message_id_for(reference, "receipt", self.mail_domain),
-                lang=sub.language,
-            )
-        )
-        return items, False

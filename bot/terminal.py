@@ -23,7 +23,8 @@ from bot.app import Runtime
 from bot.engine.commands import OPEN, parse_command
 from bot.engine.events import Reply
 from bot.i18n import Lang, gettext_for
-from bot.service import ConversationService, IncomingFile
+from bot.service import ConversationService
+from bot.uploads import IncomingFile
 
 PROMPT = "›"
 

@@ -11,8 +11,9 @@ from bot.engine import flow
 from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.limits import AbuseLimits, Action, refusal
-from bot.service import ConversationService, IncomingFile
+from bot.service import ConversationService
 from bot.storage import Store
+from bot.uploads import IncomingFile
 from tests.conftest import ROOT
 from tests.test_service import PDF, quick_to_input
 

@@ -28,8 +28,9 @@ from bot.mail.compose import compose_ministry_message
 from bot.mail.notify import ChatNotifier, failure_notice
 from bot.mail.outbox import DeliveryFailure, OutboxWorker, PassReport
 from bot.mail.transport import SmtpTransport
-from bot.service import ConversationService, IncomingFile
+from bot.service import ConversationService
 from bot.storage import Store
+from bot.uploads import IncomingFile
 from tests.engine.talk import ServiceTalk
 from tests.mail.support import (
     MAIL_FROM,

@@ -11,8 +11,9 @@ import pytest
 
 from bot.engine import flow
 from bot.engine.model import Consultation
-from bot.service import ConversationService, IncomingFile
+from bot.service import ConversationService
 from bot.storage import Store
+from bot.uploads import IncomingFile
 from tests.engine.talk import ServiceTalk
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -13,8 +13,9 @@ import pytest
 from bot.engine import flow
 from bot.engine.model import Consultation
 from bot.engine.names import Pick
-from bot.service import ConversationService, IncomingFile
+from bot.service import ConversationService
 from bot.storage import Store
+from bot.uploads import IncomingFile
 from tests.engine.talk import ServiceTalk
 
 FNR = "15076500565"  # a valid test number (checksums), as a person might paste it

@@ -38,13 +38,14 @@ from telegram.ext import (
 
 from bot.engine.events import DocumentProblem, Reply
 from bot.i18n import N_, gettext_for, resolve_language
-from bot.service import ConversationService, IncomingFile
+from bot.service import ConversationService
 from bot.settings import Settings
 from bot.telegram import callbacks, flood
 from bot.telegram.latest import LatestMessages
 from bot.telegram.ordering import AlbumCollector, album_of
 from bot.telegram.render import SELECTED
 from bot.telegram.sender import send_replies
+from bot.uploads import IncomingFile
 
 log = logging.getLogger(__name__)
 

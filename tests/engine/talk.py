@@ -27,7 +27,8 @@ from bot.engine.events import (
 from bot.engine.machine import new_session, step
 from bot.engine.model import Consultation
 from bot.engine.session import Session
-from bot.service import ConversationService, Handled, IncomingFile
+from bot.service import ConversationService, Handled
+from bot.uploads import IncomingFile
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

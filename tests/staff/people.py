@@ -12,8 +12,9 @@ from pathlib import Path
 
 from bot.engine import flow
 from bot.engine.model import Consultation
-from bot.service import ConversationService, IncomingFile
+from bot.service import ConversationService
 from bot.storage import Store
+from bot.uploads import IncomingFile
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 HOSTILE_ORG = '=HYPERLINK("http://evil.example","klikk")'
