@@ -16,7 +16,7 @@ from tests.telegram.fake_bot_api import BotMessage, FakeBotApi, FakeUser
 
 GUIDED = "Svar på spørsmålene (ca. 10 min)"
 THEME = "Tilgjengelighet"
-SEND = "✅ Jeg har lest dette – send inn"
+SEND = "✅ Send inn"
 QUESTION = re.compile(r"(Tema 1 av 1|Spørsmål (\d) av 6)")
 SCREENS = (  # first match wins: "Lagret ✅" may share a message with the next question
     "Referansenummer",
@@ -29,8 +29,8 @@ SCREENS = (  # first match wins: "Lagret ✅" may share a message with the next 
     "Hvilke tema",
     "Tema 1 av 1",
     "Spørsmål ",
-    "Lagret ✅",
     "Når du trykker «Send inn»",
+    "Lagret ✅",
 )
 
 

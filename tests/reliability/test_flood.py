@@ -42,7 +42,9 @@ async def latencies(rig: Rig, users: list[FakeUser], rounds: int) -> list[float]
 
 
 @pytest.mark.xfail(
-    strict=False, reason="issue #11: one flooding chat holds every update slot (branch crowd)"
+    strict=False,
+    reason="open: at shipped pacing on a busy 2-core machine, others' p95 was 0.53 s beside the "
+    "flood vs 0.16 s without (limit 0.30 s); the in-process flood test passes (not diagnosed)",
 )
 async def test_a_flood_beside_normal_users(rig: Rig) -> None:
     flood = size(ci=300, full=600)

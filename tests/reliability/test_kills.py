@@ -37,10 +37,6 @@ async def mail_of(rig: Rig, person: Person, timeout: float = 20.0) -> str:
     return "\n".join(a.text for a in rig.smtp.ministry_mail(person.reference))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue #11: /start during a draft can jump to the summary (branch flow)",
-)
 async def test_kill_after_every_step_of_a_guided_submission(rig: Rig) -> None:
     every = size(ci=8, full=1)
     await rig.bot.start()
@@ -77,11 +73,6 @@ async def test_kill_after_every_step_of_a_guided_submission(rig: Rig) -> None:
     assert row.passed, row
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue #11: /start during a draft can jump to the summary (branch flow); "
-    "updates confirmed before handling (branch durable)",
-)
 async def test_random_kills_over_concurrent_conversations(rig: Rig) -> None:
     rng = random.Random(SEED)
     people_count = size(ci=2, full=10)
