@@ -41,10 +41,11 @@ from bot.telegram.application import (
     running,
     webhook_secret,
 )
-from bot.telegram.handlers import AnyApplication, TelegramHandlers, update_source
+from bot.telegram.handlers import TelegramHandlers
 from bot.telegram.jobs import start_reminders, start_staff_chat
 from bot.telegram.ordering import AlbumCollector
 from bot.telegram.purge_notice import PURGED, PurgeNotice
+from bot.telegram.updates import AnyApplication, update_source
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from bot.engine.model import Consultation
 from bot.service import ConversationService
 from bot.storage import Store
 from bot.telegram import flood
-from bot.telegram.handlers import update_keys
+from bot.telegram.updates import update_keys
 from tests.conftest import ROOT
 from tests.test_service import quick_to_input
 

@@ -33,8 +33,8 @@ from bot.staff.compile_docx import compilation_docx
 from bot.statistics import content_stats, render_stats
 from bot.storage import Store
 from bot.telegram.commands import bot_commands
-from bot.telegram.handlers import AnyApplication, Context
 from bot.telegram.staff_chat import EXPORT_BUTTON, RETRY_PREFIX
+from bot.telegram.updates import AnyApplication, Context
 
 log = logging.getLogger(__name__)
 

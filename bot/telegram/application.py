@@ -23,11 +23,11 @@ from telegram.ext import Application
 
 from bot.logging_setup import install_redaction
 from bot.telegram.commands import MENU_LANGUAGES, bot_commands
-from bot.telegram.handlers import AnyApplication
 from bot.telegram.ordering import DEFAULT_ALBUM_DELAY, AlbumCollector, ChatOrderedProcessor
 from bot.telegram.polling import ConfirmingPoller, ConfirmingProcessor, Inbox, UpdateLedger
 from bot.telegram.ratelimit import PatientRateLimiter
 from bot.telegram.request import AiohttpRequest
+from bot.telegram.updates import AnyApplication
 from bot.telegram.webhook import ConfirmingWebhook
 
 log = logging.getLogger(__name__)

@@ -11,12 +11,9 @@ People are known to the service as ``tg:<telegram user id>``.
 
 from __future__ import annotations
 
-import functools
 import logging
-import operator
 import time
 from collections.abc import Awaitable
-from typing import Any
 
 from telegram import (
     Bot,
@@ -29,9 +26,7 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -40,38 +35,24 @@ from bot.engine.events import DocumentProblem, Reply
 from bot.i18n import N_, gettext_for, resolve_language
 from bot.service import ConversationService
 from bot.settings import Settings
-from bot.telegram import callbacks, flood
+from bot.telegram import callbacks
 from bot.telegram.latest import LatestMessages
 from bot.telegram.ordering import AlbumCollector, album_of
 from bot.telegram.render import SELECTED
 from bot.telegram.sender import send_replies
+from bot.telegram.updates import (
+    IN_ALBUM,
+    UNSUPPORTED,
+    AnyApplication,
+    Context,
+    unsupported_kind,
+    update_key,
+    update_keys,
+    user_key,
+)
 from bot.uploads import IncomingFile
 
 log = logging.getLogger(__name__)
-
-Context = ContextTypes.DEFAULT_TYPE
-AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-
-UNSUPPORTED_KINDS: dict[str, filters.BaseFilter] = {
-    "sticker": filters.Sticker.ALL,
-    "photo": filters.PHOTO,
-    "voice": filters.VOICE,
-    "video": filters.VIDEO,
-    "video_note": filters.VIDEO_NOTE,
-    "audio": filters.AUDIO,
-    "animation": filters.ANIMATION,
-    "venue": filters.VENUE,
-    "location": filters.LOCATION,
-    "contact": filters.CONTACT,
-    "poll": filters.POLL,
-    "dice": filters.Dice.ALL,
-    "game": filters.GAME,
-    "story": filters.STORY,
-}
-"""Message contents the conversation cannot use: the attribute Telegram sets (the kind the
-engine explains) and the filter that finds it. Venue comes before location: a venue carries
-a location too, and the first kind found is the one explained."""
-UNSUPPORTED: filters.BaseFilter = functools.reduce(operator.or_, UNSUPPORTED_KINDS.values())
 
 GROUP_NOTICE = N_("Skriv til meg i en privat melding, så hjelper jeg deg.")
 GROUP_BUTTON = N_("Skriv til meg privat")
@@ -80,47 +61,9 @@ GROUP_NOTICE_INTERVAL = 600.0
 SORRY = N_("Beklager, noe gikk galt hos meg. Prøv igjen om litt.")
 FALLBACK_FILE_NAME = "dokument"
 
+
 _NEW_MESSAGE = filters.UpdateType.MESSAGE
 _PRIVATE = filters.ChatType.PRIVATE
-
-
-class _InAlbum(filters.MessageFilter):
-    """Messages that are part of an album (a ``media_group_id`` is set)."""
-
-    def filter(self, message: Message) -> bool:
-        return message.media_group_id is not None
-
-
-IN_ALBUM = _InAlbum(name="InAlbum")
-
-
-def update_source(bot_id: int) -> str:
-    """Where a bot's updates come from: the prefix of their keys."""
-    return f"tg:{bot_id}"
-
-
-def update_key(update: Update, bot_id: int) -> str:
-    """The service's idempotency key for an update received by the bot ``bot_id``."""
-    return f"{update_source(bot_id)}:{update.update_id}"
-
-
-def update_keys(update: Update, bot_id: int) -> list[str]:
-    """The keys of an update and of every update whose text was joined to it."""
-    source = update_source(bot_id)
-    return [f"{source}:{n}" for n in (update.update_id, *flood.merged_ids(update))]
-
-
-def user_key(user_id: int) -> str:
-    """How the service knows a Telegram user."""
-    return f"tg:{user_id}"
-
-
-def unsupported_kind(message: Message) -> str:
-    """What kind of content a message carries, for the engine's friendly explanation."""
-    for kind in UNSUPPORTED_KINDS:
-        if getattr(message, kind, None):
-            return kind
-    return "other"
 
 
 class TelegramHandlers:

@@ -15,9 +15,9 @@ from telegram.ext import CallbackContext
 
 from bot.clock import OSLO
 from bot.mail.outbox import DeliveryFailure
-from bot.telegram.handlers import AnyApplication
 from bot.telegram.reminders import Reminders
 from bot.telegram.staff_chat import StaffChat
+from bot.telegram.updates import AnyApplication
 
 if TYPE_CHECKING:
     from datetime import time

@@ -17,7 +17,7 @@ from telegram.ext import TypeHandler
 from bot.engine.model import Consultation
 from bot.i18n import N_, gettext_for, resolve_language
 from bot.storage import Store
-from bot.telegram.handlers import AnyApplication, Context, user_key
+from bot.telegram.updates import AnyApplication, Context, user_key
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import pytest
 
 from bot.app import Runtime
 from bot.settings import Settings
-from bot.telegram.handlers import user_key
+from bot.telegram.updates import user_key
 from tests.mail.support import WatchedTransport
 from tests.telegram.conftest import run_bot
 from tests.telegram.fake_bot_api import FakeBotApi, FakeUser

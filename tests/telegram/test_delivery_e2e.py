@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 
 from bot.app import run_telegram
-from bot.telegram.handlers import user_key
+from bot.telegram.updates import user_key
 from tests.telegram.conftest import FAST, TOKEN, make_settings, run_bot
 from tests.telegram.fake_bot_api import FakeBotApi
 

@@ -20,9 +20,9 @@ import pytest
 from bot.app import Runtime, build_telegram, telegram_options
 from bot.settings import Settings
 from bot.telegram.application import running
-from bot.telegram.handlers import AnyApplication, user_key
 from bot.telegram.ordering import ChatOrderedProcessor
 from bot.telegram.polling import ConfirmingProcessor
+from bot.telegram.updates import AnyApplication, user_key
 from tests.telegram.conftest import FAST, make_settings
 from tests.telegram.fake_bot_api import FakeBotApi, FakeUser
 

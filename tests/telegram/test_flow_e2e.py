@@ -9,7 +9,7 @@ from collections.abc import Awaitable
 import pytest
 
 from bot.app import Runtime
-from bot.telegram.handlers import user_key
+from bot.telegram.updates import user_key
 from tests.telegram.fake_bot_api import FakeBotApi, FakeUser
 from tests.telegram.fake_bot_api.wire import CallbackQuery
 

@@ -17,7 +17,7 @@ from bot.app import Runtime, build_telegram
 from bot.mail.outbox import DeliveryFailure
 from bot.settings import Settings
 from bot.telegram.application import running
-from bot.telegram.handlers import AnyApplication
+from bot.telegram.updates import AnyApplication
 from tests.telegram.conftest import FAST, make_settings
 from tests.telegram.fake_bot_api import FakeBotApi, FakeUser
 
