@@ -25,8 +25,9 @@ from bot.engine.names import Pick
 from bot.engine.submission import Submission
 from bot.i18n import gettext_for
 from bot.mail.compose import compose_ministry_message
+from bot.mail.failures import DeliveryFailure
 from bot.mail.notify import ChatNotifier, failure_notice
-from bot.mail.outbox import DeliveryFailure, OutboxWorker, PassReport
+from bot.mail.outbox import OutboxWorker, PassReport
 from bot.mail.transport import SmtpTransport
 from bot.service import ConversationService
 from bot.storage import Store

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.i18n import gettext_for
-from bot.mail.outbox import DeliveryFailure
+from bot.mail.failures import DeliveryFailure
 
 log = logging.getLogger(__name__)
 

@@ -34,6 +34,7 @@ from bot.mail.compose import (
     compose_ministry_message,
     compose_receipt,
 )
+from bot.mail.failures import DeliveryFailure, DeliveryNotifier, LogNotifier
 from bot.mail.headers import address_domain, message_id_for
 from bot.mail.transport import PermanentMailError, TransientMailError, Transport
 
@@ -114,42 +115,6 @@ class OutboxStore(Protocol):
     async def attachment(self, attachment_id: str) -> tuple[str, str, bytes] | None:
         """A stored document as (file name, MIME type, bytes)."""
         ...
-
-
-@dataclass(frozen=True)
-class DeliveryFailure:
-    """A message that will not be delivered unless staff act (``innspill outbox retry``)."""
-
-    outbox_id: int
-    kind: str
-    """``"ministry"`` (the person must be told) or ``"receipt"`` (only staff care)."""
-    reference: str
-    error: str
-    user_id: str | None
-    """Who sent the submission (front-end id such as ``tg:123``), if it is still stored."""
-    language: str
-    """The person's language, for the chat notice."""
-
-
-class DeliveryNotifier(Protocol):
-    """Told about every permanent delivery failure (implemented in :mod:`bot.app`)."""
-
-    async def on_permanent_failure(self, failure: DeliveryFailure) -> None:
-        """Tell the person (ministry copy) and, if configured, alert staff."""
-        ...
-
-
-class LogNotifier:
-    """The notifier without a chat to write to (terminal, command line): it only logs."""
-
-    async def on_permanent_failure(self, failure: DeliveryFailure) -> None:
-        """The ERROR line is logged by the worker already; say that nobody could be told."""
-        log.warning(
-            "outbox %d (%s, %s): no chat to tell the sender about the failure",
-            failure.outbox_id,
-            failure.kind,
-            failure.reference,
-        )
 
 
 @dataclass(frozen=True)

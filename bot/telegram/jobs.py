@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import CallbackContext
 
 from bot.clock import OSLO
-from bot.mail.outbox import DeliveryFailure
+from bot.mail.failures import DeliveryFailure
 from bot.telegram.reminders import Reminders
 from bot.telegram.staff_chat import StaffChat
 from bot.telegram.updates import AnyApplication

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import Runtime, build_telegram
-from bot.mail.outbox import DeliveryFailure
+from bot.mail.failures import DeliveryFailure
 from bot.settings import Settings
 from bot.telegram.application import running
 from bot.telegram.updates import AnyApplication
