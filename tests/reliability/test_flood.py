@@ -70,33 +70,3 @@ async def test_a_flood_beside_normal_users(rig: Rig) -> None:
         )
     )
     assert row.passed, row
-
-
-def test_abuse_limits() -> None:
-    """The limits of issue #11 are settings; until they exist the row says "not built"."""
-    from bot.settings import Settings
-
-    names = [n for n in Settings.model_fields if "per_hour" in n or "per_day" in n]
-    if not names:
-        record(
-            Row(
-                "abuse limits (submissions, receipts, uploads)",
-                0,
-                None,
-                None,
-                "not built",
-                "no *_per_hour / *_per_day setting exists on this branch",
-            )
-        )
-        pytest.skip("not built: no abuse-limit setting exists yet")
-    record(
-        Row(
-            "abuse limits (submissions, receipts, uploads)",
-            0,
-            None,
-            None,
-            "not measured",
-            f"settings {', '.join(names)} exist, but this suite has no scenario for them yet",
-        )
-    )
-    pytest.xfail("the abuse-limit scenario is not written yet")
