@@ -6,7 +6,11 @@ so the deleted text leaves the disk, not only the database.
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -44,11 +48,72 @@ async def erase_if_delivered(db: aiosqlite.Connection, reference: str) -> bool:
     return True
 
 
-async def delete_user_data(db: aiosqlite.Connection, user_id: str) -> DeletionReport:
+TELEGRAM_PERSON = re.compile(r"tg:(\d+)")
+"""A person's key when they came through Telegram (see :func:`bot.telegram.updates.user_key`)."""
+
+
+def _sender(data: str) -> int | None:
+    """The Telegram user a stored update came from (``from`` of its message, press, …)."""
+    try:
+        update: Any = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(update, dict):
+        return None
+    for value in update.values():
+        sender = value.get("from") if isinstance(value, dict) else None
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return int(sender["id"])
+    return None
+
+
+async def forget_stored_updates(
+    db: aiosqlite.Connection, user_id: str, handled: Sequence[str]
+) -> int:
+    """Delete the person's updates still kept in the inbox, up to the deletion's own update.
+
+    The inbox holds each fetched update (its text, the sender's name) until every update up to
+    it is handled; that can be after the deletion has been checkpointed, which would leave the
+    text on disk. ``handled`` are the keys of the update that asked for the deletion
+    (``<source>:<update id>``); the person's later updates are not handled yet and stay.
+    Returns how many stored updates were deleted.
+    """
+    person = TELEGRAM_PERSON.fullmatch(user_id)
+    if person is None:
+        return 0
+    telegram_id = int(person.group(1))
+    newest: dict[str, int] = {}
+    for key in handled:
+        source, _, number = key.rpartition(":")
+        if source and number.isdigit():
+            newest[source] = max(newest.get(source, 0), int(number))
+    deleted = 0
+    for source, up_to in newest.items():
+        rows = await all_rows(
+            db,
+            "SELECT update_id, data FROM inbox WHERE source = ? AND update_id <= ?",
+            (source, up_to),
+        )
+        for row in rows:
+            if _sender(str(row["data"])) == telegram_id:
+                deleted += await run(
+                    db,
+                    "DELETE FROM inbox WHERE source = ? AND update_id = ?",
+                    (source, row["update_id"]),
+                )
+    return deleted
+
+
+async def delete_user_data(
+    db: aiosqlite.Connection, user_id: str, *, handled: Sequence[str] = ()
+) -> DeletionReport:
     """Delete everything stored about a person, as far as delivery allows.
 
     Submissions still waiting to be delivered to the ministry are kept and flagged; they are
-    erased as soon as nothing is left to send (see :func:`erase_if_delivered`).
+    erased as soon as nothing is left to send (see :func:`erase_if_delivered`). The person's
+    updates kept in the inbox go too (see :func:`forget_stored_updates`; ``handled`` are the
+    keys of the update asking for the deletion). Abuse-limit counts stay: they hold only a
+    hash of the person's key and times (see :mod:`bot.storage.counters`).
     """
     erased = 0
     pending = 0
@@ -69,6 +134,7 @@ async def delete_user_data(db: aiosqlite.Connection, user_id: str) -> DeletionRe
     await run(
         db, f"DELETE FROM attachments WHERE user_id = ? AND {NOT_IN_SUBMISSION}", (user_id,)
     )
+    await forget_stored_updates(db, user_id, handled)
     return DeletionReport(sessions=sessions, submissions=erased, pending_deliveries=pending)
 
 

@@ -261,7 +261,7 @@ class Store:
             for key in keys:
                 assert at is not None
                 await sessions.record_update(db, key, to_db_time(at))
-            report = await privacy.delete_user_data(db, user_id)
+            report = await privacy.delete_user_data(db, user_id, handled=keys)
             self._cache.clear()
         await self._db.checkpoint()
         return report

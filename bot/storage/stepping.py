@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 
 from bot.engine.session import Session
 from bot.engine.submission import Submission
+from bot.storage.counters import person_hash
 from bot.storage.db import to_db_time
 from bot.storage.sessions import (
     UPSERT_SESSION,
@@ -83,8 +84,8 @@ class StepReads:
     def count_actions(self, user_id: str, kind: str, since: datetime) -> int:
         """How many ``kind`` actions the person took at ``since`` or later."""
         row = self._conn.execute(
-            "SELECT COUNT(*) FROM limit_events WHERE user_id = ? AND kind = ? AND at >= ?",
-            (user_id, kind, to_db_time(since)),
+            "SELECT COUNT(*) FROM limit_events WHERE person_hash = ? AND kind = ? AND at >= ?",
+            (person_hash(user_id), kind, to_db_time(since)),
         ).fetchone()
         return int(row[0]) if row else 0
 
@@ -223,13 +224,12 @@ def _write(conn: sqlite3.Connection, write: StepWrite, keys: Sequence[str]) -> N
         return
     if write.counted:
         forget = to_db_time(session.updated_at - COUNTED_FOR)
-        conn.execute(
-            "DELETE FROM limit_events WHERE user_id = ? AND at < ?", (session.user_id, forget)
-        )
+        who = person_hash(session.user_id)
+        conn.execute("DELETE FROM limit_events WHERE person_hash = ? AND at < ?", (who, forget))
         _many(
             conn,
-            "INSERT INTO limit_events (user_id, kind, at) VALUES (?, ?, ?)",
-            [(session.user_id, kind, at) for kind in write.counted],
+            "INSERT INTO limit_events (person_hash, kind, at) VALUES (?, ?, ?)",
+            [(who, kind, at) for kind in write.counted],
         )
     conn.execute(UPSERT_SESSION, session_row(session))
     _many(

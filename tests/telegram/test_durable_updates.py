@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from telegram import Update
 
 from bot.engine import flow
-from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.service import ConversationService
 from bot.storage import Store
 from bot.telegram import flood
 from bot.telegram.updates import update_keys
-from tests.conftest import ROOT
 from tests.test_service import quick_to_input
 
 BOT = "tg:7000001"
-
-
-@pytest.fixture(scope="module")
-def consultation() -> Consultation:
-    return load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "db.sqlite3")
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture

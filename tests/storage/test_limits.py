@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from bot.engine import flow
-from bot.engine.loader import load_consultation
 from bot.engine.model import Consultation
 from bot.limits import AbuseLimits, Action, refusal
 from bot.service import ConversationService
 from bot.storage import Store
 from bot.uploads import IncomingFile
-from tests.conftest import ROOT
 from tests.test_service import PDF, quick_to_input
 
 LIMITS = AbuseLimits(submissions_per_hour=1, uploads_per_hour=2)
-
-
-@pytest.fixture(scope="module")
-def consultation() -> Consultation:
-    return load_consultation(ROOT / "conversations" / "strategi-for-smabyer.toml")
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "db.sqlite3")
-    yield opened
-    await opened.close()
 
 
 def pdf(name: str) -> IncomingFile:
@@ -37,14 +22,13 @@ def pdf(name: str) -> IncomingFile:
 
 
 async def test_uploads_beyond_the_hourly_limit_are_refused_even_after_a_restart(
-    consultation: Consultation, tmp_path: Path
+    consultation: Consultation, db_path: Path
 ) -> None:
-    path = tmp_path / "db.sqlite3"
-    async with await Store.open(path) as store:
+    async with await Store.open(db_path) as store:
         service = ConversationService(consultation, store, abuse_limits=LIMITS)
         await quick_to_input(service, "u")
         await service.handle_files("u", [pdf("a.pdf"), pdf("b.pdf")], update_key="tg:1:1")
-    async with await Store.open(path) as store:
+    async with await Store.open(db_path) as store:
         service = ConversationService(consultation, store, abuse_limits=LIMITS)
         refused = await service.handle_files("u", [pdf("c.pdf")], update_key="tg:1:2")
         assert "lastet opp mange dokumenter" in refused.replies[0].text
@@ -75,3 +59,29 @@ async def test_a_second_submission_within_the_hour_is_refused_and_the_draft_kept
 def test_each_refusal_is_in_the_persons_language() -> None:
     assert "innspel" in refusal(Action.SUBMISSION, "nn").text
     assert "uploaded many documents" in refusal(Action.UPLOAD, "en").text
+
+
+async def test_the_purge_forgets_counts_from_before_its_cutoff(
+    consultation: Consultation, store: Store, db_path: Path
+) -> None:
+    service = ConversationService(consultation, store, abuse_limits=LIMITS)
+    await quick_to_input(service, "u")
+    await service.handle_files("u", [pdf("a.pdf")], update_key="tg:1:1")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO receipt_counts (address_hash, day, count) VALUES ('x', ?, 1)",
+            ("2020-01-01",),
+        )
+    assert count_rows(db_path) == (1, 1)
+    await store.purge_abandoned_drafts(datetime.now(UTC) - timedelta(days=30))
+    assert count_rows(db_path) == (1, 0), "today's upload is still counted"
+    await store.purge_abandoned_drafts(datetime.now(UTC) + timedelta(days=1))
+    assert count_rows(db_path) == (0, 0)
+
+
+def count_rows(db_path: Path) -> tuple[int, int]:
+    """(counted actions, receipt-count rows) in the database."""
+    with sqlite3.connect(db_path) as conn:
+        actions = conn.execute("SELECT count(*) FROM limit_events").fetchone()[0]
+        receipts = conn.execute("SELECT count(*) FROM receipt_counts").fetchone()[0]
+    return int(actions), int(receipts)
