@@ -112,8 +112,9 @@ async def delete_user_data(
     Submissions still waiting to be delivered to the ministry are kept and flagged; they are
     erased as soon as nothing is left to send (see :func:`erase_if_delivered`). The person's
     updates kept in the inbox go too (see :func:`forget_stored_updates`; ``handled`` are the
-    keys of the update asking for the deletion). Abuse-limit counts stay: they hold only a
-    hash of the person's key and times (see :mod:`bot.storage.counters`).
+    keys of the update asking for the deletion), and so do the reminder and purge-notice
+    records that name the person. Abuse-limit counts stay: they hold only a hash of the
+    person's key and times (see :mod:`bot.storage.counters`).
     """
     erased = 0
     pending = 0
@@ -135,6 +136,8 @@ async def delete_user_data(
         db, f"DELETE FROM attachments WHERE user_id = ? AND {NOT_IN_SUBMISSION}", (user_id,)
     )
     await forget_stored_updates(db, user_id, handled)
+    # Reminders and purge notices sent or due, keyed "<job>:<person>[:…]": the person's id.
+    await run(db, "DELETE FROM jobs_sent WHERE instr(key || ':', ':' || ? || ':') > 0", (user_id,))
     return DeletionReport(sessions=sessions, submissions=erased, pending_deliveries=pending)
 
 

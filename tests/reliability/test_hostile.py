@@ -148,8 +148,9 @@ async def test_a_fixed_list_of_hostile_input(rig: Rig) -> None:
     await step(kari, kari.click("Nei takk"), "Hvilke tema")
     await step(kari, kari.click("Tjenester"), "✅")
     kari_screen = await step(kari, kari.click("Ferdig ➡️"), "Tema 1 av 1")
+    mark = kari.mark()
     theme_answer = await kari.send("Svar-TEMA om legevakt.")
-    await wait_for(rig.api, kari, kari.mark() - 1, shows("Spørsmål 1 av 6"), TIMEOUT)
+    assert await wait_for(rig.api, kari, mark, shows("Spørsmål 1 av 6"), TIMEOUT) is not None
 
     # Mallory: up to the name, which carries a header injection.
     await step(mallory, mallory.send("/start"), "Hvordan vil du svare?")

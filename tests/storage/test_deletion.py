@@ -109,3 +109,11 @@ async def test_the_limit_counts_outlive_a_deletion_without_naming_the_person(
     refused = await service.handle_files(user, [pdf], update_key=f"{SOURCE}:21")
     assert "lastet opp mange dokumenter" in refused.replies[0].text
 
+
+async def test_deletion_forgets_the_jobs_that_name_the_person(store: Store) -> None:
+    person = f"tg:{KARI}"
+    keys = [f"remind:{person}:d1:7", f"purged:{person}", f"remind:tg:{KARI}0:d2:7", "card:SMB-1"]
+    for key in keys:
+        assert await store.jobs.claim(key, NOW)
+    await store.delete_user_data(person, update_key=f"{SOURCE}:30", at=NOW)
+    assert [await store.jobs.was_sent(k) for k in keys] == [False, False, True, True]
