@@ -159,9 +159,10 @@ async def test_a_fixed_list_of_hostile_input(rig: Rig) -> None:
 
     # A press on Kari's message in Kari's chat, sent by Mallory: nothing may happen.
     kari_mark, mallory_mark = kari.mark(), mallory.mark()
-    query = await press(rig, forged_press(mallory, "a:q.q1:skip", kari_screen, kari))
-    tally.items.append("press whose chat is not the presser's")
-    await rig.api.wait_until(lambda: rig.api._callbacks[query].answered, TIMEOUT)
+    await tally.probe_press(
+        "press whose chat is not the presser's",
+        forged_press(mallory, "a:q.q1:skip", kari_screen, kari),
+    )
     await step(mallory, mallory.send("/status"), "")
     forged_output = (
         len(kari.replies_since(kari_mark)) + len(mallory.replies_since(mallory_mark)) - 1
