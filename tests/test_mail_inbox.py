@@ -24,8 +24,9 @@ from bot.engine.model import Consultation
 from bot.engine.session import Answer, AnswerPart, Respondent, Session
 from bot.engine.submission import Submission, SubmissionAnswer
 from bot.i18n import Lang
-from bot.mail.compose import compose_ministry_message, inbox_subject
+from bot.mail.compose import compose_ministry_message
 from bot.mail.headers import clean_header_text, sender_mailbox, subject_line
+from bot.mail.sender import inbox_subject
 from bot.mail.size import attachment_allowance, base64_size, encoded_mail_size
 from bot.staff.deadline import LATE_LABEL
 from tests.mail.support import MAIL_FROM, MINISTRY, SUBJECT, make_submission

@@ -10,7 +10,6 @@ stays in the ministry's body, and none of it goes into the receipt.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from email import policy
@@ -32,8 +31,9 @@ from bot.mail.headers import (
     require_message_id,
     safe_address,
     sender_mailbox,
-    subject_line,
 )
+from bot.mail.sender import inbox_subject, sender_of
+from bot.mail.text import clean_body_text, one_line
 from bot.staff.deadline import LATE_LABEL, is_late
 
 Translate = Callable[[str], str]
@@ -46,44 +46,31 @@ _LANGUAGE_NAMES = {"nb": N_("bokmål"), "nn": N_("nynorsk"), "en": N_("engelsk")
 _LATE = N_("Mottatt etter fristen")
 """``bot.staff.deadline.LATE_LABEL``, marked here so the receipt reads in every language."""
 _ASKED_IN = {"nn": N_("Stilt på nynorsk"), "en": N_("Stilt på engelsk")}
-_BODY_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_BODY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-def clean_body_text(value: str) -> str:
-    """Normalise line breaks to newlines and drop control characters; keep everything else."""
-    text = _BODY_BREAKS.sub("\n", value)
-    return _BODY_CONTROLS.sub("", text).replace("\t", "    ").strip()
-
-
-def _one_line(value: str) -> str:
-    """A value shown on a ``Label: value`` line (names, organisation, …)."""
-    return " ".join(clean_body_text(value).split())
 
 
 def _respondent_section(sub: Submission, lang: str, _: Translate) -> Section:
     person = sub.respondent
     fields = []
     if person.organisation:
-        fields.append(Field(_("Organisasjon"), _one_line(person.organisation)))
-    fields.append(Field(_("Type"), _one_line(person.type_label)))
+        fields.append(Field(_("Organisasjon"), one_line(person.organisation)))
+    fields.append(Field(_("Type"), one_line(person.type_label)))
     if person.name:
         label = _("Kontaktperson") if person.organisation else _("Navn")
-        fields.append(Field(label, _one_line(person.name)))
+        fields.append(Field(label, one_line(person.name)))
     if person.org_number:
-        fields.append(Field(_("Organisasjonsnummer"), _one_line(person.org_number)))
+        fields.append(Field(_("Organisasjonsnummer"), one_line(person.org_number)))
     if person.board_approved:
         fields.append(Field(_("Vedtatt av styret"), format_date(person.board_approved, lang)))
     if person.municipality_name or person.municipality_number:
-        place = _one_line(person.municipality_name or "")
+        place = one_line(person.municipality_name or "")
         if person.municipality_number:
-            number = _one_line(person.municipality_number)
+            number = one_line(person.municipality_number)
             place = f"{place} ({number})" if place else number
         if person.county:
-            place = f"{place}, {_one_line(person.county)}"
+            place = f"{place}, {one_line(person.county)}"
         fields.append(Field(_("Kommune"), place))
     if person.email:
-        fields.append(Field(_("E-post"), _one_line(person.email)))
+        fields.append(Field(_("E-post"), one_line(person.email)))
     return Section(_("Innsender"), fields=tuple(fields))
 
 
@@ -97,8 +84,8 @@ def _answer(
     or for nynorsk and English respondents the wording in their language, labelled so. The
     person's receipt does the opposite.
     """
-    asked = _one_line(item.heading)
-    original = _one_line(item.original) if item.original else None
+    asked = one_line(item.heading)
+    original = one_line(item.original) if item.original else None
     note = None
     if item.kind == "theme":
         heading = _("Tema: {heading}").format(heading=asked)
@@ -106,7 +93,7 @@ def _answer(
         shown = original if for_staff and original else asked
         heading = _("Spørsmål {number}: {heading}").format(number=number, heading=shown)
         if for_staff and item.shown and lang in _ASKED_IN:
-            note = Field(_(_ASKED_IN[lang]), _one_line(item.shown))
+            note = Field(_(_ASKED_IN[lang]), one_line(item.shown))
         elif original and original != asked:
             note = (
                 Field(_("Stilt i boten som"), asked)
@@ -147,7 +134,7 @@ def _content_sections(
     *,
     for_staff: bool,
 ) -> tuple[Section, ...]:
-    themes = tuple(_one_line(t) for t in sub.themes) or (_("Ingen tema valgt"),)
+    themes = tuple(one_line(t) for t in sub.themes) or (_("Ingen tema valgt"),)
     sections = [
         _respondent_section(sub, lang, _),
         Section(_("Valgte tema"), items=themes),
@@ -171,43 +158,11 @@ def _lead(sub: Submission, lang: str, _: Translate) -> list[Field]:
             deadline=_("fristen var {date}").format(date=format_date(sub.deadline, lang)),
         )
     return [
-        Field(_("Saksnummer"), _one_line(sub.case_number)),
-        Field(_("Referanse"), _one_line(sub.reference)),
+        Field(_("Saksnummer"), one_line(sub.case_number)),
+        Field(_("Referanse"), one_line(sub.reference)),
         Field(_("Mottatt"), received),
         Field(_("Språk"), _(_LANGUAGE_NAMES.get(sub.language, sub.language))),
     ]
-
-
-def sender_of(sub: Submission, *, with_place: bool) -> str:
-    """Who a submission is from, as a clerk files it: the organisation, else the person.
-
-    ``with_place`` adds the municipality, e.g. ``Harstad Byforening (Harstad)``. The result
-    is person-typed text: it reaches a header only through :mod:`bot.mail.headers`.
-    """
-    person = sub.respondent
-    # Shortened here already, so a very long name never pushes the place out of the subject.
-    who = clean_header_text(
-        _one_line(person.organisation or person.name or person.type_label), max_length=60
-    )
-    place = _one_line(person.municipality_name or "")
-    if with_place and place and place != who:
-        return f"{who} ({place})" if who else place
-    return who
-
-
-def inbox_subject(sub: Submission) -> str:
-    """The ministry's subject line, exactly as required, followed by who the input is from.
-
-    Raises:
-        ValueError: the consultation's subject or template could split a header.
-    """
-    return subject_line(
-        sub.subject_template,
-        subject=sub.subject,
-        case_number=sub.case_number,
-        title=sub.title,
-        sender=sender_of(sub, with_place=True),
-    )
 
 
 def _opening(sub: Submission, _: Translate) -> tuple[str, ...]:
@@ -314,7 +269,7 @@ def compose_ministry_message(
     lines.append(_("{name} (maskinlesbar kopi av innspillet)").format(name=json_name))
     doc = Document(
         lang="nb",
-        title=_one_line(sub.title),
+        title=one_line(sub.title),
         intro=_opening(sub, _),
         lead=tuple(_lead(sub, "nb", _)),
         sections=_content_sections(sub, "nb", _, lines, for_staff=True),
@@ -363,8 +318,8 @@ def compose_receipt(
     lang = sub.language
     _ = gettext_for(lang).gettext
     n_ = gettext_for(lang).ngettext
-    reference = _one_line(reference_token(sub.reference))
-    sent_to = _one_line(ministry_recipient or sub.recipient)
+    reference = one_line(reference_token(sub.reference))
+    sent_to = one_line(ministry_recipient or sub.recipient)
     subject = clean_header_text(
         _("Kvittering: innspillet ditt er sendt ({reference})").format(reference=reference),
         max_length=200,
@@ -374,7 +329,7 @@ def compose_receipt(
     )
     message["Auto-Submitted"] = "auto-generated"
     answered = sum(1 for a in sub.answers if a.answer)
-    themes = tuple(_one_line(t) for t in sub.themes) or (_("Ingen tema valgt"),)
+    themes = tuple(one_line(t) for t in sub.themes) or (_("Ingen tema valgt"),)
     contents = [
         n_("{n} svar", "{n} svar", answered).format(n=answered),
         n_("{n} vedlegg", "{n} vedlegg", len(sub.attachments)).format(n=len(sub.attachments)),
@@ -396,10 +351,10 @@ def compose_receipt(
             _("Innspillet er et offentlig dokument og kan bli publisert."),
         ),
         lead=(
-            Field(_("Gjelder"), _one_line(sub.title)),
+            Field(_("Gjelder"), one_line(sub.title)),
             Field(_("Sendt til"), sent_to),
             *_lead(sub, lang, _),
-            Field(_("Type"), _one_line(sub.respondent.type_label)),  # our label, not typed
+            Field(_("Type"), one_line(sub.respondent.type_label)),  # our label, not typed
         ),
         sections=(
             Section(_("Valgte temaer"), items=themes),
