@@ -64,9 +64,7 @@ def step(
     c: Consultation, session: Session, event: Event, *, limits: Limits | None = None
 ) -> Outcome:
     """Apply one event to a session; return the new session, the replies and the effects."""
-    s = session.working_copy()
-    s.seq += 1
-    s.updated_at = event.at
+    s = session.working_copy(seq=session.seq + 1, updated_at=event.at)
     flow.repair(c, s)
     ctx = Ctx(c=c, s=s, event=event, limits=limits or _DEFAULT_LIMITS)
     if _returning(session, event):

@@ -67,7 +67,8 @@ def _shallow(model: M, **changes: Any) -> M:
     values.update(changes)
     object.__setattr__(new, "__dict__", values)
     object.__setattr__(new, "__pydantic_extra__", None)
-    object.__setattr__(new, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
+    fields_set = model.__pydantic_fields_set__ | changes.keys()
+    object.__setattr__(new, "__pydantic_fields_set__", fields_set)
     object.__setattr__(new, "__pydantic_private__", None)
     return new
 
@@ -164,8 +165,8 @@ class Session(BaseModel):
         # A fixed step comes back as its Step member, every other one as an AnswerStep.
         return step_id(value) if isinstance(value, str) else value
 
-    def working_copy(self) -> Session:
-        """A copy the engine may change freely; the caller's session stays as it was.
+    def working_copy(self, **changes: Any) -> Session:
+        """A copy (with ``changes``) the engine may change freely; this session stays as it was.
 
         Only the containers and nested models are copied (the rest are immutable values),
         without validation: the data is already valid. A dump/validate round trip does the
@@ -184,6 +185,7 @@ class Session(BaseModel):
             attachments=[
                 _shallow(a, personal_data=list(a.personal_data)) for a in self.attachments
             ],
+            **changes,
         )
 
     @property
