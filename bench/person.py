@@ -24,6 +24,8 @@ GUIDED_LABEL = "Svar på spørsmålene"
 QUICK_LABEL = "Send en ferdig tekst"
 ORGANISATION = "Organisasjon, lag eller forening"
 THEMES_WANTED = 2
+SKIP_REST_LABEL = "Hopp over resten"
+"""innspill's «⏭ Hopp over resten og se oppsummeringen» (the canonical bot has none)."""
 
 
 class Stuck(Exception):
@@ -275,7 +277,12 @@ class Person:
                 if question_id == "q1":
                     answer = f"Svar på {question_id} [{tag}-{question_id}]: samarbeid."
                     return Action("type", answer, key, tracked=True)
-                skip = self._label(labels, "Hopp over")
+                # Only q1 is wanted: the rest at once where the bot offers that, as a
+                # person would, else one «Hopp over» at a time.
+                rest = self._label(labels, SKIP_REST_LABEL)
+                if rest is not None:
+                    return Action("press", rest, "skip-rest", message=current)
+                skip = next((label for label in labels if label == "Hopp over"), None)
                 if skip is None:
                     return Action("type", "/hopp", key)
                 return Action("press", skip, key, message=current)

@@ -82,7 +82,9 @@ class Report:
             *self._machine(),
             "",
             "How it measures: simulated people play guided submissions (2 themes, the first "
-            "general question answered, the other five skipped) and quick-path submissions in "
+            "general question answered, the other five skipped: with innspill's «Hopp over "
+            "resten» where it is offered, one «Hopp over» at a time on the canonical bot, "
+            "which has no such button) and quick-path submissions in "
             "turn, over HTTP through the real python-telegram-bot stack, against the in-repo Bot "
             "API fake. Each bot runs as a subprocess (`innspill run`; the canonical bot is "
             "`python -m bench.baseline`: `ConversationHandler` + `PicklePersistence`), so CPU "
@@ -91,7 +93,9 @@ class Report:
             "latency is from the person's action to the bot's first output for it. Unless "
             "marked *as shipped*, innspill runs with its flood limiter's rates lifted "
             "(the `TELEGRAM_*_RATE` settings set to a million) so the figures measure the "
-            "code. The kill run kills "
+            "code; in every run its per-person abuse limits (`MAX_SUBMISSIONS_PER_HOUR`, "
+            "`MAX_UPLOADS_PER_HOUR`) are lifted too, since one simulated person sends a "
+            "submission every few seconds. The kill run kills "
             "the bot with SIGKILL once half the tracked answers were acknowledged, restarts it, "
             "lets everyone finish, and looks for each acknowledged answer in the e-mails (the "
             "canonical bot's submission files). The short run is shorter than one submission at "
@@ -127,7 +131,7 @@ class Report:
             ]
             if "copy_us" in m:
                 out += [
-                    f"- pydantic per step: the engine's session copy {m['copy_us']:.0f} µs, "
+                    f"- per step: the engine's session copy {m['copy_us']:.0f} µs, "
                     f"the session to JSON for the save {m['dump_us']:.0f} µs; parsing a stored "
                     f"session ({m['parse_us']:.0f} µs) only on a cache miss",
                 ]

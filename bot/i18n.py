@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gettext
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from typing import Literal
 
@@ -83,13 +83,19 @@ def gettext_for(lang: str) -> gettext.NullTranslations:
     return translations(lang)
 
 
+@cache
 def babel_locale(lang: str) -> Locale:
     """The babel locale for one of our languages."""
     return Locale.parse({"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}.get(lang, "nb_NO"))
 
 
+@lru_cache(maxsize=4096)
 def format_date(value: date, lang: str) -> str:
-    """A date the way people write it, e.g. "1. mars 2021" or "1 March 2021"."""
+    """A date the way people write it, e.g. "1. mars 2021" or "1 March 2021".
+
+    Kept for reuse: the same few dates (the deadline, today) are shown on many steps, and
+    babel's formatting costs more than the rest of such a step.
+    """
     return _babel_format_date(value, format="long", locale=babel_locale(lang))
 
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 
 from bot import metrics
 from bot.clock import utc_now
@@ -51,6 +52,9 @@ from bot.storage import (
 from bot.uploads import Accepted, IncomingFile, read_uploads
 
 log = logging.getLogger(__name__)
+
+_attachment_allowance = lru_cache(maxsize=4096)(attachment_allowance)
+"""Asked on every step (a bisection); the same draft asks the same until its text changes."""
 
 EventFactory = Callable[[datetime, str], Event]
 
@@ -382,7 +386,7 @@ class ConversationService:
         answers are in it three times, so the bytes left for documents depend on the draft.
         """
         text = "".join(answer.text for answer in session.answers.values())
-        allowance = attachment_allowance(
+        allowance = _attachment_allowance(
             self.limits.max_submission_bytes,
             text_bytes=len(text.encode("utf-8")),
             count=len(session.attachments) + max(incoming, 1),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from gettext import NullTranslations
 
 from bot.engine.events import Choice, Effect, Event, Reply
 from bot.engine.model import Consultation, Text, pick
@@ -48,14 +49,24 @@ class Ctx:
     limits: Limits
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
+    _catalog_lang: str = field(default="", repr=False)
+    _catalog_found: NullTranslations | None = field(default=None, repr=False)
 
     def _(self, message: str) -> str:
         """Translate a UI message into the person's language."""
-        return gettext_for(self.s.lang).gettext(message)
+        return self._catalog().gettext(message)
 
     def n_(self, singular: str, plural: str, n: int) -> str:
         """Translate a message with a number into the person's language."""
-        return gettext_for(self.s.lang).ngettext(singular, plural, n)
+        return self._catalog().ngettext(singular, plural, n)
+
+    def _catalog(self) -> NullTranslations:
+        # A step translates a dozen texts; the language changes at most once in it.
+        lang = self.s.lang
+        if self._catalog_lang != lang or self._catalog_found is None:
+            self._catalog_found = gettext_for(lang)
+            self._catalog_lang = lang
+        return self._catalog_found
 
     def t(self, text: Text) -> str:
         """A consultation text in the person's language."""

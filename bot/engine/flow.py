@@ -81,8 +81,27 @@ def respondent_steps(c: Consultation, s: Session) -> list[StepId]:
     return steps
 
 
+SEQUENCES_KEPT = 4096
+"""Paths remembered per consultation file (one per flow, respondent type and set of themes);
+beyond this the memory is cleared, so an odd file cannot make it grow without bound."""
+
+
 def sequence(c: Consultation, s: Session) -> list[StepId]:
-    """Every step of this person's path, in order, ending with the summary."""
+    """Every step of this person's path, in order, ending with the summary.
+
+    A step asks for it several times, and the path depends only on the file, the flow, the
+    respondent type and the chosen themes: it is computed once per combination.
+    """
+    key = ("sequence", s.flow, s.respondent.type, frozenset(s.themes))
+    known = c.derived.get(key)
+    if known is None:
+        if len(c.derived) >= SEQUENCES_KEPT:
+            c.derived.clear()
+        known = c.derived[key] = tuple(_sequence(c, s))
+    return list(known)
+
+
+def _sequence(c: Consultation, s: Session) -> list[StepId]:
     steps = respondent_steps(c, s)
     if s.flow == "quick":
         steps.append(QUICK)
@@ -165,7 +184,17 @@ def respondent_type(c: Consultation, s: Session) -> RespondentType | None:
     """The respondent type the person chose, if any."""
     if s.respondent.type is None:
         return None
-    return next((t for t in c.respondent.types if t.id == s.respondent.type), None)
+    return c.respondent_types_by_id.get(s.respondent.type)
+
+
+_ALWAYS_KNOWN = frozenset(
+    (
+        *(START, RESUME, LANGUAGE, EDIT, PERSONAL_DATA, CANCEL, DELETE, DONE),
+        MUNICIPALITY_PICK,
+        *OPTIONAL_RESPONDENT_STEPS,
+    )
+)
+"""Steps outside the sequence that every file has, so repair never moves a session off them."""
 
 
 def repair(c: Consultation, s: Session) -> None:
@@ -175,14 +204,13 @@ def repair(c: Consultation, s: Session) -> None:
     type renamed). Unknown choices are dropped and a step that no longer exists is replaced by
     the first open step, so nobody is stuck and nothing still valid is lost.
     """
-    theme_ids = {t.id for t in c.themes}
-    s.themes = [t for t in s.themes if t in theme_ids]
+    theme_ids = c.themes_by_id
+    if any(t not in theme_ids for t in s.themes):
+        s.themes = [t for t in s.themes if t in theme_ids]
     if s.respondent.type is not None and respondent_type(c, s) is None:
         s.respondent.type = None
-    outside_sequence = (START, RESUME, LANGUAGE, EDIT, PERSONAL_DATA, CANCEL, DELETE, DONE)
     # The pick list belongs to "kommune"; the quick path reaches the optional respondent
     # steps and the theme choice from the summary.
-    reachable = (MUNICIPALITY_PICK, *OPTIONAL_RESPONDENT_STEPS, *([THEMES] if c.themes else []))
-    known = {*sequence(c, s), *outside_sequence, *reachable}
-    if s.step not in known:
+    known_anyway = s.step in _ALWAYS_KNOWN or (s.step == THEMES and bool(c.themes))
+    if not known_anyway and s.step not in sequence(c, s):
         s.step = next(iter(remaining(c, s)), SUMMARY)

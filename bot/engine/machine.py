@@ -57,16 +57,16 @@ _HANDLERS: dict[type[Any], Callable[[Ctx, Any], None]] = {
 """Each kind of event and the module that handles it."""
 
 
+_DEFAULT_LIMITS = Limits()
+
+
 def step(
     c: Consultation, session: Session, event: Event, *, limits: Limits | None = None
 ) -> Outcome:
     """Apply one event to a session; return the new session, the replies and the effects."""
-    # A dump/validate round trip is a deep copy that is about 4x cheaper than copy.deepcopy.
-    s = Session.model_validate(session.model_dump())
-    s.seq += 1
-    s.updated_at = event.at
+    s = session.working_copy(seq=session.seq + 1, updated_at=event.at)
     flow.repair(c, s)
-    ctx = Ctx(c=c, s=s, event=event, limits=limits or Limits())
+    ctx = Ctx(c=c, s=s, event=event, limits=limits or _DEFAULT_LIMITS)
     if _returning(session, event):
         ctx.say(ctx._("Velkommen tilbake! Svarene dine er lagret, og vi fortsetter der du slapp."))
     _HANDLERS[type(event)](ctx, event)

@@ -8,8 +8,10 @@ and must be present in every language the file declares.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from datetime import date
-from typing import Annotated, Any, Literal
+from functools import cached_property
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -86,6 +88,9 @@ class Question(_Frozen):
     help: Text
     optional: bool = True
     """Whether the person may skip it."""
+
+
+C = TypeVar("C", bound="Consultation")
 
 
 class Consultation(_Frozen):
@@ -189,17 +194,69 @@ class Consultation(_Frozen):
             raise ValueError("a consultation needs themes, questions or the quick path")
         return self
 
+    # The model is frozen, so lookups built once stay right; every step asks several. A copy
+    # (``model_copy(update=...)`` makes a changed file) starts without them.
+    def __copy__(self) -> Self:
+        return _without_derived(super().__copy__())
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        return _without_derived(super().__deepcopy__(memo))
+
+    @cached_property
+    def themes_by_id(self) -> dict[str, Theme]:
+        """The themes by id."""
+        return {t.id: t for t in self.themes}
+
+    @cached_property
+    def questions_by_id(self) -> dict[str, Question]:
+        """The questions by id."""
+        return {q.id: q for q in self.questions}
+
+    @cached_property
+    def question_numbers(self) -> dict[str, int]:
+        """Each question's number as people read it (from 1)."""
+        return {q.id: number for number, q in enumerate(self.questions, start=1)}
+
+    @cached_property
+    def respondent_types_by_id(self) -> dict[str, RespondentType]:
+        """The respondent types by id."""
+        return {t.id: t for t in self.respondent.types}
+
+    @cached_property
+    def derived(self) -> dict[Hashable, Any]:
+        """What the engine derives from this file alone, kept with the file it came from.
+
+        For example the step sequence of a path, computed on first use.
+        """
+        return {}
+
     def theme(self, theme_id: str) -> Theme:
         """Return the theme with ``theme_id``."""
-        return next(t for t in self.themes if t.id == theme_id)
+        return self.themes_by_id[theme_id]
 
     def question(self, question_id: str) -> Question:
         """Return the question with ``question_id``."""
-        return next(q for q in self.questions if q.id == question_id)
+        return self.questions_by_id[question_id]
 
     def respondent_type(self, type_id: str) -> RespondentType:
         """Return the respondent type with ``type_id``."""
-        return next(t for t in self.respondent.types if t.id == type_id)
+        return self.respondent_types_by_id[type_id]
+
+
+_DERIVED = (
+    "themes_by_id",
+    "questions_by_id",
+    "question_numbers",
+    "respondent_types_by_id",
+    "derived",
+)
+"""The cached properties of :class:`Consultation`: computed from its fields, never copied."""
+
+
+def _without_derived(c: C) -> C:
+    for name in _DERIVED:
+        c.__dict__.pop(name, None)
+    return c
 
 
 def _require_marking(value: str, info: ValidationInfo, what: str, *, hint: str = "") -> None:

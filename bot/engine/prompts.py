@@ -13,7 +13,7 @@ from bot.engine.context import Ctx
 from bot.engine.events import Choice
 from bot.engine.municipalities import by_number
 from bot.engine.names import Pick, StepId
-from bot.i18n import LANGS, LANGUAGE_NAMES
+from bot.i18n import LANGS, LANGUAGE_NAMES, N_
 
 NEXT = Pick.NEXT
 SKIP = Pick.SKIP
@@ -170,32 +170,37 @@ def is_skippable(ctx: Ctx, step: StepId | None = None) -> bool:
     return False
 
 
+_STEP_LABELS: dict[str, str] = {
+    flow.TYPE: N_("Hvem du svarer for"),
+    flow.ORGANISATION: N_("Navn på organisasjonen"),
+    flow.ORG_NUMBER: N_("Organisasjonsnummer"),
+    flow.BOARD: N_("Dato for styrevedtak"),
+    flow.NAME: N_("Navnet ditt"),
+    flow.MUNICIPALITY: N_("Kommune"),
+    flow.THEMES: N_("Valg av tema"),
+    flow.QUICK: N_("Innspillet ditt"),
+    flow.MUNICIPALITY_PICK: N_("Kommune"),
+    flow.SUMMARY: N_("Oppsummeringen"),
+    flow.EDIT: N_("Oppsummeringen"),
+    flow.PERSONAL_DATA: N_("Oppsummeringen"),
+    flow.START: N_("Begynnelsen"),
+}
+"""The short names of the fixed steps (bokmål msgids, translated when shown)."""
+
+
 def step_label(ctx: Ctx, step: StepId) -> str:
     """A short name for a step, for the status, the edit menu and confirmations."""
     _ = ctx._
-    labels: dict[str, str] = {
-        flow.TYPE: _("Hvem du svarer for"),
-        flow.ORGANISATION: _("Navn på organisasjonen"),
-        flow.ORG_NUMBER: _("Organisasjonsnummer"),
-        flow.BOARD: _("Dato for styrevedtak"),
-        flow.NAME: _("Navnet ditt"),
-        flow.MUNICIPALITY: _("Kommune"),
-        flow.EMAIL: _("E-post for kvittering") if ctx.limits.send_receipts else _("E-post"),
-        flow.THEMES: _("Valg av tema"),
-        flow.QUICK: _("Innspillet ditt"),
-        flow.MUNICIPALITY_PICK: _("Kommune"),
-        flow.SUMMARY: _("Oppsummeringen"),
-        flow.EDIT: _("Oppsummeringen"),
-        flow.PERSONAL_DATA: _("Oppsummeringen"),
-        flow.START: _("Begynnelsen"),
-    }
-    if step in labels:
-        return labels[step]
+    if step == flow.EMAIL:
+        return _("E-post for kvittering") if ctx.limits.send_receipts else _("E-post")
+    label = _STEP_LABELS.get(step)
+    if label is not None:
+        return _(label)
     if step.startswith(flow.THEME_PREFIX):
         return ctx.t(ctx.c.theme(step.removeprefix(flow.THEME_PREFIX)).title)
     if step.startswith(flow.QUESTION_PREFIX):
-        index = [q.id for q in ctx.c.questions].index(step.removeprefix(flow.QUESTION_PREFIX))
-        return _("Spørsmål {number}").format(number=index + 1)
+        number = ctx.c.question_numbers[step.removeprefix(flow.QUESTION_PREFIX)]
+        return _("Spørsmål {number}").format(number=number)
     return _("Der du slapp")  # a step id is for the machine, never for the person
 
 

@@ -61,7 +61,6 @@ def question_text(ctx: Ctx, step: str) -> str:
 def show(ctx: Ctx, *, replace_previous: bool = False) -> None:
     """Show the current step's question (or menu) with its choices."""
     _, s, step = ctx._, ctx.s, ctx.s.step
-    choices = choices_for(ctx)
     if step == flow.START:
         show_welcome(ctx)
         return
@@ -88,7 +87,7 @@ def show(ctx: Ctx, *, replace_previous: bool = False) -> None:
         )
     else:
         text = _("Hvor vil du fortsette?")
-    ctx.say(text, choices, replace_previous=replace_previous)
+    ctx.say(text, choices_for(ctx), replace_previous=replace_previous)
 
 
 def show_welcome(ctx: Ctx) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -20,6 +20,8 @@ Flow = Literal["guided", "quick"]
 
 SESSION_VERSION = 2
 """The stored format's version. Change the format only with a new version and a migration."""
+
+M = TypeVar("M", bound=BaseModel)
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -51,6 +53,24 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         version += 1
     data["version"] = version
     return data
+
+
+def _shallow(model: M, **changes: Any) -> M:
+    """A shallow copy of ``model`` with ``changes``, unvalidated.
+
+    What ``model_copy`` does, without its generic ``copy()`` calls: this runs for every part
+    of a session, every step.
+    """
+    cls = type(model)
+    new = cls.__new__(cls)
+    values = model.__dict__.copy()
+    values.update(changes)
+    object.__setattr__(new, "__dict__", values)
+    object.__setattr__(new, "__pydantic_extra__", None)
+    fields_set = model.__pydantic_fields_set__ | changes.keys()
+    object.__setattr__(new, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(new, "__pydantic_private__", None)
+    return new
 
 
 class AnswerPart(BaseModel):
@@ -144,6 +164,29 @@ class Session(BaseModel):
     def _typed_step(cls, value: Any) -> Any:
         # A fixed step comes back as its Step member, every other one as an AnswerStep.
         return step_id(value) if isinstance(value, str) else value
+
+    def working_copy(self, **changes: Any) -> Session:
+        """A copy (with ``changes``) the engine may change freely; this session stays as it was.
+
+        Only the containers and nested models are copied (the rest are immutable values),
+        without validation: the data is already valid. A dump/validate round trip does the
+        same at several times the cost, and it was the largest part of a step.
+        """
+        return _shallow(
+            self,
+            respondent=_shallow(self.respondent),
+            municipality_candidates=list(self.municipality_candidates),
+            themes=list(self.themes),
+            answers={
+                key: _shallow(answer, parts=[_shallow(p) for p in answer.parts])
+                for key, answer in self.answers.items()
+            },
+            skipped=list(self.skipped),
+            attachments=[
+                _shallow(a, personal_data=list(a.personal_data)) for a in self.attachments
+            ],
+            **changes,
+        )
 
     @property
     def has_content(self) -> bool:

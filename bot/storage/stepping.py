@@ -195,15 +195,18 @@ def _step_one(
     for key in keys:
         if is_update_processed_sync(conn, key):
             return Stepped(duplicate=True), None
+    where = (job.user_id, job.consultation_id)
     row = conn.execute(
-        "SELECT draft_id, seq, data FROM sessions WHERE user_id = ? AND consultation_id = ?",
-        (job.user_id, job.consultation_id),
+        "SELECT draft_id, seq FROM sessions WHERE user_id = ? AND consultation_id = ?", where
     ).fetchone()
     session = None
     if row is not None:
-        session = cache.get((job.user_id, job.consultation_id), row[0], row[1])
-        if session is None:
-            session = Session.model_validate_json(row[2])
+        session = cache.get(where, row[0], row[1])
+        if session is None:  # only now is the stored JSON worth reading
+            data = conn.execute(
+                "SELECT data FROM sessions WHERE user_id = ? AND consultation_id = ?", where
+            ).fetchone()[0]
+            session = Session.model_validate_json(data)
     write, result = job.stepper(session, StepReads(conn))
     if write is None:
         return Stepped(duplicate=False, result=result), None
