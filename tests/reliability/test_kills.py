@@ -37,6 +37,27 @@ async def mail_of(rig: Rig, person: Person, timeout: float = 20.0) -> str:
     return "\n".join(a.text for a in rig.smtp.ministry_mail(person.reference))
 
 
+def evidence(rig: Rig, person: Person, data: str | None, body: str) -> None:
+    """Write what a submission missing an acknowledged answer needs to be diagnosed."""
+    chat = rig.api._chats[person.user.chat_id]
+    lines = [
+        f"reference {person.reference}",
+        f"acknowledgements {person.acks}; sent {person.sent}",
+        f"not acknowledged {person.unanswered}",
+        f"asked {sorted(person.asked)}",
+        f"row {data}",
+        "mail:",
+        body,
+    ]
+    lines.append("chat (message id, who, text as now):")
+    for mid in sorted(chat.messages):
+        m = chat.messages[mid]
+        lines.append(f"  {mid} {'bot ' if m.from_bot else 'user'} {m.text!r} {m.labels}")
+    lines.append("outputs in order:")
+    lines += [f"  {o.message_id} {o.kind} {o.text!r}" for o in chat.outputs]
+    (rig.tmp / f"incomplete-{person.tag}.txt").write_text("\n".join(lines) + "\n")
+
+
 async def test_kill_after_every_step_of_a_guided_submission(rig: Rig) -> None:
     every = size(ci=8, full=1)
     await rig.bot.start()
@@ -63,7 +84,7 @@ async def test_kill_after_every_step_of_a_guided_submission(rig: Rig) -> None:
             kills,
             lost,
             duplicated + (copies - 1),
-            f"{len(kari.acked)} acknowledged answers, {kari.skipped} questions never asked, "
+            f"{kari.acks} acknowledged answers, {kari.skipped} questions never asked, "
             f"{kari.actions} actions, "
             f"{kari.reasked} re-asked; integrity_check ok {sum(c == 'ok' for c in checks)}"
             f"/{len(checks)}",
@@ -73,12 +94,6 @@ async def test_kill_after_every_step_of_a_guided_submission(rig: Rig) -> None:
     assert row.passed, row
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open: in 1 of 4 CI-size runs one stored submission lacked an answer the person saw "
-    "acknowledged, while its e-mail held them all (not diagnosed: the suite's bookkeeping or a "
-    "real loss)",
-)
 async def test_random_kills_over_concurrent_conversations(rig: Rig) -> None:
     rng = random.Random(SEED)
     people_count = size(ci=2, full=10)
@@ -137,8 +152,11 @@ async def test_random_kills_over_concurrent_conversations(rig: Rig) -> None:
             row = conn.execute(
                 "SELECT data FROM submissions WHERE reference = ?", (person.reference,)
             ).fetchone()
-        incomplete += row is None or not all(a in row[0] for a in person.acked.values())
-    acked = sum(len(p.acked) for p in people)
+        gap = row is None or count_in_mail(person, row[0])[0] > 0
+        incomplete += gap
+        if gap or person.skipped:
+            evidence(rig, person, None if row is None else row[0], body)
+    acked = sum(p.acks for p in people)
     row_ = record(
         Row.judged(
             f"{kills} seeded random kill -9 over {people_count} concurrent conversations",
