@@ -174,12 +174,14 @@ class Person:
         return self._screen()[0] or "none"
 
     def _screen(self) -> tuple[str | None, BotMessage | None]:
-        seen: set[int] = set()
-        for out in reversed(self.user.replies_since(0)):
-            if out.message_id in seen:
-                continue
-            seen.add(out.message_id)
-            current = self.user.current(out)  # an edit may have turned it into a new screen
+        """The lowest message in the chat that shows a known screen, as it reads now.
+
+        Lowest by place, not by when it last changed: an edit leaves a message where it is,
+        so after a restart an older keyboard edited later still sits above the newer one.
+        """
+        by_place = {out.message_id: out for out in self.user.replies_since(0)}
+        for message_id in sorted(by_place, reverse=True):
+            current = self.user.current(by_place[message_id])  # edits may change the screen
             screen = screen_of(current.text)
             if screen is not None:
                 return screen, current
