@@ -5,7 +5,9 @@ Telegram then forgets the whole batch: a crash before the handlers ran loses tho
 for good (issue 11). This poller first stores every fetched update in the bot's inbox (an
 SQLite table), and only then lets the offset pass it; after a restart it hands over what the
 inbox still holds before fetching anything new. An inbox row is forgotten once every update
-up to it is handled, and an update handled before a crash is recognised by its update key.
+up to it is handled, and an update handled before a crash is recognised by its update key
+before it is queued: served again, it is confirmed at once and never takes a place in its
+chat's queue (a burst of them made the flood rule drop the person's next message).
 
 Without an inbox, the offset stays at the oldest update still unfinished, so Telegram keeps
 serving it; updates served again while in hand are recognised by id and skipped. That is
