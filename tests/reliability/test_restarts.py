@@ -71,9 +71,10 @@ async def test_redelivered_updates_are_applied_once(rig: Rig) -> None:
     duplicated = next((i for i, o in enumerate(since) if is_status(o)), len(since))
     lost = copies = 0
     if answered:
-        while await kari.step():
-            assert kari.actions < 120, f"stuck at {kari.where!r}"
-        await until(lambda: bool(rig.smtp.ministry_mail(kari.reference or "-")), 20, "the e-mail")
+        while kari.actions < 120 and await kari.step():
+            pass
+        with contextlib.suppress(AssertionError):  # no e-mail: every answer counts as lost
+            await until(lambda: bool(rig.smtp.ministry_mail(kari.reference or "-")), 20, "mail")
         body = "\n".join(a.text for a in rig.smtp.ministry_mail(kari.reference or "-"))
         lost, copies = count_in_mail(kari, body)
     row = record(
@@ -84,7 +85,9 @@ async def test_redelivered_updates_are_applied_once(rig: Rig) -> None:
             duplicated + copies,
             f"{len(before)} updates served again; {duplicated} answered again; "
             f"{copies} answers twice in the e-mail; the next message after the restart "
-            + ("was answered" if answered else "got no answer within 20 s"),
+            + ("was answered" if answered else "got no answer within 20 s")
+            + ("" if kari.reference else f"; stuck at {kari.where!r}"),
+            ok=kari.reference is not None,
         )
     )
     assert row.passed, row
