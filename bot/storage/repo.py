@@ -132,6 +132,11 @@ class Store:
         async with self._db.read() as db:
             return await sessions.is_update_processed(db, update_key)
 
+    async def processed_updates(self, update_keys: Sequence[str]) -> set[str]:
+        """Which of ``update_keys`` were applied already (a batch of fetched updates)."""
+        async with self._db.read() as db:
+            return await sessions.processed_updates(db, update_keys)
+
     async def stash_updates(
         self, source: str, updates: Sequence[tuple[int, str]], at: datetime
     ) -> None:

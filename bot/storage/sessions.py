@@ -119,6 +119,15 @@ async def is_update_processed(db: aiosqlite.Connection, update_key: str) -> bool
     return await on_thread(db, partial(is_update_processed_sync, update_key=update_key))
 
 
+async def processed_updates(db: aiosqlite.Connection, update_keys: Sequence[str]) -> set[str]:
+    """Which of ``update_keys`` were applied already, in one trip to the database thread."""
+
+    def check(conn: sqlite3.Connection) -> set[str]:
+        return {key for key in update_keys if is_update_processed_sync(conn, key)}
+
+    return await on_thread(db, check) if update_keys else set()
+
+
 async def record_update(db: aiosqlite.Connection, update_key: str, at: str) -> None:
     """Remember an applied update; raise :class:`DuplicateUpdateError` if it was already."""
 

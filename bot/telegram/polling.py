@@ -5,7 +5,9 @@ Telegram then forgets the whole batch: a crash before the handlers ran loses tho
 for good (issue 11). This poller first stores every fetched update in the bot's inbox (an
 SQLite table), and only then lets the offset pass it; after a restart it hands over what the
 inbox still holds before fetching anything new. An inbox row is forgotten once every update
-up to it is handled, and an update handled before a crash is recognised by its update key.
+up to it is handled, and an update handled before a crash is recognised by its update key
+before it is queued: served again, it is confirmed at once and never takes a place in its
+chat's queue (a burst of them made the flood rule drop the person's next message).
 
 Without an inbox, the offset stays at the oldest update still unfinished, so Telegram keeps
 serving it; updates served again while in hand are recognised by id and skipped. That is
@@ -47,6 +49,9 @@ class Inbox(Protocol):
 
     async def forget_updates_below(self, source: str, update_id: int) -> None:
         """Forget stored updates below ``update_id``."""
+
+    async def processed_updates(self, update_keys: Sequence[str]) -> set[str]:
+        """Which of these update keys were applied already."""
 
 
 RECENT = 10_000
@@ -266,12 +271,47 @@ class ConfirmingPoller:
         if self.inbox is None:
             return
         stored = await self.inbox.stashed_updates(self.source)
-        for data in stored:
-            update = Update.de_json(json.loads(data), self.bot)
-            if self.ledger.take(update.update_id):
-                await self.queue.put(update)
+        updates = [Update.de_json(json.loads(data), self.bot) for data in stored]
+        new = await self._hand_over(updates)
         if stored:
-            log.info("handling %d stored update(s) from before the restart", len(stored))
+            log.info(
+                "handling %d stored update(s) from before the restart (%d applied already)",
+                len(new),
+                len(stored) - len(new),
+            )
+
+    async def _applied(self, updates: Sequence[Update]) -> set[int]:
+        """The ids of ``updates`` whose effects are committed already (served again)."""
+        if self.inbox is None or not updates:
+            return set()
+        keys = {f"{self.source}:{u.update_id}": u.update_id for u in updates}
+        try:
+            processed = await self.inbox.processed_updates(list(keys))
+        except Exception:  # then every one is handled, and the update keys still dedupe
+            log.warning("could not look up which fetched updates were applied", exc_info=True)
+            return set()
+        return {keys[key] for key in processed}
+
+    async def _hand_over(self, updates: Sequence[Update]) -> list[Update]:
+        """Queue the updates not in hand yet, oldest first; return those queued.
+
+        An update applied before a crash or a stop (Telegram or the inbox serves it again)
+        is confirmed at once and never queued: a burst of them would fill its chat's queue,
+        and the flood rule would then drop the person's next real message (issue 11).
+        """
+        applied = await self._applied(updates)
+        queued = []
+        for update in sorted(updates, key=lambda u: u.update_id):
+            if not self.ledger.take(update.update_id):
+                continue
+            if update.update_id in applied:
+                self.ledger.finish(update.update_id)
+                continue
+            await self.queue.put(update)
+            queued.append(update)
+        if applied:
+            log.info("confirmed %d update(s) served again after being applied", len(applied))
+        return queued
 
     async def confirm(self) -> None:
         """Tell Telegram (and the inbox) which updates are done."""
@@ -329,9 +369,7 @@ class ConfirmingPoller:
                 delay = min(delay * 2, self.max_backoff)
                 continue
             delay = self.backoff
-            for update in fresh:
-                if self.ledger.take(update.update_id):
-                    await self.queue.put(update)
+            await self._hand_over(fresh)
             await self._forget_handled()
             if not fresh and busy and not self._stopping:
                 self._asking = True  # only waiting: safe to cancel

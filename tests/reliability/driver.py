@@ -17,7 +17,11 @@ from tests.telegram.fake_bot_api import BotMessage, FakeBotApi, FakeUser
 GUIDED = "Svar på spørsmålene (ca. 10 min)"
 THEME = "Tilgjengelighet"
 SEND = "✅ Send inn"
-QUESTION = re.compile(r"(Tema 1 av 1|Spørsmål (\d) av 6)")
+ASKED = re.compile(r"(Tema 1 av 1: [^\n]*|Spørsmål (\d) av 6)\n\n")
+"""A question as the bot asks it (not as «Du var her: Spørsmål 3 av 6.» mentions it)."""
+ACKS = ("Lagret ✅", "Lagt til")
+"""How the bot acknowledges an answer text: saved, or added to an answer as one more part."""
+REFERENCE = re.compile(r"Referansenummer: ([A-Z0-9]+-[A-Z0-9]{4}-[A-Z0-9]{4})")
 SCREENS = (  # first match wins: "Lagret ✅" may share a message with the next question
     "Referansenummer",
     "Velkommen tilbake",
@@ -31,7 +35,10 @@ SCREENS = (  # first match wins: "Lagret ✅" may share a message with the next 
     "Spørsmål ",
     "Når du trykker «Send inn»",
     "Lagret ✅",
+    "Lagt til på",
 )
+QUESTION_SCREENS = {"Tema 1 av 1", "Spørsmål "}
+"""Screens told by the question as asked (:data:`ASKED`), not by a mention of it."""
 
 
 async def wait_for(
@@ -68,6 +75,11 @@ def has(needle: str) -> Callable[[BotMessage], bool]:
     return lambda o: needle in o.text
 
 
+def is_ack(o: BotMessage) -> bool:
+    """Accepts the bot's acknowledgement of an answer text."""
+    return o.kind == "sent" and any(a in o.text for a in ACKS)
+
+
 def any_screen(o: BotMessage) -> bool:
     """Accepts a bot message that is a screen the person knows."""
     return screen_of(o.text) is not None
@@ -78,8 +90,18 @@ def screen_of(text: str) -> str | None:
 
     A message edited to carry the next question keeps the earlier one above it
     ("Hvordan vil du svare? → Svar på spørsmålene … Hvem svarer du for?").
+    Questions count only as the bot asks them: «Du var her: Spørsmål 3 av 6.» on the resume
+    screen, «▪️ Spørsmål 1: …» in the summary and «Lagt til på «Spørsmål 5»» mention one.
     """
-    found = [(text.rfind(s), -i, s) for i, s in enumerate(SCREENS) if s in text]
+    found = [
+        (text.rfind(s), -i, s)
+        for i, s in enumerate(SCREENS)
+        if s in text and s not in QUESTION_SCREENS
+    ]
+    found += [
+        (m.start(), 0, "Tema 1 av 1" if m.group(2) is None else "Spørsmål ")
+        for m in ASKED.finditer(text)
+    ]
     return max(found)[2] if found else None
 
 
@@ -92,7 +114,17 @@ class Person:
     tag: str
     timeout: float = 10.0
     acked: dict[str, str] = field(default_factory=dict)
-    """Answers the bot confirmed, by question key."""
+    """The latest answer taken as confirmed, by the question the person meant it for."""
+    acks: int = 0
+    """Acknowledgements of an answer text the person saw («Lagret ✅», «Lagt til …»)."""
+    sent: list[str] = field(default_factory=list)
+    """Every answer text the person sent, acknowledged or not."""
+    asked: set[str] = field(default_factory=set)
+    """Questions the bot asked (in :data:`EVERY_ANSWER`'s keys)."""
+    unanswered: list[tuple[str, str]] = field(default_factory=list)
+    """Answers sent and not acknowledged yet, oldest first: (question key, text)."""
+    read_up_to: int = 0
+    """How many of the bot's outputs :meth:`_read` has looked at."""
     reference: str | None = None
     actions: int = 0
     resumes: int = 0
@@ -111,8 +143,30 @@ class Person:
 
     @property
     def skipped(self) -> int:
-        """Questions the person never got to answer (the draft jumped ahead)."""
-        return len(EVERY_ANSWER - set(self.acked))
+        """Questions the bot never asked (the draft jumped ahead)."""
+        return len(EVERY_ANSWER - self.asked)
+
+    def _read(self) -> None:
+        """Take in the bot's new outputs: questions asked, and acknowledgements.
+
+        Every acknowledgement is counted, however late it comes (after a restart, when the
+        person already wrote again): each one says the bot saved one more text, so the
+        submission must hold at least as many of the person's texts. Which text it was
+        cannot be told from the message; for going on, the person takes it as the oldest
+        answer not acknowledged yet (the bot handles a chat's messages in order).
+        """
+        outputs = self.user.replies_since(self.read_up_to)
+        self.read_up_to += len(outputs)
+        for out in outputs:
+            if "Hva heter du?" in out.text:
+                self.asked.add("name")
+            for match in ASKED.finditer(out.text):
+                self.asked.add("tema" if match.group(2) is None else f"q{match.group(2)}")
+            if is_ack(out):
+                self.acks += 1
+                if self.unanswered:
+                    key, text = self.unanswered.pop(0)
+                    self.acked[key] = text
 
     @property
     def where(self) -> str:
@@ -120,12 +174,14 @@ class Person:
         return self._screen()[0] or "none"
 
     def _screen(self) -> tuple[str | None, BotMessage | None]:
-        seen: set[int] = set()
-        for out in reversed(self.user.replies_since(0)):
-            if out.message_id in seen:
-                continue
-            seen.add(out.message_id)
-            current = self.user.current(out)  # an edit may have turned it into a new screen
+        """The lowest message in the chat that shows a known screen, as it reads now.
+
+        Lowest by place, not by when it last changed: an edit leaves a message where it is,
+        so after a restart an older keyboard edited later still sits above the newer one.
+        """
+        by_place = {out.message_id: out for out in self.user.replies_since(0)}
+        for message_id in sorted(by_place, reverse=True):
+            current = self.user.current(by_place[message_id])  # edits may change the screen
             screen = screen_of(current.text)
             if screen is not None:
                 return screen, current
@@ -155,6 +211,7 @@ class Person:
         Returns after the bot acknowledged the action (or after ``timeout`` without a reply,
         when the caller decides what a person would do).
         """
+        self._read()
         screen, out = self._screen()
         if screen is None or out is None:
             await self.restart_talk()
@@ -168,7 +225,10 @@ class Person:
             await self.restart_talk()
             return True
         if screen == "Referansenummer":
-            self.reference = text.split("Referansenummer: ", 1)[1].split()[0]
+            # «… Referansenummer: SMB-7K4P-9QX2.» ends a sentence on some screens.
+            found = REFERENCE.search(text)
+            assert found is not None, f"no reference number in {text!r}"
+            self.reference = found.group(1)
             return False
         if screen == "Velkommen tilbake":
             await self._do(lambda: self.user.click("Fortsett der jeg var", message=out), any_screen)
@@ -198,9 +258,13 @@ class Person:
                 lambda: self.user.click("Neste ➡️", message=out),
                 lambda o: screen_of(o.text) in {"Spørsmål ", "Når du trykker «Send inn»"},
             )
-        elif screen in {"Tema 1 av 1", "Spørsmål "}:
-            match = QUESTION.search(text)
-            key = "tema" if match is None or match.group(2) is None else f"q{match.group(2)}"
+        elif screen == "Lagt til på":
+            # An earlier answer got one more part, and no question is in sight (the message
+            # that asked the current one was lost in a crash): ask where one is.
+            await self.restart_talk()
+        elif screen in QUESTION_SCREENS:
+            match = list(ASKED.finditer(text))[-1]
+            key = "tema" if match.group(2) is None else f"q{match.group(2)}"
             if key in self.acked and "Neste ➡️" in labels:
                 await self._do(
                     lambda: self.user.click("Neste ➡️", message=out),
@@ -210,8 +274,10 @@ class Person:
                 if key in self.acked:
                     self.reasked += 1
                 answer = self.answer(key)
-                if await self._do(lambda: self.user.send(answer), has("Lagret")):
-                    self.acked[key] = answer
+                self.unanswered.append((key, answer))
+                self.sent.append(answer)
+                await self._do(lambda: self.user.send(answer), is_ack)
+                self._read()
         elif screen == "Når du trykker «Send inn»":
             await self._do(lambda: self.user.click(SEND, message=out), has("Referansenummer"))
         return True
@@ -222,10 +288,12 @@ EVERY_ANSWER = frozenset({"name", "tema", "q1", "q2", "q3", "q4", "q5", "q6"})
 
 
 def count_in_mail(person: Person, body: str) -> tuple[int, int]:
-    """(lost, duplicated) acknowledged answers of one person in their e-mail's text."""
-    lost = duplicated = 0
-    for answer in person.acked.values():
-        n = body.count(answer)
-        lost += n == 0
-        duplicated += n > 1
+    """(lost, duplicated) acknowledged answers of one person in a text of their submission.
+
+    lost: acknowledgements seen beyond the person's texts the submission holds (plus the
+    name, once confirmed); duplicated: texts it holds more than once.
+    """
+    held = sum(text in body for text in person.sent)
+    lost = max(0, person.acks - held) + ("name" in person.acked and person.name not in body)
+    duplicated = sum(body.count(text) > 1 for text in person.sent)
     return lost, duplicated

@@ -12,7 +12,7 @@ import pytest
 
 from tests.reliability.conftest import Rig
 from tests.reliability.driver import Person, count_in_mail
-from tests.reliability.harness import database, until
+from tests.reliability.harness import database, due_now, until
 from tests.reliability.results import Row, record, size
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
@@ -28,13 +28,37 @@ def integrity(rig: Rig) -> str:
 
 async def mail_of(rig: Rig, person: Person, timeout: float = 20.0) -> str:
     """The text of the person's e-mail to the ministry (all copies joined, to count them)."""
-    assert person.reference is not None
-    await until(
-        lambda: bool(rig.smtp.ministry_mail(person.reference or "")),
-        timeout,
-        f"the ministry e-mail of {person.reference}",
-    )
-    return "\n".join(a.text for a in rig.smtp.ministry_mail(person.reference))
+    reference = person.reference
+    assert reference is not None
+    began = time.monotonic()
+    while not rig.smtp.ministry_mail(reference):
+        if time.monotonic() - began > timeout:
+            raise AssertionError(f"no ministry e-mail of {reference} within {timeout}s")
+        due_now(rig.db_path)  # a kill during a send leaves the row leased for 5 minutes
+        with contextlib.suppress(AssertionError):
+            await until(lambda: bool(rig.smtp.ministry_mail(reference)), 1.0, "the e-mail")
+    return "\n".join(a.text for a in rig.smtp.ministry_mail(reference))
+
+
+def evidence(rig: Rig, person: Person, data: str | None, body: str) -> None:
+    """Write what a submission missing an acknowledged answer needs to be diagnosed."""
+    chat = rig.api._chats[person.user.chat_id]
+    lines = [
+        f"reference {person.reference}",
+        f"acknowledgements {person.acks}; sent {person.sent}",
+        f"not acknowledged {person.unanswered}",
+        f"asked {sorted(person.asked)}",
+        f"row {data}",
+        "mail:",
+        body,
+    ]
+    lines.append("chat (message id, who, text as now):")
+    for mid in sorted(chat.messages):
+        m = chat.messages[mid]
+        lines.append(f"  {mid} {'bot ' if m.from_bot else 'user'} {m.text!r} {m.labels}")
+    lines.append("outputs in order:")
+    lines += [f"  {o.message_id} {o.kind} {o.text!r}" for o in chat.outputs]
+    (rig.tmp / f"incomplete-{person.tag}.txt").write_text("\n".join(lines) + "\n")
 
 
 async def test_kill_after_every_step_of_a_guided_submission(rig: Rig) -> None:
@@ -63,7 +87,7 @@ async def test_kill_after_every_step_of_a_guided_submission(rig: Rig) -> None:
             kills,
             lost,
             duplicated + (copies - 1),
-            f"{len(kari.acked)} acknowledged answers, {kari.skipped} questions never asked, "
+            f"{kari.acks} acknowledged answers, {kari.skipped} questions never asked, "
             f"{kari.actions} actions, "
             f"{kari.reasked} re-asked; integrity_check ok {sum(c == 'ok' for c in checks)}"
             f"/{len(checks)}",
@@ -73,12 +97,6 @@ async def test_kill_after_every_step_of_a_guided_submission(rig: Rig) -> None:
     assert row.passed, row
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open: in 1 of 4 CI-size runs one stored submission lacked an answer the person saw "
-    "acknowledged, while its e-mail held them all (not diagnosed: the suite's bookkeeping or a "
-    "real loss)",
-)
 async def test_random_kills_over_concurrent_conversations(rig: Rig) -> None:
     rng = random.Random(SEED)
     people_count = size(ci=2, full=10)
@@ -123,6 +141,8 @@ async def test_random_kills_over_concurrent_conversations(rig: Rig) -> None:
     if not rig.bot.running:
         await rig.bot.start()
     unfinished = [p for p in people if p.reference is None]
+    for person in unfinished:
+        evidence(rig, person, None, "")
     lost = duplicated = incomplete = 0
     for person in people:
         if person.reference is None:
@@ -137,8 +157,11 @@ async def test_random_kills_over_concurrent_conversations(rig: Rig) -> None:
             row = conn.execute(
                 "SELECT data FROM submissions WHERE reference = ?", (person.reference,)
             ).fetchone()
-        incomplete += row is None or not all(a in row[0] for a in person.acked.values())
-    acked = sum(len(p.acked) for p in people)
+        gap = row is None or count_in_mail(person, row[0])[0] > 0
+        incomplete += gap
+        if gap or person.skipped:
+            evidence(rig, person, None if row is None else row[0], body)
+    acked = sum(p.acks for p in people)
     row_ = record(
         Row.judged(
             f"{kills} seeded random kill -9 over {people_count} concurrent conversations",
