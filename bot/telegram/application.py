@@ -23,6 +23,7 @@ from telegram.ext import Application
 
 from bot.logging_setup import install_redaction
 from bot.telegram.commands import MENU_LANGUAGES, bot_commands
+from bot.telegram.intake import FairUpdateQueue, RawUpdate
 from bot.telegram.ordering import DEFAULT_ALBUM_DELAY, AlbumCollector, ChatOrderedProcessor
 from bot.telegram.polling import ConfirmingPoller, ConfirmingProcessor, Inbox, UpdateLedger
 from bot.telegram.ratelimit import PatientRateLimiter
@@ -63,6 +64,8 @@ class TelegramOptions:
     bootstrap_retries: int = 5
     """Retries of the start-up calls (deleteWebhook/setWebhook) when the network is down."""
     max_concurrent_updates: int = 256
+    chat_queue: int = 5
+    """Updates of one chat waiting their turn before further texts are joined to the last."""
     stop_grace: float = 20.0
     """Seconds a stop keeps handling the updates in hand; the rest wait for the restart."""
 
@@ -94,9 +97,12 @@ def build_application(
     """
     install_redaction(token)
     root = api_url.rstrip("/")
-    return (
+    # Chats in turn, a flood's texts folded before they are even decoded (bot.telegram.intake).
+    queue = FairUpdateQueue(options.chat_queue)
+    app = (
         Application.builder()
         .token(token)
+        .update_queue(queue)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         # aiohttp instead of httpx: about a quarter to a tenth of the CPU per request
@@ -107,7 +113,9 @@ def build_application(
         # update confirmed to Telegram only once handled (see bot.telegram.polling).
         .concurrent_updates(
             ConfirmingProcessor(
-                ChatOrderedProcessor(albums, options.max_concurrent_updates),
+                ChatOrderedProcessor(
+                    albums, options.max_concurrent_updates, chat_queue=options.chat_queue
+                ),
                 UpdateLedger(),
                 inbox,
             )
@@ -127,6 +135,8 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
+    queue.bot = app.bot
+    return app
 
 
 async def register_commands(bot: Bot) -> None:
@@ -190,6 +200,8 @@ async def running(
         inbox=processor.inbox,
         poll_timeout=options.poll_timeout,
         allowed_updates=ALLOWED_UPDATES,
+        # Decoded when handed out, so a flood's folded texts are never decoded at all.
+        wrap=RawUpdate if isinstance(app.update_queue, FairUpdateQueue) else None,
     )
     server = (
         ConfirmingWebhook(

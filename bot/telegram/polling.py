@@ -30,8 +30,13 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import BaseUpdateProcessor
 
 from bot.clock import utc_now
+from bot.telegram.flood import merged_ids
 
 log = logging.getLogger(__name__)
+
+JSONDict = dict[str, Any]
+GET_UPDATES_LIMIT = 100
+"""The most updates ``getUpdates`` returns at once (Telegram's default and maximum)."""
 
 
 class Inbox(Protocol):
@@ -174,6 +179,8 @@ class ConfirmingProcessor(BaseUpdateProcessor):
                 self._running.discard(task)
         if isinstance(update, Update):
             self.ledger.finish(update.update_id)
+            for joined in merged_ids(update):  # texts joined to it by the update queue
+                self.ledger.finish(joined)
 
     async def initialize(self) -> None:
         """Initialise the inner processor."""
@@ -207,6 +214,7 @@ class ConfirmingPoller:
         clock: Callable[[], datetime] = utc_now,
         poll_timeout: float,
         allowed_updates: Sequence[str],
+        wrap: Callable[[JSONDict], object] | None = None,
         busy_interval: float = 0.25,
         backoff: float = 0.5,
         max_backoff: float = 8.0,
@@ -218,6 +226,8 @@ class ConfirmingPoller:
         self.clock = clock
         self.poll_timeout = poll_timeout
         self.allowed_updates = list(allowed_updates)
+        self.wrap = wrap
+        """What a fetched update goes into the queue as (default: an ``Update``, decoded now)."""
         self.busy_interval = busy_interval
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -296,6 +306,27 @@ class ConfirmingPoller:
             except Exception:
                 log.warning("could not forget handled updates", exc_info=True)
 
+    async def _fetch(self, wait: int) -> list[JSONDict]:
+        """One ``getUpdates`` call, as the JSON Telegram sent.
+
+        Kept raw: a flood fills every batch with 100 updates, and building PTB objects for
+        all of them (and serialising them again for the inbox) kept everyone's updates behind
+        them waiting; an update is decoded when it is handed out (see ``wrap``).
+        ``Bot._post`` is what ``Bot.get_updates`` calls before it decodes.
+        """
+        data: JSONDict = {
+            "timeout": wait,
+            "offset": self._telegram_offset(),
+            "allowed_updates": self.allowed_updates,
+        }
+        result = await self.bot._post("getUpdates", data, read_timeout=2 * wait + 10)
+        return [u for u in result if isinstance(u, dict)] if isinstance(result, list) else []
+
+    def _wrap(self, data: JSONDict) -> object:
+        if self.wrap is not None:
+            return self.wrap(data)
+        return Update.de_json(data, self.bot)
+
     async def _loop(self) -> None:
         delay = self.backoff
         while not self._stopping:
@@ -304,17 +335,12 @@ class ConfirmingPoller:
             try:
                 self._asking = True
                 try:
-                    updates = await self.bot.get_updates(
-                        offset=self._telegram_offset(),
-                        timeout=int(timeout),
-                        read_timeout=timeout + 10,
-                        allowed_updates=self.allowed_updates,
-                    )
+                    updates = await self._fetch(int(timeout))
                 finally:
                     self._asking = False
-                fresh = [u for u in updates if u.update_id not in self.ledger]
+                fresh = [u for u in updates if u["update_id"] not in self.ledger]
                 if self.inbox is not None and fresh:
-                    stash = [(u.update_id, json.dumps(u.to_dict())) for u in fresh]
+                    stash = [(u["update_id"], json.dumps(u)) for u in fresh]
                     await self.inbox.stash_updates(self.source, stash, self.clock())
             except InvalidToken:
                 log.exception("Telegram refused the token while polling; polling stopped")
@@ -329,10 +355,13 @@ class ConfirmingPoller:
                 delay = min(delay * 2, self.max_backoff)
                 continue
             delay = self.backoff
-            for update in fresh:
-                if self.ledger.take(update.update_id):
-                    await self.queue.put(update)
-            await self._forget_handled()
+            for data in fresh:
+                if self.ledger.take(data["update_id"]):
+                    await self.queue.put(self._wrap(data))
+            if len(updates) < GET_UPDATES_LIMIT:
+                # Caught up. While a full batch says more is waiting (a flood), the next
+                # batch is fetched first: others' updates may be in it.
+                await self._forget_handled()
             if not fresh and busy and not self._stopping:
                 self._asking = True  # only waiting: safe to cancel
                 try:
