@@ -21,6 +21,8 @@ from telegram import Bot, BotCommandScopeAllPrivateChats
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.clock import utc_now
+from bot.i18n import LANGS, format_date, gettext_for
 from bot.logging_setup import install_redaction
 from bot.telegram.commands import MENU_LANGUAGES, bot_commands
 from bot.telegram.intake import FairUpdateQueue, RawUpdate
@@ -164,6 +166,19 @@ def webhook_secret(configured: str | None) -> str:
     return configured
 
 
+def warm_up() -> None:
+    """Load now what the first reply in each language would otherwise load on its way.
+
+    babel reads its locale data (CLDR, about 0.1 s of unpickling) the first time a date is
+    formatted, and the welcome screen formats the deadline: without this the first people
+    after a start waited for it, on the database thread that everyone's steps share.
+    """
+    today = utc_now().date()
+    for lang in LANGS:
+        gettext_for(lang)
+        format_date(today, lang)
+
+
 def _processor(app: AnyApplication) -> ConfirmingProcessor:
     processor = app.update_processor
     if not isinstance(processor, ConfirmingProcessor):
@@ -219,6 +234,7 @@ async def running(
         else None
     )
     try:
+        warm_up()
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)
