@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 
 import aiosqlite
@@ -9,17 +10,27 @@ import aiosqlite
 from bot.storage.connection import all_rows, run
 
 
-async def stash(
-    db: aiosqlite.Connection, source: str, updates: Sequence[tuple[int, str]], at: str
+def stash(
+    conn: sqlite3.Connection, source: str, updates: Sequence[tuple[int, str]], at: str
 ) -> None:
-    """Store fetched updates (``(update_id, json)``) before Telegram is told to forget them."""
-    for update_id, data in updates:
-        await run(
-            db,
+    """Store fetched updates (``(update_id, json)``) before Telegram is told to forget them.
+
+    A plain function for :meth:`bot.storage.connection.Database.run_sync`: the whole batch in
+    one transaction and one trip to the database thread. A flood fills every batch with 100
+    updates, and a trip per update kept everyone's updates behind them waiting.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.executemany(
             "INSERT OR IGNORE INTO inbox (source, update_id, data, received_at)"
             " VALUES (?, ?, ?, ?)",
-            (source, update_id, data, at),
+            [(source, update_id, data, at) for update_id, data in updates],
         )
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 async def stashed(db: aiosqlite.Connection, source: str) -> list[str]:

@@ -141,8 +141,8 @@ class Store:
         self, source: str, updates: Sequence[tuple[int, str]], at: datetime
     ) -> None:
         """Store fetched updates (``(update_id, json)``) until they are handled."""
-        async with self._db.transaction() as db:
-            await inbox.stash(db, source, updates, to_db_time(at))
+        stash = partial(inbox.stash, source=source, updates=updates, at=to_db_time(at))
+        await self._db.run_sync(stash)
 
     async def stashed_updates(self, source: str) -> list[str]:
         """The stored, possibly unhandled updates of ``source``, oldest first (as JSON)."""

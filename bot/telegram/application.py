@@ -21,8 +21,11 @@ from telegram import Bot, BotCommandScopeAllPrivateChats
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.clock import utc_now
+from bot.i18n import LANGS, format_date, gettext_for
 from bot.logging_setup import install_redaction
 from bot.telegram.commands import MENU_LANGUAGES, bot_commands
+from bot.telegram.intake import FairUpdateQueue, RawUpdate
 from bot.telegram.ordering import DEFAULT_ALBUM_DELAY, AlbumCollector, ChatOrderedProcessor
 from bot.telegram.polling import ConfirmingPoller, ConfirmingProcessor, Inbox, UpdateLedger
 from bot.telegram.ratelimit import PatientRateLimiter
@@ -63,6 +66,8 @@ class TelegramOptions:
     bootstrap_retries: int = 5
     """Retries of the start-up calls (deleteWebhook/setWebhook) when the network is down."""
     max_concurrent_updates: int = 256
+    chat_queue: int = 5
+    """Updates of one chat waiting their turn before further texts are joined to the last."""
     stop_grace: float = 20.0
     """Seconds a stop keeps handling the updates in hand; the rest wait for the restart."""
 
@@ -94,9 +99,12 @@ def build_application(
     """
     install_redaction(token)
     root = api_url.rstrip("/")
-    return (
+    # Chats in turn, a flood's texts folded before they are even decoded (bot.telegram.intake).
+    queue = FairUpdateQueue(options.chat_queue)
+    app = (
         Application.builder()
         .token(token)
+        .update_queue(queue)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         # aiohttp instead of httpx: about a quarter to a tenth of the CPU per request
@@ -107,7 +115,9 @@ def build_application(
         # update confirmed to Telegram only once handled (see bot.telegram.polling).
         .concurrent_updates(
             ConfirmingProcessor(
-                ChatOrderedProcessor(albums, options.max_concurrent_updates),
+                ChatOrderedProcessor(
+                    albums, options.max_concurrent_updates, chat_queue=options.chat_queue
+                ),
                 UpdateLedger(),
                 inbox,
             )
@@ -127,6 +137,8 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
+    queue.bot = app.bot
+    return app
 
 
 async def register_commands(bot: Bot) -> None:
@@ -152,6 +164,19 @@ def webhook_secret(configured: str | None) -> str:
     if not _SECRET_TOKEN.match(configured):
         raise ValueError("WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - (1-256 chars)")
     return configured
+
+
+def warm_up() -> None:
+    """Load now what the first reply in each language would otherwise load on its way.
+
+    babel reads its locale data (CLDR, about 0.1 s of unpickling) the first time a date is
+    formatted, and the welcome screen formats the deadline: without this the first people
+    after a start waited for it, on the database thread that everyone's steps share.
+    """
+    today = utc_now().date()
+    for lang in LANGS:
+        gettext_for(lang)
+        format_date(today, lang)
 
 
 def _processor(app: AnyApplication) -> ConfirmingProcessor:
@@ -190,6 +215,8 @@ async def running(
         inbox=processor.inbox,
         poll_timeout=options.poll_timeout,
         allowed_updates=ALLOWED_UPDATES,
+        # Decoded when handed out, so a flood's folded texts are never decoded at all.
+        wrap=RawUpdate if isinstance(app.update_queue, FairUpdateQueue) else None,
     )
     server = (
         ConfirmingWebhook(
@@ -207,6 +234,7 @@ async def running(
         else None
     )
     try:
+        warm_up()
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)

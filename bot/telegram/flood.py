@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from types import MappingProxyType
+from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -59,6 +60,33 @@ def coalesce(into: object, update: object) -> bool:
     joined = (*merged_ids(into), update.update_id, *merged_ids(update))
     with into._unfrozen():
         into.api_kwargs = MappingProxyType({**into.api_kwargs, MERGED: joined})
+    return True
+
+
+def raw_plain_text(data: dict[str, Any]) -> str | None:
+    """:func:`plain_text` of an update still in Telegram's JSON."""
+    message = data.get("message")
+    if not isinstance(message, dict):
+        return None
+    text = message.get("text")
+    if not isinstance(text, str) or text.startswith("/") or message.get("media_group_id"):
+        return None
+    chat = message.get("chat")
+    if not isinstance(chat, dict) or chat.get("type") != "private":
+        return None
+    return text
+
+
+def coalesce_raw(into: dict[str, Any], data: dict[str, Any]) -> bool:
+    """:func:`coalesce` for two updates still in Telegram's JSON (not decoded yet)."""
+    first, more = raw_plain_text(into), raw_plain_text(data)
+    if first is None or more is None:
+        return False
+    if into["message"].get("from", {}).get("id") != data["message"].get("from", {}).get("id"):
+        return False
+    into["message"]["text"] = f"{first}\n{more}"
+    # An unknown key of an update ends up in its ``api_kwargs``, where merged_ids looks.
+    into[MERGED] = [*into.get(MERGED, ()), data["update_id"], *data.get(MERGED, ())]
     return True
 
 

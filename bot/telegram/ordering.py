@@ -25,7 +25,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import BaseUpdateProcessor
 
-from bot.telegram import flood
+from bot.telegram import flood, turns
 
 DEFAULT_ALBUM_DELAY = 1.0
 """Seconds of quiet after the last part before an album is taken as complete."""
@@ -129,6 +129,9 @@ class _Line:
     waiting: deque[tuple[object, asyncio.Future[None]]] = field(default_factory=deque)
     told: bool = False
     """Whether the chat was told to slow down since its queue was last empty."""
+    flooding: bool = False
+    """Whether updates of the chat were joined or dropped since its queue was last empty:
+    its replies then get the overall message budget after everyone else's."""
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -182,6 +185,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             line = self._lines[chat_id] = _Line()
         elif not await self._wait_turn(chat_id, line, update, coroutine):
             return
+        if isinstance(update, Update) and flood.merged_ids(update):
+            line.flooding = True  # texts were joined to it before it got here
         try:
             if group is not None:
                 assert isinstance(update, Update)
@@ -190,7 +195,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 async with self._slots:
                     self.running += 1
                     try:
-                        await coroutine
+                        with turns.turn(lambda: line.flooding):
+                            await coroutine
                     finally:
                         self.running -= 1
             finally:
@@ -205,6 +211,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     ) -> bool:
         """Queue behind the chat's running update; ``False`` if merged or dropped instead."""
         if len(line.waiting) >= self.chat_queue:
+            line.flooding = True
             flood.close(coroutine)
             if line.waiting and flood.coalesce(line.waiting[-1][0], update):
                 self.coalesced += 1
@@ -235,7 +242,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             if not turn.done():
                 turn.set_result(None)
                 return
-        line.told = False
+        line.told = line.flooding = False
         del self._lines[chat_id]
 
     async def initialize(self) -> None:

@@ -32,8 +32,13 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import BaseUpdateProcessor
 
 from bot.clock import utc_now
+from bot.telegram.flood import merged_ids
 
 log = logging.getLogger(__name__)
+
+JSONDict = dict[str, Any]
+GET_UPDATES_LIMIT = 100
+"""The most updates ``getUpdates`` returns at once (Telegram's default and maximum)."""
 
 
 class Inbox(Protocol):
@@ -179,6 +184,8 @@ class ConfirmingProcessor(BaseUpdateProcessor):
                 self._running.discard(task)
         if isinstance(update, Update):
             self.ledger.finish(update.update_id)
+            for joined in merged_ids(update):  # texts joined to it by the update queue
+                self.ledger.finish(joined)
 
     async def initialize(self) -> None:
         """Initialise the inner processor."""
@@ -212,6 +219,7 @@ class ConfirmingPoller:
         clock: Callable[[], datetime] = utc_now,
         poll_timeout: float,
         allowed_updates: Sequence[str],
+        wrap: Callable[[JSONDict], object] | None = None,
         busy_interval: float = 0.25,
         backoff: float = 0.5,
         max_backoff: float = 8.0,
@@ -223,6 +231,8 @@ class ConfirmingPoller:
         self.clock = clock
         self.poll_timeout = poll_timeout
         self.allowed_updates = list(allowed_updates)
+        self.wrap = wrap
+        """What a fetched update goes into the queue as (default: an ``Update``, decoded now)."""
         self.busy_interval = busy_interval
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -271,8 +281,7 @@ class ConfirmingPoller:
         if self.inbox is None:
             return
         stored = await self.inbox.stashed_updates(self.source)
-        updates = [Update.de_json(json.loads(data), self.bot) for data in stored]
-        new = await self._hand_over(updates)
+        new = await self._hand_over([json.loads(data) for data in stored])
         if stored:
             log.info(
                 "handling %d stored update(s) from before the restart (%d applied already)",
@@ -280,11 +289,11 @@ class ConfirmingPoller:
                 len(stored) - len(new),
             )
 
-    async def _applied(self, updates: Sequence[Update]) -> set[int]:
+    async def _applied(self, updates: Sequence[JSONDict]) -> set[int]:
         """The ids of ``updates`` whose effects are committed already (served again)."""
         if self.inbox is None or not updates:
             return set()
-        keys = {f"{self.source}:{u.update_id}": u.update_id for u in updates}
+        keys = {f"{self.source}:{u['update_id']}": int(u["update_id"]) for u in updates}
         try:
             processed = await self.inbox.processed_updates(list(keys))
         except Exception:  # then every one is handled, and the update keys still dedupe
@@ -292,7 +301,7 @@ class ConfirmingPoller:
             return set()
         return {keys[key] for key in processed}
 
-    async def _hand_over(self, updates: Sequence[Update]) -> list[Update]:
+    async def _hand_over(self, updates: Sequence[JSONDict]) -> list[JSONDict]:
         """Queue the updates not in hand yet, oldest first; return those queued.
 
         An update applied before a crash or a stop (Telegram or the inbox serves it again)
@@ -301,14 +310,15 @@ class ConfirmingPoller:
         """
         applied = await self._applied(updates)
         queued = []
-        for update in sorted(updates, key=lambda u: u.update_id):
-            if not self.ledger.take(update.update_id):
+        for data in sorted(updates, key=lambda u: int(u["update_id"])):
+            update_id = int(data["update_id"])
+            if not self.ledger.take(update_id):
                 continue
-            if update.update_id in applied:
-                self.ledger.finish(update.update_id)
+            if update_id in applied:
+                self.ledger.finish(update_id)
                 continue
-            await self.queue.put(update)
-            queued.append(update)
+            await self.queue.put(self._wrap(data))
+            queued.append(data)
         if applied:
             log.info("confirmed %d update(s) served again after being applied", len(applied))
         return queued
@@ -336,6 +346,27 @@ class ConfirmingPoller:
             except Exception:
                 log.warning("could not forget handled updates", exc_info=True)
 
+    async def _fetch(self, wait: int) -> list[JSONDict]:
+        """One ``getUpdates`` call, as the JSON Telegram sent.
+
+        Kept raw: a flood fills every batch with 100 updates, and building PTB objects for
+        all of them (and serialising them again for the inbox) kept everyone's updates behind
+        them waiting; an update is decoded when it is handed out (see ``wrap``).
+        ``Bot._post`` is what ``Bot.get_updates`` calls before it decodes.
+        """
+        data: JSONDict = {
+            "timeout": wait,
+            "offset": self._telegram_offset(),
+            "allowed_updates": self.allowed_updates,
+        }
+        result = await self.bot._post("getUpdates", data, read_timeout=2 * wait + 10)
+        return [u for u in result if isinstance(u, dict)] if isinstance(result, list) else []
+
+    def _wrap(self, data: JSONDict) -> object:
+        if self.wrap is not None:
+            return self.wrap(data)
+        return Update.de_json(data, self.bot)
+
     async def _loop(self) -> None:
         delay = self.backoff
         while not self._stopping:
@@ -344,17 +375,12 @@ class ConfirmingPoller:
             try:
                 self._asking = True
                 try:
-                    updates = await self.bot.get_updates(
-                        offset=self._telegram_offset(),
-                        timeout=int(timeout),
-                        read_timeout=timeout + 10,
-                        allowed_updates=self.allowed_updates,
-                    )
+                    updates = await self._fetch(int(timeout))
                 finally:
                     self._asking = False
-                fresh = [u for u in updates if u.update_id not in self.ledger]
+                fresh = [u for u in updates if u["update_id"] not in self.ledger]
                 if self.inbox is not None and fresh:
-                    stash = [(u.update_id, json.dumps(u.to_dict())) for u in fresh]
+                    stash = [(u["update_id"], json.dumps(u)) for u in fresh]
                     await self.inbox.stash_updates(self.source, stash, self.clock())
             except InvalidToken:
                 log.exception("Telegram refused the token while polling; polling stopped")
@@ -370,7 +396,10 @@ class ConfirmingPoller:
                 continue
             delay = self.backoff
             await self._hand_over(fresh)
-            await self._forget_handled()
+            if len(updates) < GET_UPDATES_LIMIT:
+                # Caught up. While a full batch says more is waiting (a flood), the next
+                # batch is fetched first: others' updates may be in it.
+                await self._forget_handled()
             if not fresh and busy and not self._stopping:
                 self._asking = True  # only waiting: safe to cancel
                 try:

@@ -10,8 +10,10 @@ Three rules, applied to message calls only:
 - **per chat**: a token bucket (GCRA) per chat; a person at human pace never waits;
 - **overall**: one bucket shared *fairly*: when messages must wait, chats are served in turn
   (least recently served first), so a chat with many queued messages cannot starve the
-  others; and replies go before background work such as receipts, staff cards, digests and
-  reminders (``rate_limit_args={"priority": "background"}``);
+  others. Waiting messages are also ranked: the first message of a turn (what a person
+  waits for) goes first, then the rest of the replies, then the replies to a chat that floods
+  the bot (see :mod:`bot.telegram.turns`), then background work such as receipts, staff
+  cards, digests and reminders (``rate_limit_args={"priority": "background"}``);
 - **429**: ``RetryAfter`` pauses the scope it came from (the chat, or everything for a call
   without a chat, or when several chats are refused at once), lowers that chat's rate for a
   while, and the call is retried.
@@ -33,11 +35,15 @@ from typing import Any, Literal
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.telegram import turns
+
 log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
 Callback = Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]
-Priority = Literal["reply", "background"]
+Priority = Literal["first", "reply", "flood", "background"]
+PRIORITIES: tuple[Priority, ...] = ("first", "reply", "flood", "background")
+"""The order in which waiting messages get the budget."""
 RateLimitArgs = dict[str, Any] | None
 """``rate_limit_args`` callers may pass: ``{"priority": "background"}``."""
 
@@ -82,10 +88,14 @@ def is_group(chat: int | str) -> bool:
 
 
 def priority_of(rate_limit_args: RateLimitArgs) -> Priority:
-    """``background`` when the caller marked the call so, else ``reply``."""
+    """``background`` when the caller marked the call so, else the rank in its turn.
+
+    Call once per message: it counts the message in its turn.
+    """
     if isinstance(rate_limit_args, dict) and rate_limit_args.get("priority") == "background":
         return "background"
-    return "reply"
+    turn = turns.current()
+    return "reply" if turn is None else turn.rank_next_message()
 
 
 class Pace:
@@ -131,8 +141,7 @@ class FairBudget:
         self._stamp = clock()
         self._paused_until = 0.0
         self._waiting: dict[Priority, dict[object, deque[asyncio.Future[None]]]] = {
-            "reply": {},
-            "background": {},
+            priority: {} for priority in PRIORITIES
         }
         self._served: dict[object, float] = {}
         """When each chat last got a slot while calls were waiting."""
@@ -194,12 +203,12 @@ class FairBudget:
                 del self._waiting[priority][chat]
 
     def _next(self) -> asyncio.Future[None] | None:
-        """The first waiting call of the chat served least recently, replies first.
+        """The first waiting call of the chat served least recently, in order of priority.
 
         A chat that was just served goes behind every other waiting chat (a round robin),
         and a chat that writes seldom goes before the busy ones.
         """
-        for priority in ("reply", "background"):
+        for priority in PRIORITIES:
             queues = self._waiting[priority]
             while queues:
                 chat = min(queues, key=lambda c: self._served.get(c, 0.0))
@@ -309,7 +318,7 @@ class PatientRateLimiter(BaseRateLimiter[RateLimitArgs]):
         """Pace a message call, make it, retry a 429 or a network failure."""
         chat = chat_of(data)
         counted = is_message_call(endpoint)
-        priority = priority_of(rate_limit_args)
+        priority = priority_of(rate_limit_args) if counted else "reply"
         refused = network_failures = 0
         while True:
             await self._wait_if_paused(chat)

@@ -19,14 +19,24 @@ PATIENCE = 10.0
 """A reply later than this counts as this late (the scenario must end in CI time)."""
 FLOOR = 0.2
 """Normal p95 is a few hundredths of a second; below this, timer noise would decide."""
+BUDGET_REFILL = 1.1
+"""Seconds for the bot's overall message budget (a second's worth) to fill up again."""
 
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
+HELP = "Dette kan du skrive"
+"""The start of the answer to /hjelp (a person's first /hjelp also gets the privacy notice)."""
+
+
 async def latencies(rig: Rig, users: list[FakeUser], rounds: int) -> list[float]:
-    """Seconds from each /hjelp to the first reply, several people at once."""
+    """Seconds from each /hjelp to its answer, several people at once.
+
+    The answer itself is waited for, not any output: a first /hjelp gets the privacy notice
+    after the help, and that notice must not be taken as the answer to the next /hjelp.
+    """
 
     async def one(user: FakeUser) -> list[float]:
         seen = []
@@ -34,22 +44,24 @@ async def latencies(rig: Rig, users: list[FakeUser], rounds: int) -> list[float]
             mark = user.mark()
             began = time.monotonic()
             await user.send("/hjelp")
-            reply = await wait_for(rig.api, user, mark, lambda o: True, PATIENCE)
+            reply = await wait_for(rig.api, user, mark, lambda o: HELP in o.text, PATIENCE)
             seen.append(time.monotonic() - began if reply is not None else PATIENCE)
         return seen
 
     return [x for xs in await asyncio.gather(*(one(u) for u in users)) for x in xs]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open: at shipped pacing on a busy 2-core machine, others' p95 was 0.53 s beside the "
-    "flood vs 0.16 s without (limit 0.30 s); the in-process flood test passes (not diagnosed)",
-)
 async def test_a_flood_beside_normal_users(rig: Rig) -> None:
     flood = size(ci=300, full=600)
     await rig.bot.start()
+    # Both measured phases start alike: in a warm process, and with Telegram's message budget
+    # (30 a second, paced by the bot as shipped) refilled. Eight people's first /hjelp send
+    # 16 messages at once, so phases run back to back measured their order, not the flood:
+    # with no flood at all the second phase's p95 was up to 1.7× the first's, the third's 2×.
+    await latencies(rig, [rig.api.user(9000 + i) for i in range(8)], rounds=2)
+    await asyncio.sleep(BUDGET_REFILL)
     calm = await latencies(rig, [rig.api.user(9100 + i) for i in range(8)], rounds=2)
+    await asyncio.sleep(BUDGET_REFILL)
     flooder = rig.api.user(9999, first_name="Flom")
     for i in range(flood):
         await flooder.send(f"Flom {i}")

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
+from bot.telegram import turns
 from bot.telegram.ratelimit import Pace, PatientRateLimiter, RateLimitArgs, is_message_call
 
 
@@ -175,4 +176,34 @@ async def test_429_beyond_the_retries_is_raised(recorder: Recorder) -> None:
     recorder.refuse[5] = 1
     with pytest.raises(RetryAfter):
         await call(limiter, recorder, "sendMessage", 5)
+    await limiter.shutdown()
+
+
+async def test_a_turns_first_message_goes_first_and_a_flooding_chat_last(
+    recorder: Recorder,
+) -> None:
+    """When the budget runs short, a person's first answer beats others' follow-ups."""
+    limiter = PatientRateLimiter(global_rate=20, chat_rate=1000, chat_burst=1000)
+
+    async def in_turn(chat: int, messages: int, *, flooding: bool = False) -> None:
+        with turns.turn(lambda: flooding):
+            for _ in range(messages):
+                await call(limiter, recorder, "sendMessage", chat)
+
+    async def sent(count: int) -> None:
+        async with asyncio.timeout(5), recorder._changed:
+            await recorder._changed.wait_for(lambda: recorder.attempts >= count)
+
+    flooding = asyncio.create_task(in_turn(1, 30, flooding=True))
+    await sent(20)  # the flooding chat used the budget up; the rest of it waits
+    others = asyncio.gather(*(in_turn(chat, 3) for chat in range(2, 7)))
+    await sent(25)  # each of the others' first message went out
+    await in_turn(50, 1)  # a person's turn starts: before the others' later messages
+    await others
+    await flooding
+    order = [c for _e, c, _t in recorder.sent]
+    last_of = {chat: len(order) - 1 - order[::-1].index(chat) for chat in range(2, 7)}
+    assert order.index(50) < min(last_of.values())
+    # The flooding chat's waiting messages went out after everyone else's.
+    assert order[max(last_of.values()) + 1 :] == [1] * 10
     await limiter.shutdown()
