@@ -167,11 +167,10 @@ def _continue_answer(ctx: Ctx, step: StepId, raw: str, message_ref: str | None) 
     ack = _("Lagt til på «{where}» ✅ Svaret har nå {count} deler.").format(
         where=prompts.step_label(ctx, step), count=len(answer.parts)
     )
-    if s.step == flow.SUMMARY:
-        ctx.say(ack)
-        screens.show(ctx)  # the summary shown before lacks this part
-    else:
-        ctx.say(ack, prompts.choices_for(ctx))
+    # The current question (or summary) again, in the same message: the message that showed
+    # it may never have arrived (a crash), and its buttons move to the newest message anyway.
+    ctx.say(ack)
+    screens.show(ctx)
 
 
 _Parser = Callable[[str, date], object]

@@ -125,6 +125,7 @@ def test_long_answer_in_several_messages_stays_one_answer(c: Consultation) -> No
     # straight after 41): it continues the first answer, not the next question's.
     t.send("Andre del av det samme innlegget.", ref="42", follows="41")
     assert "Lagt til på «Spørsmål 1» ✅ Svaret har nå 2 deler." in t.text
+    assert "Spørsmål 2 av 6" in t.text, "the question the person is at, asked again with it"
     assert t.session.step == "q.q2"
     assert "q.q2" not in t.session.answers
     answer = t.session.answers["q.q1"]
