@@ -26,6 +26,8 @@ SLOW_DOWN = N_(
 
 MERGED = "innspill_merged_update_ids"
 """Where a waiting update keeps the ids of the updates joined to it."""
+LAST_MESSAGE = "innspill_last_joined_message_id"
+"""Where a waiting update keeps the id of the last message whose text was joined to it."""
 
 
 def plain_text(update: object) -> str | None:
@@ -58,8 +60,11 @@ def coalesce(into: object, update: object) -> bool:
     # Its update id goes along, so the handler records it as applied with the one it joined
     # (a restart that serves both again must not add the text a second time).
     joined = (*merged_ids(into), update.update_id, *merged_ids(update))
+    last = last_message_id(update)
     with into._unfrozen():
-        into.api_kwargs = MappingProxyType({**into.api_kwargs, MERGED: joined})
+        into.api_kwargs = MappingProxyType(
+            {**into.api_kwargs, MERGED: joined, LAST_MESSAGE: last}
+        )
     return True
 
 
@@ -87,12 +92,24 @@ def coalesce_raw(into: dict[str, Any], data: dict[str, Any]) -> bool:
     into["message"]["text"] = f"{first}\n{more}"
     # An unknown key of an update ends up in its ``api_kwargs``, where merged_ids looks.
     into[MERGED] = [*into.get(MERGED, ()), data["update_id"], *data.get(MERGED, ())]
+    into[LAST_MESSAGE] = data.get(LAST_MESSAGE, data["message"].get("message_id"))
     return True
 
 
 def merged_ids(update: Update) -> tuple[int, ...]:
     """The ids of the updates whose text :func:`coalesce` joined to ``update``."""
     return tuple(update.api_kwargs.get(MERGED, ()))
+
+
+def last_message_id(update: Update) -> int:
+    """The id of the last message in ``update``'s text (its own, unless others were joined).
+
+    The joined text is stored under this id, so the person's next message, which follows
+    the last one they sent, is recognised as more of the same answer.
+    """
+    assert update.message is not None
+    last = update.api_kwargs.get(LAST_MESSAGE)
+    return last if isinstance(last, int) else update.message.message_id
 
 
 async def tell_to_slow_down(update: object) -> None:

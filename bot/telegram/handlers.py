@@ -35,7 +35,7 @@ from bot.engine.events import DocumentProblem, Reply
 from bot.i18n import N_, gettext_for, resolve_language
 from bot.service import ConversationService
 from bot.settings import Settings
-from bot.telegram import callbacks
+from bot.telegram import callbacks, flood
 from bot.telegram.latest import LatestMessages
 from bot.telegram.ordering import AlbumCollector, album_of
 from bot.telegram.render import SELECTED
@@ -120,7 +120,7 @@ class TelegramHandlers:
         handled = await self.service.handle_text(
             user_key(message.from_user.id),
             message.text,
-            message_ref=str(message.message_id),
+            message_ref=str(flood.last_message_id(update)),
             follows_ref=str(message.message_id - 1),
             update_key=update_keys(update, context.bot.id),
             language_code=message.from_user.language_code,

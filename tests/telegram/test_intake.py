@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.telegram.flood import merged_ids
+from bot.telegram.flood import last_message_id, merged_ids
 from bot.telegram.intake import FairUpdateQueue, RawUpdate
 from bot.telegram.polling import ConfirmingProcessor, UpdateLedger
 from tests.telegram.conftest import TOKEN
@@ -76,6 +76,10 @@ async def test_a_backlog_of_texts_is_folded_into_the_last_waiting_one() -> None:
     assert last.message.text == "bit 1\nbit 2\nbit 3\nbit 4\nbit 5"
     # The joined updates' ids travel with it, so they are recorded as applied with it.
     assert merged_ids(last) == (2, 3, 4, 5)
+    # The joined text is stored under its last message, so the person's next message (which
+    # follows that one) is taken as more of the same answer, not as a new one.
+    assert last_message_id(last) == 5
+    assert last_message_id(first) == 0
     # PTB marks each handed-out update done; join() does not wait for the folded ones.
     q.task_done()
     q.task_done()
