@@ -8,6 +8,7 @@ reads the reason first and then the welcome. The purge leaves a ``purged:<user>`
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -28,6 +29,14 @@ NOTICE = N_(
 )
 
 
+CLEAR_FOR = 3600.0
+"""Seconds a person found without a note is not asked about again. Each of their updates
+would otherwise cost a database trip (and a turn at its lock) for a note that only a purge
+of a draft untouched for days can leave; one written meanwhile is told at most this late."""
+CLEAR_KEPT = 100_000
+"""People remembered as clear; beyond this the memory starts afresh."""
+
+
 class PurgeNotice:
     """The one-time explanation after a purge."""
 
@@ -36,6 +45,7 @@ class PurgeNotice:
         self.consultation = consultation
         self.store = store
         self.retention_days = retention_days
+        self._clear_since: dict[str, float] = {}
 
     def register(self, app: AnyApplication) -> None:
         """Run before the conversation's handlers, without stopping the update."""
@@ -47,8 +57,15 @@ class PurgeNotice:
         if chat is None or user is None or chat.type != ChatType.PRIVATE:
             return
         key = PURGED + user_key(user.id)
-        if not await self.store.jobs.was_sent(key):
+        checked = self._clear_since.get(key)
+        if checked is not None and time.monotonic() - checked < CLEAR_FOR:
             return
+        if not await self.store.jobs.was_sent(key):
+            if len(self._clear_since) >= CLEAR_KEPT:
+                self._clear_since.clear()
+            self._clear_since[key] = time.monotonic()
+            return
+        self._clear_since.pop(key, None)
         await self.store.jobs.release(key)
         session = await self.store.load_session(user_key(user.id), self.consultation.id)
         if session is not None and session.status == "draft" and session.has_content:
