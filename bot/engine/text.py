@@ -12,7 +12,7 @@ from bot.engine.events import EditEvent, TextEvent
 from bot.engine.matching import match_choice
 from bot.engine.municipalities import lookup
 from bot.engine.names import StepId, step_id
-from bot.engine.navigation import advance, goto, unskip
+from bot.engine.navigation import CONFIRM_STEPS, advance, goto, unskip
 from bot.engine.session import Answer, AnswerPart
 from bot.engine.values import (
     board_date,
@@ -51,8 +51,22 @@ def on_text(ctx: Ctx, event: TextEvent) -> None:
         _set_municipality(ctx, raw)
     elif step == flow.SUMMARY and s.flow == "quick":
         _more_on_summary(ctx, raw, event.message_ref)
+    elif step == flow.RESUME and s.return_step not in (None, *CONFIRM_STEPS):
+        _resume_with(ctx, event)
     else:
         _OTHER_STEPS.get(step, _not_here)(ctx)
+
+
+def _resume_with(ctx: Ctx, event: TextEvent) -> None:
+    """Text typed at «Velkommen tilbake»: continue, and take it where the person was.
+
+    The resume screen mostly comes from a second /start sent when a reply seemed slow, so it
+    can arrive after the question the person is answering; their answer is meant for that
+    question and must not be turned away (and lost) because of the screen in between.
+    """
+    s = ctx.s
+    s.step, s.return_step = step_id(s.return_step or flow.TYPE), None
+    on_text(ctx, event)
 
 
 MORE_TEXT_MIN_WORDS = 5

@@ -79,6 +79,27 @@ def test_start_typed_twice_then_continue(c: Consultation) -> None:
     assert t.session.answers[flow.theme_step("tilgjengelighet")].text == "Flere busser."
 
 
+def test_an_answer_typed_at_the_resume_screen_goes_to_the_question(c: Consultation) -> None:
+    # /start sent when a reply seemed slow shows «Velkommen tilbake» after the question; the
+    # person answers the question they see, and the answer must not be turned away.
+    t = at_question_2(c)
+    t.command("start")
+    assert t.session.step == Step.RESUME
+    t.send("Et sykehus i nærheten.")
+    assert t.session.answers[QUESTION_2].text == "Et sykehus i nærheten."
+    assert "Lagret ✅" in t.text
+    assert t.session.step == flow.question_step("q3")
+    assert t.session.return_step is None
+
+
+def test_a_choice_typed_at_the_resume_screen_is_still_a_choice(c: Consultation) -> None:
+    t = at_question_2(c)
+    t.command("start")
+    t.send("Fortsett der jeg var")
+    assert t.session.step == QUESTION_2
+    assert QUESTION_2 not in t.session.answers
+
+
 def test_a_language_switch_by_name_at_the_resume_screen_keeps_the_way_back(
     c: Consultation,
 ) -> None:
