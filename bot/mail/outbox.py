@@ -90,6 +90,10 @@ class OutboxStore(Protocol):
         """Lease due rows (pending and due, or sending with an expired lease); counts an attempt."""
         ...
 
+    async def reclaim_interrupted_outbox(self, now: datetime) -> int:
+        """Make rows a killed sender left leased (``sending``) due now; return how many."""
+        ...
+
     async def submission_owner(self, reference: str) -> str | None:
         """The user id the submission came from."""
         ...
@@ -349,6 +353,13 @@ class OutboxWorker:
         """Start the background loop (a no-op if it runs already)."""
         if self.running:
             return
+        # The bot is the one long-running sender: a row still leased when it starts was being
+        # sent by its previous run when that run died. Waiting out the lease would hold the
+        # submission back for minutes; sending again now at worst repeats it with the same
+        # Message-ID, which at-least-once delivery allows (and the server may have lost it).
+        reclaimed = await self.store.reclaim_interrupted_outbox(self.clock())
+        if reclaimed:
+            log.info("sending %d message(s) again that a stopped run was sending", reclaimed)
         self._stopping = False
         self._task = asyncio.create_task(self._loop(), name="outbox-worker")
 

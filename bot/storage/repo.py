@@ -342,6 +342,11 @@ class Store:
         if erased:
             await self._db.checkpoint()
 
+    async def reclaim_interrupted_outbox(self, now: datetime) -> int:
+        """Make rows a killed sender left leased due now (the bot's worker calls it at start)."""
+        async with self._db.transaction() as db:
+            return await submissions.reclaim_interrupted(db, now)
+
     async def mark_outbox_retry(
         self, outbox_id: int, error: str, next_attempt_at: datetime
     ) -> None:

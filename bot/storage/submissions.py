@@ -205,6 +205,16 @@ async def mark_sent(db: aiosqlite.Connection, outbox_id: int, now: datetime) -> 
     return row["reference"] if row else None
 
 
+async def reclaim_interrupted(db: aiosqlite.Connection, now: datetime) -> int:
+    """Rows left ``sending`` by a sender that died: due again now, lease dropped."""
+    return await run(
+        db,
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, lease_until = NULL"
+        " WHERE status = 'sending'",
+        (to_db_time(now),),
+    )
+
+
 async def mark_retry(
     db: aiosqlite.Connection, outbox_id: int, error: str, next_attempt_at: datetime
 ) -> None:

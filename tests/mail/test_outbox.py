@@ -309,6 +309,31 @@ async def test_crash_after_the_server_accepted_resends_once_with_the_same_messag
     assert first["Subject"] == second["Subject"] == INBOX_SUBJECT
 
 
+async def test_a_restarted_bot_sends_at_once_what_its_killed_run_was_sending(
+    store: Store, clock: Clock
+) -> None:
+    # The first run dies while sending; the bot's next run must not hold the submission back
+    # for the whole lease (minutes), and still sends it with the same Message-ID.
+    await store_submission(store, make_submission())
+    handler = RecordingHandler()
+    with smtp_server(handler) as server:
+        with pytest.raises(_Crash):
+            await worker_for(store, CrashAfterSending(smtp(server.port)), clock).run_once()
+        clock.advance(5)  # well within the 5-minute lease
+        restarted = worker_for(store, smtp(server.port), clock, poll_seconds=0.05)
+        await restarted.start()
+        try:
+            async with asyncio.timeout(10):
+                while len(handler.received) < 2:
+                    await asyncio.sleep(0.02)
+        finally:
+            await restarted.stop()
+    [row] = await store.list_outbox()
+    assert row.status == "sent"
+    first, second = (r.message for r in handler.received)
+    assert first["Message-ID"] == second["Message-ID"]
+
+
 async def test_crash_with_file_transport_leaves_one_file(
     store: Store, clock: Clock, tmp_path: Path
 ) -> None:
