@@ -209,9 +209,9 @@ async def _play(
     result.latencies = stats.latencies
     result.calls = sum(n for method, n in api.counts.items() if method != "getUpdates")
     result.chat_calls = api.chat_calls
-    result.acknowledged = len(stats.acknowledged)
+    result.acknowledged = len(stats.sent_answers)
     result.stuck = stats.stuck
-    result.acknowledged_answers = list(stats.acknowledged)
+    result.acknowledged_answers = list(stats.sent_answers)
     result.actions_per_submission = stats.actions_per_submission
 
 

@@ -54,6 +54,9 @@ class Stats:
     latencies: list[float] = field(default_factory=list)
     acknowledged: list[str] = field(default_factory=list)
     """Tracked answers the bot replied to (so the person saw it was received)."""
+    sent_answers: list[str] = field(default_factory=list)
+    """The acknowledged answers of submissions the person sent: each must be in an e-mail.
+    (A submission still open when the run ends keeps its answers in a draft, not in mail.)"""
     stuck: list[str] = field(default_factory=list)
     actions_per_submission: dict[str, list[int]] = field(
         default_factory=lambda: {"guided": [], "quick": []}
@@ -108,6 +111,7 @@ class Person:
     async def submission(self, until: Callable[[], bool], restarts: Callable[[], int]) -> None:
         """One submission from ``/start`` to the reference number."""
         self.answered = set()
+        self.acked_here: list[str] = []
         first_action = self.actions
         start = Action("type", "/start rask" if self.path == "quick" else "/start", "start")
         action: Action | None = start
@@ -126,6 +130,7 @@ class Person:
                 continue
             if action is None:
                 self.stats.submissions += 1
+                self.stats.sent_answers.extend(self.acked_here)
                 done = self.actions - first_action
                 self.stats.actions_per_submission[self.path].append(done)
             elif self.pause is not None:
@@ -154,7 +159,9 @@ class Person:
                 if first and any(self._answers(done, out) for out in outputs[seen:]):
                     first = False
                     self.stats.latencies.append(self.api.now() - started)
-                    if done.tracked:
+                if done.tracked and done.value not in self.acked_here:
+                    if any(self._acknowledges(out) for out in outputs[seen:]):
+                        self.acked_here.append(done.value)
                         self.stats.acknowledged.append(done.value)
                         self.stats.progress.set()
                     if done.key != "start":
@@ -188,6 +195,21 @@ class Person:
         if output.kind == "sent" or output.buttons:
             return True
         return done.message is not None and output.message_id == done.message.message_id
+
+    @staticmethod
+    def _acknowledges(output: BotMessage) -> bool:
+        """Whether ``output`` tells the person their typed answer was taken.
+
+        After a restart, replies to earlier actions (a /start sent while the bot was down)
+        can arrive after the answer: «Velkommen tilbake» or «Velg et av alternativene» is
+        no sign the answer was saved, whatever buttons it has.
+        """
+        if output.kind != "sent":
+            return False
+        text = output.text
+        if "Lagret" in text or "Lagt til" in text:
+            return True  # innspill says so
+        return "Velkommen tilbake" not in text and "Velg et av alternativene" not in text
 
     # ---------------------------------------------------------------- reading the bot
 
