@@ -222,16 +222,22 @@ async def _guard(play: asyncio.Future[None] | object) -> None:
 
 
 async def _count_lost(bot: BotProcess, result: Result, seconds: float = 20.0) -> None:
-    """Acknowledged answers that are in no e-mail to the ministry after all were sent."""
-    acknowledged = result.acknowledged_answers
-    # The outbox worker may deliver a little after the submission. The files are written by
-    # another process, so there is nothing to wait on but the folder itself.
+    """Acknowledged answers that are in no e-mail to the ministry after all were sent.
+
+    The outbox worker delivers a little after each submission (and a submission whose reply
+    a kill cut off is delivered too, so the mails outnumber the submissions people saw): wait
+    until every answer is found or ``seconds`` have passed. The files are written by another
+    process, so there is nothing to wait on but the folder itself.
+    """
+    acknowledged = {_tag(answer) for answer in result.acknowledged_answers}
+    missing = acknowledged
     for _ in range(int(seconds / 0.1)):
-        if len(bot.mails()) >= result.submissions:
+        delivered = "\n".join(_mail_text(path) for path in bot.mails())
+        missing = {tag for tag in acknowledged if tag not in delivered}
+        if not missing:
             break
         await asyncio.sleep(0.1)
-    delivered = "\n".join(_mail_text(path) for path in bot.mails())
-    result.lost = sum(1 for answer in acknowledged if _tag(answer) not in delivered)
+    result.lost = len(missing)
 
 
 def _tag(answer: str) -> str:

@@ -28,6 +28,10 @@ SKIP_REST_LABEL = "Hopp over resten"
 """innspill's «⏭ Hopp over resten og se oppsummeringen» (the canonical bot has none)."""
 
 
+NOT_TAKEN = ("Velkommen tilbake", "Velg et av alternativene", "allerede sendt", "Referansenummer")
+"""Replies that tell a person their text was not taken as an answer."""
+
+
 class Stuck(Exception):
     """The bot did not answer in time, or said something this person cannot act on."""
 
@@ -201,15 +205,16 @@ class Person:
         """Whether ``output`` tells the person their typed answer was taken.
 
         After a restart, replies to earlier actions (a /start sent while the bot was down)
-        can arrive after the answer: «Velkommen tilbake» or «Velg et av alternativene» is
-        no sign the answer was saved, whatever buttons it has.
+        can arrive after the answer, and text sent after the submission went is turned
+        away: none of :data:`NOT_TAKEN` is a sign the answer was saved, whatever buttons
+        it has. The canonical bot never says «Lagret»; its next question is the sign.
         """
         if output.kind != "sent":
             return False
         text = output.text
         if "Lagret" in text or "Lagt til" in text:
             return True  # innspill says so
-        return "Velkommen tilbake" not in text and "Velg et av alternativene" not in text
+        return not any(phrase in text for phrase in NOT_TAKEN)
 
     # ---------------------------------------------------------------- reading the bot
 
