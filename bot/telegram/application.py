@@ -26,8 +26,9 @@ from bot.i18n import LANGS, format_date, gettext_for
 from bot.logging_setup import install_redaction
 from bot.telegram.commands import MENU_LANGUAGES, bot_commands
 from bot.telegram.intake import FairUpdateQueue, RawUpdate
+from bot.telegram.ledger import UpdateLedger
 from bot.telegram.ordering import DEFAULT_ALBUM_DELAY, AlbumCollector, ChatOrderedProcessor
-from bot.telegram.polling import ConfirmingPoller, ConfirmingProcessor, Inbox, UpdateLedger
+from bot.telegram.polling import ConfirmingPoller, ConfirmingProcessor, Inbox
 from bot.telegram.ratelimit import PatientRateLimiter
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.updates import AnyApplication

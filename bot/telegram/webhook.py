@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import web
 from telegram import Bot, Update
 
-from bot.telegram.polling import UpdateLedger
+from bot.telegram.ledger import UpdateLedger
 
 log = logging.getLogger(__name__)
 

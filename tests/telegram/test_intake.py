@@ -11,7 +11,8 @@ from telegram.ext import BaseUpdateProcessor
 
 from bot.telegram.flood import last_message_id, merged_ids
 from bot.telegram.intake import FairUpdateQueue, RawUpdate
-from bot.telegram.polling import ConfirmingProcessor, UpdateLedger
+from bot.telegram.ledger import UpdateLedger
+from bot.telegram.polling import ConfirmingProcessor
 from tests.telegram.conftest import TOKEN
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from bot.settings import Settings
-from bot.telegram.polling import UpdateLedger
+from bot.telegram.ledger import UpdateLedger
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,8 @@ import pytest
 from telegram.error import RetryAfter
 
 from bot.telegram import turns
-from bot.telegram.ratelimit import Pace, PatientRateLimiter, RateLimitArgs, is_message_call
+from bot.telegram.budget import Pace
+from bot.telegram.ratelimit import PatientRateLimiter, RateLimitArgs, is_message_call
 
 
 class Recorder:
