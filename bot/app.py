@@ -112,6 +112,7 @@ class Runtime:
             poll_seconds=settings.outbox_poll_seconds,
             consultation=consultation,
             notifier=notifier,
+            clock=clock,
         )
         service = ConversationService(
             consultation,

@@ -155,13 +155,8 @@ class Run:
 FINDINGS: dict[str, int] = {"sequences": 0, "events": 0}
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(actions=st.lists(ACTIONS, min_size=1, max_size=40))
-def test_random_event_sequences_keep_the_engine_sound(actions: list[Action]) -> None:
+def check_sequence(actions: list[Action]) -> None:
+    """Plays ``actions`` against the engine, asserting every invariant after each event."""
     consultation = CONSULTATION
     run = Run(consultation)
     steps = valid_steps(consultation)
@@ -189,15 +184,33 @@ def test_random_event_sequences_keep_the_engine_sound(actions: list[Action]) -> 
         run.screens = (run.screens + list(outcome.replies))[-60:]
 
 
-def test_zz_engine_properties_are_recorded() -> None:
-    """Writes the property-based row (runs after the property test in this file)."""
+def test_random_event_sequences_keep_the_engine_sound() -> None:
+    """Runs the property over many random sequences and records the row from what happened."""
+    explore = settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )(given(actions=st.lists(ACTIONS, min_size=1, max_size=40))(check_sequence))
+    FINDINGS.update(sequences=0, events=0)
+    failure: BaseException | None = None
+    try:
+        explore()
+    except BaseException as error:  # the row must say FAILED before the test fails
+        failure = error
+    summary = f"{FINDINGS['events']} events in {FINDINGS['sequences']} sequences; " + (
+        "no crash, valid step, ≤4096 chars, ≤64-byte buttons, JSON round trip, no answer dropped"
+        if failure is None
+        else f"falsified: {str(failure).splitlines()[0][:200]}"
+    )
     record(
         Row.judged(
             "engine: random event sequences (hypothesis)",
             FINDINGS["sequences"],
+            None if failure is None else 1,
             0,
-            0,
-            f"{FINDINGS['events']} events in {FINDINGS['sequences']} sequences; no crash, "
-            "valid step, ≤4096 chars, ≤64-byte buttons, JSON round trip, no answer dropped",
+            summary,
+            ok=failure is None,
         )
     )
+    if failure is not None:
+        raise failure

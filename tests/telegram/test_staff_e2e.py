@@ -7,6 +7,7 @@ failed delivery and one digest a day, across restarts.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
@@ -14,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import Runtime, build_telegram
-from bot.mail.failures import DeliveryFailure
 from bot.settings import Settings
 from bot.telegram.application import running
 from bot.telegram.updates import AnyApplication
+from tests.mail.support import smtp_server
+from tests.reliability.smtp import ScriptedHandler
 from tests.telegram.conftest import FAST, make_settings
 from tests.telegram.fake_bot_api import FakeBotApi, FakeUser
 
@@ -115,33 +117,45 @@ async def test_admin_commands_are_unknown_commands_to_everyone_else(
 async def test_staff_group_gets_a_card_and_an_alert_and_admins_retry(
     tmp_path: Path, api: FakeBotApi
 ) -> None:
-    settings = staff_settings(tmp_path, api)
-    async with staff_bot(settings, api, Clock(MORNING)) as (runtime, _app):
-        mark = len(api.outputs(STAFF_GROUP))
-        reference = await send_quick(api.user(701), "Vi trenger flere bussavganger om kvelden.")
-        card = await api.wait_for_output(STAFF_GROUP, mark, reference, timeout=5)
-        assert "Fra: Kari Nordmann (Privatperson)" in card.text
-        assert "Kommune: Harstad" in card.text
-        assert "«Vi trenger flere bussavganger om kvelden.»" in card.text
-        assert "Mottatt etter fristen" in card.text  # the seed's deadline (2021) has passed
-
-        ministry = (await runtime.store.list_outbox())[0]
-        await runtime.store.mark_outbox_failed(ministry.id, "550 mailbox unavailable")
-        await runtime.notifier.on_permanent_failure(  # as the outbox worker does
-            DeliveryFailure(
-                ministry.id, "ministry", reference, "550 mailbox unavailable", None, "nb"
-            )
+    # A real SMTP server that refuses the ministry's copy for good, then accepts the retry.
+    smtp = ScriptedHandler(script=["5xx"])
+    with smtp_server(smtp) as controller:  # type: ignore[arg-type]
+        settings = staff_settings(
+            tmp_path,
+            api,
+            mail_transport="smtp",
+            smtp_host="127.0.0.1",
+            smtp_port=controller.port,
+            smtp_security="none",
+            outbox_poll_seconds=0.2,
         )
-        alert = await api.wait_for_output(STAFF_GROUP, mark, "kunne ikke leveres", timeout=5)
-        assert reference in alert.text
-        assert "550 mailbox unavailable" in alert.text
+        async with staff_bot(settings, api, Clock(MORNING)) as (runtime, _app):
+            mark = len(api.outputs(STAFF_GROUP))
+            person = api.user(701)
+            reference = await send_quick(person, "Vi trenger flere bussavganger om kvelden.")
+            card = await api.wait_for_output(STAFF_GROUP, mark, reference, timeout=5)
+            assert "Fra: Kari Nordmann (Privatperson)" in card.text
+            assert "Kommune: Harstad" in card.text
+            assert "«Vi trenger flere bussavganger om kvelden.»" in card.text
+            assert "Mottatt etter fristen" in card.text  # the seed's deadline (2021) has passed
 
-        admin = api.user(ADMIN)
-        await admin.send("/utboks")
-        await admin.wait_for_reply("feilet: 1")
-        await admin.click(f"🔁 Prøv igjen #{ministry.id}")
-        await admin.settle()
-        assert (await runtime.store.outbox_row(ministry.id)).status != "failed"  # type: ignore[union-attr]
+            alert = await api.wait_for_output(STAFF_GROUP, mark, "kunne ikke leveres", timeout=5)
+            assert reference in alert.text
+            assert "554 5.7.1 Message refused" in alert.text
+            told = await person.wait_for_reply("kom dessverre ikke fram")
+            assert reference in told.text
+
+            ministry = (await runtime.store.list_outbox("failed"))[0]
+            admin = api.user(ADMIN)
+            await admin.send("/utboks")
+            await admin.wait_for_reply("feilet: 1")
+            await admin.click(f"🔁 Prøv igjen #{ministry.id}")
+            await admin.settle()
+            for _ in range(100):
+                if smtp.ministry_mail("bussavganger"):
+                    break
+                await asyncio.sleep(0.05)
+            assert smtp.ministry_mail("bussavganger"), "the retried e-mail never arrived"
 
     assert sum(reference in text for text in staff_texts(api)) == 2  # one card, one alert
 
