@@ -53,9 +53,9 @@ catalogs: $(STAMP)
 	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 		$(BIN)/pybabel -q compile -d locales -D messages; fi
 
-## The README's settings table and .env.example, regenerated from bot/settings.py.
+## The README's settings table and .env.example, regenerated from bot/ops/settings.py.
 settings-docs: $(STAMP)
-	$(BIN)/python -m bot.config_reference --write
+	$(BIN)/python -m bot.ops.config_reference --write
 
 ## The reliability suite (tests/reliability): kills, floods, SMTP faults, hostile input.
 ## Writes docs/reliability.md from the figures it measured; -full uses issue #11's sizes.

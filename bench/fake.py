@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.telegram.fake_bot_api import BotMessage, FakeBotApi, FakeUser
+from tests.channels.telegram.fake_bot_api import BotMessage, FakeBotApi, FakeUser
 
 __all__ = ["BenchBotApi", "BotMessage", "FakeUser"]
 

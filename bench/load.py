@@ -18,9 +18,9 @@ from pathlib import Path
 from bench.fake import BenchBotApi
 from bench.person import Person, Stats, Stuck, paced
 from bench.process import BASELINE, INNSPILL, INNSPILL_UNCAPPED, BotKind, BotProcess
-from bot.engine.loader import load_consultation
-from bot.engine.model import Consultation
-from bot.resources import conversations_dir
+from bot.consultation.loader import load_consultation
+from bot.consultation.model import Consultation
+from bot.ops.resources import conversations_dir
 
 TOKEN = "7000001:AAHbenchTokenForInnspillLoadRuns_0123456789"
 FIRST_USER = 500_000
@@ -267,7 +267,7 @@ async def seed_drafts(kind: BotKind, bot: BotProcess, c: Consultation, count: in
 
 
 async def _seed_innspill(database: Path, c: Consultation, count: int) -> None:
-    from bot.service import ConversationService
+    from bot.service.conversations import ConversationService
     from bot.storage import Store
 
     store = await Store.open(database)

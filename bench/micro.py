@@ -14,15 +14,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.engine.events import ChoiceEvent, CommandEvent, Event, TextEvent
-from bot.engine.loader import load_consultation
-from bot.engine.machine import new_session, step
-from bot.engine.model import Consultation
-from bot.engine.municipalities import lookup
-from bot.engine.session import Session
+from bot.consultation.loader import load_consultation
+from bot.consultation.model import Consultation
+from bot.consultation.municipalities import lookup
+from bot.conversation.events import ChoiceEvent, CommandEvent, Event, TextEvent
+from bot.conversation.machine import new_session, step
+from bot.conversation.session import Session
 from bot.mail.compose import compose_ministry_message
-from bot.resources import conversations_dir
-from bot.service import ConversationService
+from bot.ops.resources import conversations_dir
+from bot.service.conversations import ConversationService
 from bot.storage import Store
 
 EMAIL = "kari@example.no"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bench.fake import BenchBotApi, BotMessage, FakeUser
-from bot.engine.model import Consultation
+from bot.consultation.model import Consultation
 
 Path = Literal["guided", "quick"]
 

@@ -18,7 +18,7 @@ import time
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.telegram.request import AiohttpRequest
+from bot.channels.telegram.request import AiohttpRequest
 
 RESULT = {
     "ok": True,

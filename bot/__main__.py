@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.settings import Settings
-from bot.settings_errors import load_settings
+from bot.ops.settings import Settings
+from bot.ops.settings_errors import load_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``innspill`` console script and ``python -m bot``."""
     args = _parser().parse_args(argv)
     if args.command == "check":
-        from bot.engine.loader import check_consultation
+        from bot.consultation.loader import check_consultation
 
         problems = check_consultation(args.file)
         for problem in problems:
@@ -94,13 +94,13 @@ def _main(args: argparse.Namespace) -> int:
         return 1
     settings = loaded
     if _needs_token(args, settings):
-        from bot.operator_errors import NO_TOKEN
+        from bot.ops.operator_errors import NO_TOKEN
 
         print(NO_TOKEN, file=sys.stderr)
         return 1
     _configure_logging(settings, quiet=args.command == "chat" or _is_terminal_run(args, settings))
     from bot.cli import dispatch
-    from bot.operator_errors import explain
+    from bot.ops.operator_errors import explain
 
     try:
         return asyncio.run(dispatch(args, settings))
@@ -128,7 +128,7 @@ def _is_terminal_run(args: argparse.Namespace, settings: Settings) -> bool:
 
 
 def _configure_logging(settings: Settings, *, quiet: bool) -> None:
-    from bot.logging_setup import configure_logging
+    from bot.ops.logs import configure_logging
 
     configure_logging(settings, quiet=quiet)
 

@@ -20,20 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.clock import utc_now
-from bot.engine.context import Limits
-from bot.engine.loader import load_consultation
-from bot.engine.model import Consultation
-from bot.limits import AbuseLimits
-from bot.mail.headers import address_domain
-from bot.mail.notify import ChatNotifier
-from bot.mail.outbox import OutboxWorker
-from bot.mail.transport import FileTransport, SmtpTransport, Transport
-from bot.service import ConversationService
-from bot.settings import Settings
-from bot.storage import Store
-from bot.telegram.admin import AdminHandlers, register_admin_menu
-from bot.telegram.application import (
+from bot.channels.telegram.admin import AdminHandlers, register_admin_menu
+from bot.channels.telegram.application import (
     TelegramOptions,
     Webhook,
     build_application,
@@ -41,11 +29,23 @@ from bot.telegram.application import (
     running,
     webhook_secret,
 )
-from bot.telegram.handlers import TelegramHandlers
-from bot.telegram.jobs import start_reminders, start_staff_chat
-from bot.telegram.ordering import AlbumCollector
-from bot.telegram.purge_notice import PURGED, PurgeNotice
-from bot.telegram.updates import AnyApplication, update_source
+from bot.channels.telegram.handlers import TelegramHandlers
+from bot.channels.telegram.ordering import AlbumCollector
+from bot.channels.telegram.purge_notice import PURGED, PurgeNotice
+from bot.channels.telegram.timed_jobs import start_reminders, start_staff_chat
+from bot.channels.telegram.updates import AnyApplication, update_source
+from bot.consultation.loader import load_consultation
+from bot.consultation.model import Consultation
+from bot.conversation.context import Limits
+from bot.mail.headers import address_domain
+from bot.mail.notify import ChatNotifier
+from bot.mail.outbox import OutboxWorker
+from bot.mail.transport import FileTransport, SmtpTransport, Transport
+from bot.ops.clock import utc_now
+from bot.ops.settings import Settings
+from bot.service.abuse_limits import AbuseLimits
+from bot.service.conversations import ConversationService
+from bot.storage import Store
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ class Runtime:
         """Delete drafts older than ``DRAFT_RETENTION_DAYS``; return how many.
 
         Whose drafts went is noted (``purged:<user>``, kept for as long as a draft would be)
-        so each person is told why when they come back (:mod:`bot.telegram.purge_notice`).
+        so each person is told why when they come back (:mod:`bot.channels.telegram.purge_notice`).
         """
         now = self.clock()
         cutoff = now - timedelta(days=self.settings.draft_retention_days)

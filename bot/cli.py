@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.app import Runtime, run_telegram
-from bot.settings import Settings
+from bot.ops.settings import Settings
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -18,7 +18,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "run" and settings.telegram_bot_token is not None:
         return await _run_telegram(args, settings)
     if args.command == "health":
-        from bot.health import health
+        from bot.ops.health import health
 
         return await health(settings)
     if args.command == "outbox" and args.outbox_command == "ack":
@@ -32,7 +32,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _run_telegram(args: argparse.Namespace, settings: Settings) -> int:
     """The bot on Telegram, with the periodic counts line alongside."""
-    from bot.metrics import report_periodically
+    from bot.ops.metrics import report_periodically
 
     reporter = asyncio.create_task(report_periodically(settings.log_stats_seconds))
     try:
@@ -48,8 +48,8 @@ async def _run_telegram(args: argparse.Namespace, settings: Settings) -> int:
 
 def _acknowledge(outbox_id: int, settings: Settings) -> int:
     """Staff have seen a failed e-mail: ``innspill health`` stops reporting it."""
-    from bot.clock import utc_now
-    from bot.storage.health import acknowledge_failure, open_existing
+    from bot.ops.clock import utc_now
+    from bot.storage.health_queries import acknowledge_failure, open_existing
 
     db = open_existing(settings.database_path)
     try:
@@ -64,7 +64,7 @@ def _acknowledge(outbox_id: int, settings: Settings) -> int:
 
 
 async def _run(args: argparse.Namespace, runtime: Runtime) -> int:
-    from bot.terminal import run_terminal_chat
+    from bot.channels.terminal import run_terminal_chat
 
     if args.command == "run":
         print(
@@ -92,7 +92,7 @@ async def _run(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 async def _export(args: argparse.Namespace, runtime: Runtime) -> int:
-    from bot.exports import export_bytes
+    from bot.staff.exports import export_bytes
     from bot.staff.progress import Progress
 
     if len(args.delimiter) != 1:
@@ -139,7 +139,7 @@ async def _compile(args: argparse.Namespace, runtime: Runtime) -> int:
 
 
 async def _stats(args: argparse.Namespace, runtime: Runtime) -> int:
-    from bot.statistics import content_stats, render_stats
+    from bot.staff.statistics import content_stats, render_stats
 
     stats = await runtime.store.stats(runtime.consultation.id)
     submissions = await runtime.store.list_submissions(runtime.consultation.id)
@@ -166,7 +166,7 @@ async def _outbox(args: argparse.Namespace, runtime: Runtime) -> int:
     if args.outbox_command == "send":
         return await _outbox_send(runtime)
     if args.outbox_command == "retry":
-        from bot.clock import utc_now
+        from bot.ops.clock import utc_now
 
         if await store.retry_outbox(args.id, utc_now()):
             print(f"E-post {args.id} sendes på nytt ved neste runde (innspill outbox send).")

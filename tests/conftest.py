@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from bot.engine.loader import load_consultation
-from bot.engine.model import Consultation
+from bot.consultation.loader import load_consultation
+from bot.consultation.model import Consultation
 from bot.storage import Store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.engine import flow
-from bot.engine.loader import load_consultation
-from bot.service import ConversationService
+from bot.consultation.loader import load_consultation
+from bot.conversation import flow
+from bot.service.conversations import ConversationService
 from bot.storage import Store
 from tests.conftest import SEED
 

@@ -87,8 +87,8 @@ def test_smtp_password_never_reaches_the_log(
 ) -> None:
     import logging
 
-    from bot.logging_setup import configure_logging
-    from bot.settings import Settings
+    from bot.ops.logs import configure_logging
+    from bot.ops.settings import Settings
 
     root = logging.getLogger()
     monkeypatch.setattr(root, "handlers", list(root.handlers))  # restored after the test

@@ -28,10 +28,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.engine.loader import load_consultation
-from bot.engine.model import Consultation
-from bot.engine.municipalities import lookup
-from bot.resources import conversations_dir
+from bot.consultation.loader import load_consultation
+from bot.consultation.model import Consultation
+from bot.consultation.municipalities import lookup
+from bot.ops.resources import conversations_dir
 
 HOW, TYPE, ORG, NAME, MUNI, EMAIL, THEMES, THEME_Q, QUESTION, QUICK, CONFIRM = range(11)
 

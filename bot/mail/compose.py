@@ -17,10 +17,10 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime as rfc5322_datetime
 
-from bot.clock import OSLO
-from bot.engine.submission import Submission, SubmissionAnswer
-from bot.i18n import N_, format_date, format_datetime, format_size, gettext_for
-from bot.mail.document import Answer, Document, Field, Section, render_html, render_text
+from bot.consultation.deadline import LATE_LABEL, is_late
+from bot.conversation.submission import Submission, SubmissionAnswer
+from bot.i18n.catalogs import N_, format_date, format_datetime, format_size, gettext_for
+from bot.mail.body_text import clean_body_text, one_line
 from bot.mail.headers import (
     clean_file_name,
     clean_header_text,
@@ -32,9 +32,9 @@ from bot.mail.headers import (
     safe_address,
     sender_mailbox,
 )
-from bot.mail.sender import inbox_subject, sender_of
-from bot.mail.text import clean_body_text, one_line
-from bot.staff.deadline import LATE_LABEL, is_late
+from bot.mail.layout import Answer, Document, Field, Section, render_html, render_text
+from bot.mail.subject import inbox_subject, sender_of
+from bot.ops.clock import OSLO
 
 Translate = Callable[[str], str]
 AttachmentData = tuple[str, str, bytes]
@@ -44,7 +44,7 @@ REFERENCE_HEADER = "X-Innspill-Reference"
 
 _LANGUAGE_NAMES = {"nb": N_("bokmål"), "nn": N_("nynorsk"), "en": N_("engelsk")}
 _LATE = N_("Mottatt etter fristen")
-"""``bot.staff.deadline.LATE_LABEL``, marked here so the receipt reads in every language."""
+"""``bot.consultation.deadline.LATE_LABEL``, marked here so the receipt reads in every language."""
 _ASKED_IN = {"nn": N_("Stilt på nynorsk"), "en": N_("Stilt på engelsk")}
 
 
@@ -146,7 +146,10 @@ def _content_sections(
 
 
 def is_late_submission(sub: Submission) -> bool:
-    """Received after the consultation's deadline day (Europe/Oslo); see ``bot.staff.deadline``."""
+    """Received after the consultation's deadline day (Europe/Oslo).
+
+    See ``bot.consultation.deadline``.
+    """
     return sub.deadline is not None and is_late(_aware(sub.received_at), sub.deadline)
 
 

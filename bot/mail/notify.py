@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.i18n import gettext_for
+from bot.i18n.catalogs import gettext_for
 from bot.mail.failures import DeliveryFailure
 
 log = logging.getLogger(__name__)

@@ -24,11 +24,9 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from bot import metrics
-from bot.clock import utc_now
-from bot.engine.build import localized
-from bot.engine.model import Consultation
-from bot.engine.submission import Submission
+from bot.consultation.model import Consultation
+from bot.conversation.build import localized
+from bot.conversation.submission import Submission
 from bot.mail.compose import (
     AttachmentData,
     compose_ministry_message,
@@ -37,6 +35,8 @@ from bot.mail.compose import (
 from bot.mail.failures import DeliveryFailure, DeliveryNotifier, LogNotifier
 from bot.mail.headers import address_domain, message_id_for
 from bot.mail.transport import PermanentMailError, TransientMailError, Transport
+from bot.ops import metrics
+from bot.ops.clock import utc_now
 
 log = logging.getLogger(__name__)
 

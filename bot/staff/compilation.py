@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.clock import OSLO
-from bot.engine import flow
-from bot.engine.model import Consultation, Text, pick
-from bot.engine.submission import Submission
-from bot.staff.deadline import LATE_LABEL, is_late
+from bot.consultation.deadline import LATE_LABEL, is_late
+from bot.consultation.model import Consultation, Text, pick
+from bot.conversation import flow
+from bot.conversation.submission import Submission
+from bot.ops.clock import OSLO
 from bot.staff.table import answer_columns, answered, quick_text, who
 
 QUICK_HEADING = "Innspill som ferdig tekst"

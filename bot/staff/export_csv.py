@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.engine.model import Consultation
-from bot.engine.submission import Submission
+from bot.consultation.model import Consultation
+from bot.conversation.submission import Submission
 from bot.staff.progress import Progress
 from bot.staff.safe import csv_cell
 from bot.staff.table import submissions_table

@@ -17,8 +17,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.engine.model import Consultation
-from bot.engine.submission import Submission
+from bot.consultation.model import Consultation
+from bot.conversation.submission import Submission
 from bot.staff.progress import Progress
 from bot.staff.safe import looks_like_formula, xml_text
 from bot.staff.table import (

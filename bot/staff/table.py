@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.clock import OSLO
-from bot.engine import flow
-from bot.engine.model import Consultation, pick
-from bot.engine.submission import Submission, SubmissionAnswer
-from bot.staff.deadline import is_late
+from bot.consultation.deadline import is_late
+from bot.consultation.model import Consultation, pick
+from bot.conversation import flow
+from bot.conversation.submission import Submission, SubmissionAnswer
+from bot.ops.clock import OSLO
 
 SKIPPED = "hoppet over"
 """The person saw the question and chose to skip it."""

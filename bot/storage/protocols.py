@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from bot.engine.session import Session
-from bot.engine.submission import Submission
+from bot.conversation.session import Session
+from bot.conversation.submission import Submission
 from bot.storage.stepping import Stepped, Stepper
 from bot.storage.types import DeletionReport, NewAttachment, OutboxItem
 

@@ -1,7 +1,7 @@
 """The store: every query the bot runs, behind one small async facade.
 
 The queries live by concern in :mod:`~bot.storage.sessions`, :mod:`~bot.storage.submissions`,
-:mod:`~bot.storage.privacy` and :mod:`~bot.storage.statistics`; this class decides which of
+:mod:`~bot.storage.erasure` and :mod:`~bot.storage.figures`; this class decides which of
 them run together in one transaction. Everything one event writes is committed in a single
 ``BEGIN IMMEDIATE`` transaction before the bot replies.
 """
@@ -16,12 +16,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from bot.engine.session import Session
-from bot.engine.submission import Submission
-from bot.storage import counters, inbox, privacy, sessions, statistics, submissions
+from bot.conversation.session import Session
+from bot.conversation.submission import Submission
+from bot.storage import counters, inbox, sessions, submissions
+from bot.storage import erasure as privacy
+from bot.storage import figures as statistics
 from bot.storage.connection import Database
 from bot.storage.db import to_db_time
-from bot.storage.jobs import JobLog
+from bot.storage.job_log import JobLog
 from bot.storage.stepping import SessionCache, StepJob, Stepped, Stepper, step_batch
 from bot.storage.types import DeletionReport, NewAttachment, OutboxItem, OutboxRecord
 
@@ -193,7 +195,7 @@ class Store:
         stamps the update key, the attachments and the outbox rows, which are due at once.
 
         ``update_key`` may be several keys when one step handles several updates (an album).
-        ``counted`` names the limited actions the step took (see :mod:`bot.limits`).
+        ``counted`` names the limited actions the step took (see :mod:`bot.service.abuse_limits`).
 
         Raises:
             DuplicateUpdateError: an update key was applied already; nothing was written.

@@ -8,7 +8,7 @@ from functools import partial
 
 import aiosqlite
 
-from bot.engine.session import Session
+from bot.conversation.session import Session
 from bot.storage.connection import on_thread, one, run
 from bot.storage.db import to_db_time
 from bot.storage.errors import DuplicateUpdateError, StaleSessionError

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from bot.engine.session import Session
-from bot.engine.submission import Submission
+from bot.conversation.session import Session
+from bot.conversation.submission import Submission
 from bot.storage.counters import person_hash
 from bot.storage.db import to_db_time
 from bot.storage.sessions import (
@@ -59,7 +59,8 @@ class StepWrite:
     at: datetime | None = None
     """When a step without a session happened (the time its update keys are recorded at)."""
     counted: Sequence[str] = ()
-    """Limited actions the step took (see :mod:`bot.limits`), counted for the hourly limits."""
+    """Limited actions the step took (see :mod:`bot.service.abuse_limits`), counted for the
+    hourly limits."""
     new_attachments: Sequence[NewAttachment] = ()
     forget_attachments: Sequence[str] = ()
     submission: Submission | None = None

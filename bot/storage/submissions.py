@@ -12,7 +12,7 @@ from typing import cast
 
 import aiosqlite
 
-from bot.engine.submission import Submission
+from bot.conversation.submission import Submission
 from bot.storage.connection import all_rows, on_thread, one, run
 from bot.storage.db import from_db_time, to_db_time
 from bot.storage.types import (

@@ -23,8 +23,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from bot.engine.session import Session
-from bot.engine.submission import AttachmentInfo, RespondentInfo, Submission, SubmissionAnswer
+from bot.conversation.session import Session
+from bot.conversation.submission import AttachmentInfo, RespondentInfo, Submission, SubmissionAnswer
 from bot.mail.headers import message_id_for
 from bot.mail.transport import Transport
 from bot.storage import NewAttachment, OutboxItem, Store

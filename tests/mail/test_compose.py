@@ -13,8 +13,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from bot.engine.submission import AttachmentInfo, Submission, SubmissionAnswer
-from bot.i18n import gettext_for
+from bot.conversation.submission import AttachmentInfo, Submission, SubmissionAnswer
+from bot.i18n.catalogs import gettext_for
 from bot.mail.compose import compose_ministry_message, compose_receipt
 from bot.mail.headers import (
     clean_file_name,
@@ -409,7 +409,7 @@ def test_composing_mail_loads_neither_smtp_nor_the_settings() -> None:
     # A fresh interpreter: this test process has loaded everything already.
     probe = (
         "import sys, bot.mail.compose, bot.mail.headers; "
-        "print(sorted(m for m in ('aiosmtplib', 'bot.settings', 'pydantic_settings', "
+        "print(sorted(m for m in ('aiosmtplib', 'bot.ops.settings', 'pydantic_settings', "
         "'bot.mail.transport', 'bot.storage') if m in sys.modules))"
     )
     result = subprocess.run(

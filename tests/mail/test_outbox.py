@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.submission import Submission, SubmissionAnswer
-from bot.i18n import gettext_for
+from bot.conversation.submission import Submission, SubmissionAnswer
+from bot.i18n.catalogs import gettext_for
 from bot.mail.outbox import OutboxWorker, PassReport
 from bot.mail.transport import FileTransport, SmtpTransport, Transport
 from bot.storage import Store

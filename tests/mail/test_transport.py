@@ -18,7 +18,7 @@ from bot.mail.transport import (
     SmtpTransport,
     TransientMailError,
 )
-from bot.settings import Settings
+from bot.ops.settings import Settings
 from tests.mail.support import (
     INBOX_SUBJECT,
     MAIL_FROM,

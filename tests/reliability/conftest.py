@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.channels.telegram.conftest import TOKEN
+from tests.channels.telegram.fake_bot_api import FakeBotApi
 from tests.mail.support import free_port
 from tests.reliability.harness import BotProcess, bot_env
 from tests.reliability.smtp import ScriptedHandler
-from tests.telegram.conftest import TOKEN
-from tests.telegram.fake_bot_api import FakeBotApi
 
 LOGS: list[Path] = []
 """Every bot log written in this run; the secrets scenario searches them all for the token."""

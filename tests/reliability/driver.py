@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.telegram.fake_bot_api import BotMessage, FakeBotApi, FakeUser
+from tests.channels.telegram.fake_bot_api import BotMessage, FakeBotApi, FakeUser
 
 GUIDED = "Svar på spørsmålene (ca. 10 min)"
 THEME = "Tilgjengelighet"

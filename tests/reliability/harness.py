@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.telegram.conftest import TOKEN
+from tests.channels.telegram.conftest import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 READY = "is running ("

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests.channels.telegram.fake_bot_api import BotMessage, FakeUser
 from tests.reliability.conftest import Rig
 from tests.reliability.driver import wait_for
 from tests.reliability.harness import database, until
 from tests.reliability.results import Row, record
-from tests.telegram.fake_bot_api import BotMessage, FakeUser
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 

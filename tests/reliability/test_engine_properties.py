@@ -16,7 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine.events import (
+from bot.channels.telegram.callbacks import encode
+from bot.channels.telegram.render import render
+from bot.consultation.loader import load_consultation
+from bot.consultation.model import Consultation
+from bot.conversation.events import (
     ChoiceEvent,
     CommandEvent,
     DocumentEvent,
@@ -27,15 +31,11 @@ from bot.engine.events import (
     TextEvent,
     UnsupportedEvent,
 )
-from bot.engine.flow import QUESTION_PREFIX, THEME_PREFIX
-from bot.engine.loader import load_consultation
-from bot.engine.machine import step
-from bot.engine.model import Consultation
-from bot.engine.names import Step
-from bot.engine.navigation import new_session
-from bot.engine.session import Session
-from bot.telegram.callbacks import encode
-from bot.telegram.render import render
+from bot.conversation.flow import QUESTION_PREFIX, THEME_PREFIX
+from bot.conversation.machine import step
+from bot.conversation.names import Step
+from bot.conversation.navigation import new_session
+from bot.conversation.session import Session
 from tests.conftest import SEED
 from tests.reliability.results import Row, full_size, record
 

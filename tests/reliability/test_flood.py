@@ -8,10 +8,10 @@ import time
 
 import pytest
 
+from tests.channels.telegram.fake_bot_api import FakeUser
 from tests.reliability.conftest import Rig
 from tests.reliability.driver import wait_for
 from tests.reliability.results import Row, record, size
-from tests.telegram.fake_bot_api import FakeUser
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 

@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 
+from tests.channels.telegram.fake_bot_api import BotMessage, FakeUser
 from tests.reliability.conftest import Rig
 from tests.reliability.driver import wait_for
 from tests.reliability.harness import until
 from tests.reliability.results import Row, record
 from tests.reliability.smtp import ScriptedHandler
-from tests.telegram.fake_bot_api import BotMessage, FakeUser
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
@@ -115,7 +115,7 @@ def forged_press(user: FakeUser, data: str, message: BotMessage, chat: FakeUser)
 
 async def press(rig: Rig, update: dict[str, Any]) -> str:
     """Put a forged press in the queue; returns its query id."""
-    from tests.telegram.fake_bot_api.wire import CallbackQuery
+    from tests.channels.telegram.fake_bot_api.wire import CallbackQuery
 
     query = update["callback_query"]
     chat_id = int(query["message"]["chat"]["id"])

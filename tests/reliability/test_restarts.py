@@ -8,11 +8,11 @@ import time
 
 import pytest
 
+from tests.channels.telegram.fake_bot_api import BotMessage
 from tests.reliability.conftest import Rig
 from tests.reliability.driver import Person, count_in_mail, wait_for
 from tests.reliability.harness import applied, database, processed_keys, until
 from tests.reliability.results import Row, record, size
-from tests.telegram.fake_bot_api import BotMessage
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
@@ -169,8 +169,8 @@ async def test_sigterm_with_a_backlog_loses_nothing(rig: Rig) -> None:
 
 
 async def test_zz_no_secret_in_any_log_and_no_sentinel_after_deletion(rig: Rig) -> None:
+    from tests.channels.telegram.conftest import TOKEN
     from tests.reliability.conftest import LOGS
-    from tests.telegram.conftest import TOKEN
 
     sentinel = "SENTINEL-7f3a9c2e"
     await rig.bot.start()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.model import Consultation
+from bot.consultation.model import Consultation
 from tests.staff.people import fill
 
 

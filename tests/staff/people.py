@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.engine import flow
-from bot.engine.model import Consultation
-from bot.service import ConversationService
+from bot.consultation.model import Consultation
+from bot.conversation import flow
+from bot.service.conversations import ConversationService
+from bot.service.uploads import IncomingFile
 from bot.storage import Store
-from bot.uploads import IncomingFile
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 HOSTILE_ORG = '=HYPERLINK("http://evil.example","klikk")'

@@ -13,7 +13,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from bot.__main__ import main
-from bot.engine.model import Consultation, pick
+from bot.consultation.model import Consultation, pick
 from tests.staff.people import HOSTILE_ORG, HOSTILE_TEXT, NN_ANSWER, Q1_ANSWER, THEME_ANSWER
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.staff.deadline import is_late
+from bot.consultation.deadline import is_late
 
 
 @pytest.mark.parametrize(

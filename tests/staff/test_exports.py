@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.__main__ import main
-from bot.engine.model import Consultation, pick
-from bot.engine.submission import Submission
-from bot.exports import export_bytes
+from bot.consultation.model import Consultation, pick
+from bot.conversation.submission import Submission
+from bot.staff.exports import export_bytes
 from bot.staff.progress import Progress
 from bot.storage import Store
 from tests.staff.people import (

@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.engine.model import Consultation
-from bot.limits import AbuseLimits
-from bot.service import ConversationService
+from bot.consultation.model import Consultation
+from bot.service.abuse_limits import AbuseLimits
+from bot.service.conversations import ConversationService
+from bot.service.uploads import IncomingFile
 from bot.storage import Store
-from bot.uploads import IncomingFile
-from tests.engine.talk import ServiceTalk
-from tests.test_service import PDF, quick_to_input
+from tests.conversation.talk import ServiceTalk
+from tests.service.test_conversations import PDF, quick_to_input
 
 SENTINEL = "SENTINEL-5d1e8b7a"
 SOURCE = "tg:7000001"

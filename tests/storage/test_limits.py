@@ -6,13 +6,13 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.engine import flow
-from bot.engine.model import Consultation
-from bot.limits import AbuseLimits, Action, refusal
-from bot.service import ConversationService
+from bot.consultation.model import Consultation
+from bot.conversation import flow
+from bot.service.abuse_limits import AbuseLimits, Action, refusal
+from bot.service.conversations import ConversationService
+from bot.service.uploads import IncomingFile
 from bot.storage import Store
-from bot.uploads import IncomingFile
-from tests.test_service import PDF, quick_to_input
+from tests.service.test_conversations import PDF, quick_to_input
 
 LIMITS = AbuseLimits(submissions_per_hour=1, uploads_per_hour=2)
 

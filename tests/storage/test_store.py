@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.engine.session import Answer, AnswerPart, Attachment, Respondent, Session
-from bot.engine.submission import AttachmentInfo, RespondentInfo, Submission, SubmissionAnswer
+from bot.conversation.session import Answer, AnswerPart, Attachment, Respondent, Session
+from bot.conversation.submission import AttachmentInfo, RespondentInfo, Submission, SubmissionAnswer
 from bot.storage import (
     DuplicateUpdateError,
     NewAttachment,

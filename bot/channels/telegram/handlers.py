@@ -1,0 +1,350 @@
+"""Thin handlers: read the update, call the service, render the replies. No flow logic here.
+
+Text (commands included), button data and files go to the service as they came; the engine
+alone decides what they mean, and the service says whether a pressed keyboard is current.
+
+Every handler passes ``update_key = "tg:<bot id>:<update_id>"`` so an update that Telegram
+delivers twice (a restart serves again what was not confirmed) is applied once, and two bots
+sharing a database never mistake each other's updates.
+People are known to the service as ``tg:<telegram user id>``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable
+
+from telegram import (
+    Bot,
+    Document,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    CallbackQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.telegram import callbacks, flood
+from bot.channels.telegram.latest import LatestMessages
+from bot.channels.telegram.ordering import AlbumCollector, album_of
+from bot.channels.telegram.render import SELECTED
+from bot.channels.telegram.reply_sender import send_replies
+from bot.channels.telegram.updates import (
+    IN_ALBUM,
+    UNSUPPORTED,
+    AnyApplication,
+    Context,
+    unsupported_kind,
+    update_key,
+    update_keys,
+    user_key,
+)
+from bot.conversation.events import DocumentProblem, Reply
+from bot.i18n.catalogs import N_, gettext_for, resolve_language
+from bot.ops.settings import Settings
+from bot.service.conversations import ConversationService
+from bot.service.uploads import IncomingFile
+
+log = logging.getLogger(__name__)
+
+GROUP_NOTICE = N_("Skriv til meg i en privat melding, så hjelper jeg deg.")
+GROUP_BUTTON = N_("Skriv til meg privat")
+GROUP_NOTICE_INTERVAL = 600.0
+"""Seconds before the same group or channel is told again, so a busy group is not spammed."""
+SORRY = N_("Beklager, noe gikk galt hos meg. Prøv igjen om litt.")
+FALLBACK_FILE_NAME = "dokument"
+
+
+_NEW_MESSAGE = filters.UpdateType.MESSAGE
+_PRIVATE = filters.ChatType.PRIVATE
+
+
+class TelegramHandlers:
+    """The handlers of one application, sharing the service, the settings and the albums."""
+
+    def __init__(
+        self, service: ConversationService, settings: Settings, albums: AlbumCollector
+    ) -> None:
+        self.service = service
+        self.settings = settings
+        self.albums = albums
+        self.latest = LatestMessages()
+        """The newest message per chat, so a press on it is answered by editing it."""
+        self._told: dict[int, float] = {}
+
+    def register(self, app: AnyApplication) -> None:
+        """Add the handlers; the first that matches an update handles it, so order matters."""
+        # 1. Groups and channels: a pointer to the private chat, nothing stored.
+        app.add_handler(
+            MessageHandler(
+                (filters.ChatType.GROUPS & _NEW_MESSAGE & ~filters.StatusUpdate.ALL)
+                | filters.UpdateType.CHANNEL_POST,
+                self.on_group,
+            )
+        )
+        # 2. Button presses (always answered).
+        app.add_handler(CallbackQueryHandler(self.on_button))
+        # 3. An edited text updates the answer it belonged to.
+        app.add_handler(
+            MessageHandler(
+                _PRIVATE & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, self.on_edit
+            )
+        )
+        # 4. Album parts, before documents and photos, so an album is handled as one.
+        app.add_handler(MessageHandler(_PRIVATE & _NEW_MESSAGE & IN_ALBUM, self.on_album_part))
+        # 5. All private text, commands included, through one parser.
+        app.add_handler(MessageHandler(_PRIVATE & _NEW_MESSAGE & filters.TEXT, self.on_text))
+        # 6. Documents.
+        app.add_handler(
+            MessageHandler(_PRIVATE & _NEW_MESSAGE & filters.Document.ALL, self.on_document)
+        )
+        # 7. Stickers, photos, voice notes, locations, …: a friendly explanation.
+        app.add_handler(MessageHandler(_PRIVATE & _NEW_MESSAGE & UNSUPPORTED, self.on_unsupported))
+        app.add_error_handler(self.on_error)
+
+    # --- private chat --------------------------------------------------------------------
+
+    async def on_text(self, update: Update, context: Context) -> None:
+        """Text or a command (``/start rask``, ``/språk en``, …)."""
+        message = update.message
+        if message is None or message.text is None or not self._own_chat(message):
+            return
+        assert message.from_user is not None  # checked by _own_chat
+        handled = await self.service.handle_text(
+            user_key(message.from_user.id),
+            message.text,
+            message_ref=str(flood.last_message_id(update)),
+            follows_ref=str(message.message_id - 1),
+            update_key=update_keys(update, context.bot.id),
+            language_code=message.from_user.language_code,
+        )
+        await self._reply(context.bot, message.chat_id, handled.replies)
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        """A button press: answer it at once, then let the engine judge whether it is current."""
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            await query.answer()
+        except TelegramError as error:  # e.g. too old after a restart; still handle the press
+            log.info("could not answer callback query: %s", error)
+        message = query.message
+        if not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
+            return
+        if message.chat.id != query.from_user.id:
+            # A private chat is the person's own: anything else is a forged update, and
+            # answering it would show one person's draft in another's chat.
+            log.warning("ignoring a button press whose chat is not the presser's own")
+            return
+        user = user_key(query.from_user.id)
+        press = callbacks.decode(query.data) or callbacks.ButtonPress("?", "?")
+        handled = await self.service.handle_choice(
+            user,
+            press.step,
+            press.choice,
+            update_key=update_key(update, context.bot.id),
+            language_code=query.from_user.language_code,
+        )
+        await send_replies(
+            context.bot,
+            message.chat_id,
+            handled.replies,
+            pressed=message,
+            pressed_is_current=handled.keyboard_is_current,
+            pressed_label=_label_of(message, query.data),
+            latest=self.latest,
+        )
+
+    async def on_edit(self, update: Update, context: Context) -> None:
+        """The person edited an earlier message."""
+        message = update.edited_message
+        if message is None or message.text is None or not self._own_chat(message, seen=False):
+            return
+        assert message.from_user is not None  # checked by _own_chat
+        handled = await self.service.handle_edit(
+            user_key(message.from_user.id),
+            str(message.message_id),
+            message.text,
+            update_key=update_key(update, context.bot.id),
+            language_code=message.from_user.language_code,
+        )
+        await self._reply(context.bot, message.chat_id, handled.replies)
+
+    async def on_document(self, update: Update, context: Context) -> None:
+        """A single document."""
+        message = update.message
+        if message is None or message.document is None or not self._own_chat(message):
+            return
+        assert message.from_user is not None  # checked by _own_chat
+        files = [await self._incoming(context.bot, message.document)]
+        handled = await self.service.handle_files(
+            user_key(message.from_user.id),
+            files,
+            caption=message.caption,
+            update_key=update_key(update, context.bot.id),
+            language_code=message.from_user.language_code,
+        )
+        await self._reply(context.bot, message.chat_id, handled.replies)
+
+    async def on_album_part(self, update: Update, context: Context) -> None:
+        """Collect an album's parts; its first part hands them to the service as one."""
+        if not self.albums.add(update):
+            return
+        updates = await self.albums.collect(update)
+        keys = [update_key(u, context.bot.id) for u in updates]
+        parts = [u.message for u in updates if u.message is not None]
+        first = parts[0]
+        if not all(self._own_chat(m) for m in parts):
+            return
+        assert first.from_user is not None  # checked by _own_chat
+        user, lang_code = user_key(first.from_user.id), first.from_user.language_code
+        if all(m.document is not None for m in parts):
+            files = [await self._incoming(context.bot, m.document) for m in parts if m.document]
+            caption = next((m.caption for m in parts if m.caption), None)
+            handled = await self.service.handle_files(
+                user,
+                files,
+                caption=caption,
+                update_key=keys,
+                language_code=lang_code,
+            )
+        else:
+            kind = next((k for k in map(unsupported_kind, parts) if k != "other"), "other")
+            handled = await self.service.handle_unsupported(
+                user, kind, update_key=keys, language_code=lang_code
+            )
+        log.info("album of %d part(s) handled (media group %s)", len(parts), album_of(update))
+        await self._reply(context.bot, first.chat_id, handled.replies)
+
+    async def on_unsupported(self, update: Update, context: Context) -> None:
+        """A sticker, photo, voice note, location, contact or poll: explained kindly."""
+        message = update.message
+        if message is None or not self._own_chat(message):
+            return
+        assert message.from_user is not None  # checked by _own_chat
+        handled = await self.service.handle_unsupported(
+            user_key(message.from_user.id),
+            unsupported_kind(message),
+            update_key=update_key(update, context.bot.id),
+            language_code=message.from_user.language_code,
+        )
+        await self._reply(context.bot, message.chat_id, handled.replies)
+
+    def _own_chat(self, message: Message, *, seen: bool = True) -> bool:
+        """Whether a message was written by the person whose private chat it is in.
+
+        Sessions belong to people, and replies go to their private chat; a message whose
+        chat is not its sender's own is a forged update and is ignored. ``seen``: a new
+        message, so it is the newest in the chat now.
+        """
+        user = message.from_user
+        if user is None or message.chat_id != user.id:
+            log.warning("ignoring a message whose chat is not its sender's own")
+            return False
+        if seen:
+            self.latest.seen(message.chat_id, message.message_id)
+        return True
+
+    async def _reply(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+        await send_replies(bot, chat_id, replies, latest=self.latest)
+
+    async def _incoming(self, bot: Bot, document: Document) -> IncomingFile:
+        """Download a document unless it is larger than the Bot API lets bots download."""
+        name = document.file_name or FALLBACK_FILE_NAME
+        size = document.file_size or 0
+        limit = self.settings.telegram_download_limit_bytes
+        if size > limit:
+            return IncomingFile(name, document.mime_type, size, None, "too_large")
+        try:
+            file = await bot.get_file(document.file_id)
+            data = bytes(await file.download_as_bytearray(read_timeout=120))
+        except BadRequest as error:
+            problem: DocumentProblem = (
+                "too_large" if "too big" in error.message.lower() else "download_failed"
+            )
+            log.info("could not download a document: %s", error)
+            return IncomingFile(name, document.mime_type, size, None, problem)
+        except TelegramError as error:
+            log.warning("could not download a document: %s", error)
+            return IncomingFile(name, document.mime_type, size, None, "download_failed")
+        if len(data) > limit:
+            return IncomingFile(name, document.mime_type, len(data), None, "too_large")
+        return IncomingFile(name, document.mime_type, len(data), data)
+
+    # --- groups, channels, errors ----------------------------------------------------------
+
+    async def on_group(self, update: Update, context: Context) -> None:
+        """Point people to the private chat; never store anything said in a group."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        now = time.monotonic()
+        if now - self._told.get(chat.id, -GROUP_NOTICE_INTERVAL) < GROUP_NOTICE_INTERVAL:
+            return
+        if len(self._told) > 1000:
+            self._told = {k: t for k, t in self._told.items() if now - t < GROUP_NOTICE_INTERVAL}
+        self._told[chat.id] = now
+        user = update.effective_user
+        lang, _known = resolve_language(user.language_code if user else None)
+        _ = gettext_for(lang).gettext
+        username = context.bot.username
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(_(GROUP_BUTTON), url=f"https://t.me/{username}")]]
+        )
+        try:
+            await context.bot.send_message(chat.id, _(GROUP_NOTICE), reply_markup=keyboard)
+        except TelegramError as error:  # e.g. no right to post in a channel
+            log.info("could not answer in chat %s: %s", chat.id, error)
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log the failure; in a private chat, tell the person to try again."""
+        log.error("error while handling an update", exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if update.effective_chat.type != ChatType.PRIVATE or update.effective_user is None:
+            return
+        lang = await _safely(
+            self.service.language_of(user_key(update.effective_user.id)),
+            resolve_language(update.effective_user.language_code)[0],
+        )
+        try:
+            sent = await context.bot.send_message(
+                update.effective_chat.id, gettext_for(lang).gettext(SORRY)
+            )
+            self.latest.seen(sent.chat_id, sent.message_id)
+        except TelegramError as error:
+            log.warning("could not tell the person about the error: %s", error)
+
+
+def _label_of(message: Message, data: str | None) -> str | None:
+    """The text of the button that sent ``data``, to show under the question once chosen."""
+    markup = message.reply_markup
+    if markup is None or data is None:
+        return None
+    buttons = [b for row in markup.inline_keyboard for b in row]
+    pressed = next((b.text for b in buttons if b.callback_data == data), None)
+    if pressed is None or pressed.startswith(SELECTED):
+        return pressed  # a plain button whose label starts with ✅ («✅ … send inn»)
+    selected = [
+        b.text.removeprefix(SELECTED).strip() for b in buttons if b.text.startswith(SELECTED)
+    ]
+    if selected:  # a multi-select: what counts is what was ticked, not "Ferdig"
+        return ", ".join(selected)
+    return pressed
+
+
+async def _safely(call: Awaitable[str], fallback: str) -> str:
+    try:
+        return await call
+    except Exception:
+        # The error path must not fail in turn; logged, so the cause is not lost.
+        log.warning("could not look up the person's language", exc_info=True)
+        return fallback

@@ -1,0 +1,148 @@
+"""Commands that tell rather than change: help for this step, privacy, and how far along."""
+
+from __future__ import annotations
+
+from bot.conversation import flow, prompts, screens
+from bot.conversation.context import Ctx
+from bot.conversation.events import TextEvent
+from bot.conversation.names import StepId
+
+
+def on_help(ctx: Ctx) -> None:
+    """Help for the current question, then what can be typed.
+
+    The ministry's own wording is behind its button under the question, so help stays one
+    short message with the question below it.
+    """
+    c, s, _ = ctx.c, ctx.s, ctx._
+    lines: list[str] = []
+    if s.step.startswith(flow.THEME_PREFIX):
+        lines.append(ctx.t(c.theme(s.step.removeprefix(flow.THEME_PREFIX)).help))
+    elif s.step.startswith(flow.QUESTION_PREFIX):
+        lines.append(ctx.t(c.question(s.step.removeprefix(flow.QUESTION_PREFIX)).help))
+    lines.append(
+        "\n".join(
+            [
+                _("Dette kan du skrive:"),
+                # Short enough that help and the question below it stay one readable message.
+                _("/tilbake, /hopp, /oppsummering, /status, /språk, /personvern"),
+                _("/avbryt sletter utkastet, /slett sletter alt vi har om deg"),
+                *_front_end_commands(ctx),
+            ]
+        )
+    )
+    lines.append(_("Du kan ta pause når du vil. Svarene er lagret, og du fortsetter med /start."))
+    for line in lines:
+        ctx.say(line)
+    screens.show(ctx)
+
+
+def _front_end_commands(ctx: Ctx) -> list[str]:
+    """Commands only a front end knows: the terminal (it numbers choices) sends local files."""
+    event = ctx.event
+    if isinstance(event, TextEvent) and event.numbered_choices:
+        return [ctx._("/vedlegg FIL – send en fil fra maskinen, for eksempel en lang tekst")]
+    return []
+
+
+def on_privacy(ctx: Ctx) -> None:
+    """What is stored, for how long, who sees it and who answers for it, in plain words."""
+    _, c, limits = ctx._, ctx.c, ctx.limits
+    ctx.say(
+        _(
+            "Dette lagrer vi: navnet ditt, e-postadressen, kommunen og organisasjonsnummeret "
+            "hvis du gir oss dem, Telegram-id-en din, svarene dine og dokumentene du sender."
+        )
+    )
+    ctx.say(
+        _("Et utkast du ikke rører på {days} dager, sletter vi.").format(
+            days=limits.draft_retention_days
+        )
+        + " "
+        + _(
+            "Når du sender, går innspillet på e-post til {ministry}. Der er det et offentlig "
+            "dokument, og det kan bli publisert med navnet ditt."
+        ).format(ministry=ctx.t(c.ministry))
+        + " "
+        + _(
+            "Boten beholder også en kopi av det du sendte, til du sletter den med /slett. "
+            "De som driver boten, kan hente ut alle innspill som er sendt."
+        )
+    )
+    operator = (
+        _("{name} driver boten og har ansvar for dataene.").format(name=limits.operator_name)
+        if limits.operator_name
+        else _("Den som har satt opp boten, driver den og har ansvar for dataene.")
+    )
+    if limits.operator_contact:
+        operator += " " + _("Kontakt: {contact}.").format(contact=limits.operator_contact)
+    ctx.say(
+        operator
+        + " "
+        + _("Telegram frakter meldingene mellom deg og boten.")
+        + "\n\n"
+        + _("Skriv /slett for å slette alt vi har lagret om deg.")
+    )
+    screens.show(ctx)
+
+
+def on_status(ctx: Ctx) -> None:
+    """How far along the person is, counted the way the screens count ("Spørsmål 1 av 6")."""
+    c, s, _ = ctx.c, ctx.s, ctx._
+    if s.status == "submitted" and s.step == flow.DONE:
+        ctx.say(
+            _("Innspillet ditt er sendt (referanse {reference}).").format(reference=s.reference)
+        )
+        return
+    if s.step == flow.START:
+        ctx.say(_("Du har ikke begynt ennå."))
+        screens.show(ctx)
+        return
+    steps = flow.sequence(c, s)
+    lines = [_status_of_content(ctx, steps)]
+    skipped = [st for st in steps if st in s.skipped]
+    left = [st for st in flow.remaining(c, s) if st not in s.skipped]
+    if skipped:
+        lines.append(
+            _("Hoppet over: {steps}.").format(
+                steps=", ".join(prompts.step_label(ctx, st) for st in skipped)
+            )
+        )
+    if left:
+        lines.append(
+            _("Gjenstår: {steps}.").format(
+                steps=", ".join(prompts.step_label(ctx, st) for st in left)
+            )
+        )
+    if s.attachments:
+        lines.append(
+            ctx.n_("{count} vedlegg.", "{count} vedlegg.", len(s.attachments)).format(
+                count=len(s.attachments)
+            )
+        )
+    ctx.say("\n".join(lines))
+    screens.show(ctx)
+
+
+def _status_of_content(ctx: Ctx, steps: list[StepId]) -> str:
+    """The questions answered (themes are not questions), or the quick path's text."""
+    c, s, _ = ctx.c, ctx.s, ctx._
+    if s.flow == "quick":
+        answer = s.answers.get(flow.QUICK)
+        return (
+            _("Innspillet ditt har tekst.")
+            if answer and answer.text
+            else _("Du har ikke skrevet inn teksten ennå.")
+        )
+    questions = [st for st in steps if st.startswith(flow.QUESTION_PREFIX)]
+    answered = [st for st in questions if flow.is_done(c, s, st) and st not in s.skipped]
+    text = ctx.n_(
+        "Du har svart på {done} av {total} spørsmål.",
+        "Du har svart på {done} av {total} spørsmål.",
+        len(questions),
+    ).format(done=len(answered), total=len(questions))
+    themes = [st for st in steps if st.startswith(flow.THEME_PREFIX)]
+    if themes:
+        written = [st for st in themes if flow.is_done(c, s, st) and st not in s.skipped]
+        text += " " + _("Tema: {done} av {total}.").format(done=len(written), total=len(themes))
+    return text

@@ -1,0 +1,1 @@
+"""Languages: gettext catalogs (via babel), client language codes, and babel formatting."""

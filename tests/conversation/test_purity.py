@@ -1,0 +1,134 @@
+"""The engine and mail composition stay pure: their source imports no I/O and reads no clock.
+
+A ``sys.modules`` check misses what other libraries already loaded, so this reads the source
+itself (``ast``) and fails on a forbidden import or a call that reads the time.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEED
+
+PURE_MAIL = ("compose.py", "subject.py", "body_text.py")
+"""The mail modules that build e-mails from data alone, like the engine."""
+PURE_FILES = [
+    *sorted((ROOT / "bot" / "conversation").rglob("*.py")),
+    *(ROOT / "bot" / "mail" / name for name in PURE_MAIL),
+]
+
+FORBIDDEN_MODULES = (
+    "bot.ops.clock",
+    "bot.service.ids",
+    "bot.ops.settings",
+    "bot.storage",
+    "bot.mail.transport",
+    "bot.mail.outbox",
+    "telegram",
+    "aiosqlite",
+    "aiosmtplib",
+    "time",
+    "random",
+    "secrets",
+    "socket",
+    "uuid",
+)
+"""Modules (and everything under them) that bring a clock, randomness or I/O along."""
+FORBIDDEN_CALLS = ("now", "today", "utcnow")
+"""Attribute or function calls that read the clock."""
+ALLOWED_NAMES = frozenset({"bot.ops.clock.OSLO"})
+"""Constants that live beside the clock but read nothing: the time zone people read times in."""
+
+
+def _forbidden(module: str) -> bool:
+    return any(module == bad or module.startswith(bad + ".") for bad in FORBIDDEN_MODULES)
+
+
+def impurities(source: str) -> list[str]:
+    """What makes ``source`` impure, one line per finding (empty when it is pure)."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [f"import {a.name}" for a in node.names if _forbidden(a.name)]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [f"{node.module}.{a.name}" for a in node.names]
+            if any(_forbidden(n) and n not in ALLOWED_NAMES for n in names):
+                found.append(f"from {node.module} import …")
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in FORBIDDEN_CALLS:
+                found.append(f"{name}() call on line {node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("path", PURE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_pure_file_has_no_io_and_no_clock(path: Path) -> None:
+    assert impurities(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "from bot.ops.clock import utc_now",
+        "from bot.ops.clock import OSLO, utc_now",
+        "import bot.ops.clock",
+        "from bot.service.ids import new_id",
+        "from bot.service import ids",
+        "from bot.ops.settings import Settings",
+        "from bot.storage import Store",
+        "from bot.storage.repo import Store",
+        "from bot.mail.transport import send",
+        "from bot.mail import outbox",
+        "import telegram",
+        "from telegram.constants import MessageLimit",
+        "import aiosqlite",
+        "import aiosmtplib",
+        "import time",
+        "from time import monotonic",
+        "import random",
+        "import secrets",
+        "import socket",
+        "import uuid",
+        "from datetime import datetime\nx = datetime.now()",
+        "import datetime\nx = datetime.datetime.now(datetime.UTC)",
+        "from datetime import date\nx = date.today()",
+        "from datetime import datetime\nx = datetime.utcnow()",
+        "def f(clock):\n    return clock.now()",
+    ],
+)
+def test_the_checker_catches_each_forbidden_snippet(snippet: str) -> None:
+    assert impurities(snippet)
+
+
+def test_the_checker_lets_pure_code_through() -> None:
+    pure = (
+        "from datetime import date, datetime, timedelta\nfrom bot.i18n.catalogs import N_\nx = 1\n"
+    )
+    assert impurities(pure) == []
+
+
+def test_the_municipality_register_is_read_at_load_not_inside_a_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.consultation import municipalities
+    from bot.consultation.loader import load_consultation
+    from tests.conversation.talk import Talk
+
+    municipalities._index.cache_clear()
+    c = load_consultation(SEED)
+
+    def no_file_reads() -> tuple[municipalities.Municipality, ...]:
+        raise AssertionError("step() read the municipality file")
+
+    monkeypatch.setattr(municipalities, "_read_csv", no_file_reads)
+    t = Talk(c)
+    t.command("start")
+    t.click("Svar på spørsmålene")
+    t.click("Privatperson")
+    t.send("Kari Nordmann")
+    t.send("Harstad")
+    assert "Kommune: Harstad ✅" in t.text
