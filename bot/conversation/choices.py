@@ -29,6 +29,7 @@ from bot.conversation.sending import (
     on_personal_data_choice,
     on_summary_choice,
 )
+from bot.i18n.languages import SOURCE
 
 ChoiceHandler = Callable[[Ctx, str], None]
 
@@ -93,9 +94,9 @@ def _on_resume(ctx: Ctx, choice: str) -> None:
 def on_language(ctx: Ctx, choice: str) -> None:
     """Speak ``choice`` from now on, and go back to where the person was."""
     s = ctx.s
-    s.lang = choice  # type: ignore[assignment]
+    s.lang = choice
     s.lang_confirmed = True
-    ctx.say(ctx._("Nå snakker vi bokmål.") if s.lang == "nb" else ctx._("Språket er endret."))
+    ctx.say(ctx._("Nå snakker vi bokmål.") if s.lang == SOURCE else ctx._("Språket er endret."))
     return_from_confirmation(ctx, flow.START)
 
 

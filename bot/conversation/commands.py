@@ -13,7 +13,6 @@ from bot.conversation import flow, prompts, screens
 from bot.conversation.choices import on_language
 from bot.conversation.context import Ctx
 from bot.conversation.info import on_help, on_privacy, on_status
-from bot.conversation.matching import fold
 from bot.conversation.navigation import (
     advance,
     back,
@@ -24,39 +23,7 @@ from bot.conversation.navigation import (
     skip,
     start_over,
 )
-from bot.i18n.catalogs import LANGS
-
-ALIASES: dict[str, str] = {
-    "start": "start",
-    "hjelp": "help",
-    "help": "help",
-    "status": "status",
-    "tilbake": "back",
-    "attende": "back",
-    "back": "back",
-    "hopp": "skip",
-    "hopp_over": "skip",
-    "skip": "skip",
-    "fortsett": "continue",
-    "continue": "continue",
-    "neste": "next",
-    "next": "next",
-    "oppsummering": "summary",
-    "samandrag": "summary",
-    "summary": "summary",
-    "avbryt": "cancel",
-    "cancel": "cancel",
-    "slett": "delete",
-    "delete": "delete",
-    "språk": "language",
-    "sprak": "language",
-    "sprog": "language",
-    "language": "language",
-    "personvern": "privacy",
-    "privacy": "privacy",
-    "vedlegg": "attach",
-    "attach": "attach",
-}
+from bot.i18n.languages import command_aliases, find_language
 
 OPEN = "open"
 """Not typed by people: a front end opening the chat (start, or continue where they were).
@@ -76,7 +43,8 @@ def parse_command(text: str) -> tuple[str, str] | None:
     name = head.split("@", 1)[0].lower()
     if not name or not all(ch.isalnum() or ch == "_" for ch in name):
         return None
-    return ALIASES.get(name, "unknown"), arg.strip() if name in ALIASES else name
+    aliases = command_aliases()
+    return aliases.get(name, "unknown"), arg.strip() if name in aliases else name
 
 
 def is_start(name: str) -> bool:
@@ -155,8 +123,8 @@ def _on_cancel(ctx: Ctx, _arg: str) -> None:
 
 
 def _on_language(ctx: Ctx, arg: str) -> None:
-    lang = fold(arg)[:2]
-    if arg and lang in LANGS and lang in ctx.c.languages:
+    lang = find_language(arg) if arg else None
+    if lang is not None and lang in ctx.c.languages:
         remember_return(ctx, flow.START)
         ctx.s.step = flow.LANGUAGE
         on_language(ctx, lang)

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from bot.consultation.deadline import is_late
 from bot.consultation.model import Consultation, Text
 from bot.conversation.context import Ctx
-from bot.i18n.catalogs import format_date
+from bot.i18n.formats import format_date
 from bot.ops.clock import OSLO
 
 NEAR = timedelta(days=7)

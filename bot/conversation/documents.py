@@ -16,7 +16,7 @@ from bot.conversation.navigation import goto, unskip
 from bot.conversation.personal_data import find_personal_data
 from bot.conversation.session import Answer, AnswerPart, Attachment, Session
 from bot.conversation.values import clean_answer
-from bot.i18n.catalogs import format_size
+from bot.i18n.formats import format_size
 
 
 def _too_large(ctx: Ctx, doc: IncomingDocument) -> str:

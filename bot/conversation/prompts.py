@@ -14,7 +14,8 @@ from bot.conversation import flow
 from bot.conversation.context import Ctx
 from bot.conversation.events import Choice
 from bot.conversation.names import Pick, StepId
-from bot.i18n.catalogs import LANGS, LANGUAGE_NAMES, N_
+from bot.i18n.catalogs import N_
+from bot.i18n.languages import language, language_button
 
 NEXT = Pick.NEXT
 SKIP = Pick.SKIP
@@ -59,11 +60,11 @@ def choices_for(ctx: Ctx) -> list[Choice]:
 def _start(ctx: Ctx) -> list[Choice]:
     _ = ctx._
     if deadline.is_closed(ctx.c, ctx.event.at):
-        return [Choice(LANGUAGE, "Språk / Language")]
+        return [Choice(LANGUAGE, language_button(ctx.c.languages))]
     choices = [Choice(GUIDED, _("Svar på spørsmålene (ca. 10 min)"))]
     if ctx.c.quick_path:
         choices.append(Choice(QUICK, _("Send en ferdig tekst eller et dokument")))
-    choices.append(Choice(LANGUAGE, "Språk / Language"))
+    choices.append(Choice(LANGUAGE, language_button(ctx.c.languages)))
     return choices
 
 
@@ -244,7 +245,7 @@ _BY_STEP: dict[str, Callable[[Ctx], list[Choice]]] = {
         *([Choice(REMIND, ctx._("🔔 Minn meg på fristen"))] if deadline.can_remind(ctx) else []),
     ],
     flow.LANGUAGE: lambda ctx: [
-        Choice(lang, LANGUAGE_NAMES[lang]) for lang in LANGS if lang in ctx.c.languages
+        Choice(code, language(code).native_name) for code in ctx.c.languages
     ],
     flow.TYPE: lambda ctx: [Choice(t.id, ctx.t(t.label)) for t in ctx.c.respondent.types],
     flow.MUNICIPALITY_PICK: _municipality_pick,

@@ -8,7 +8,9 @@ from bot.conversation import flow
 from bot.conversation.context import SUMMARY_MARK, Ctx
 from bot.conversation.names import StepId
 from bot.conversation.prompts import choices_for, has_original, step_label
-from bot.i18n.catalogs import N_, format_date, format_size
+from bot.i18n.catalogs import N_
+from bot.i18n.formats import format_date, format_size
+from bot.i18n.languages import choose_language_prompt, other_languages_hint
 
 QUESTIONS: dict[str, str] = {
     flow.TYPE: N_("Hvem svarer du for?"),
@@ -74,7 +76,7 @@ def show(ctx: Ctx, *, replace_previous: bool = False) -> None:
             + deadline.notice(ctx)
         )
     elif step == flow.LANGUAGE:
-        text = "Velg språk · Vel språk · Choose language"  # the same in every language
+        text = choose_language_prompt(ctx.c.languages)  # the same in every language
     elif step in QUESTIONS:
         text = question_text(ctx, step)
     elif flow.is_answer_step(step):
@@ -107,7 +109,7 @@ def show_welcome(ctx: Ctx) -> None:
     question = _("Hvordan vil du svare?")
     if not s.lang_confirmed:
         # Telegram gave no language we know: make the switch impossible to miss.
-        question += "\n\n" + "Nynorsk? English? → «Språk / Language»"
+        question += "\n\n" + other_languages_hint(ctx.c.languages)
     ctx.say(question, choices_for(ctx))
 
 

@@ -29,7 +29,9 @@ from bot.conversation import flow
 from bot.conversation.build import localized
 from bot.conversation.events import IncomingDocument, Reply
 from bot.conversation.submission import Submission
-from bot.i18n.catalogs import format_date, format_size, gettext_for, resolve_language
+from bot.i18n.catalogs import gettext_for
+from bot.i18n.formats import format_date, format_size
+from bot.i18n.languages import resolve_language
 from bot.mail.compose import compose_ministry_message, compose_receipt
 from bot.mail.headers import message_id_for
 from bot.service.conversations import ConversationService
