@@ -360,7 +360,7 @@ def compose_receipt(
             Field(_("Type"), one_line(sub.respondent.type_label)),  # our label, not typed
         ),
         sections=(
-            Section(_("Valgte temaer"), items=themes),
+            Section(_("Valgte tema"), items=themes),
             Section(_("Innhold"), items=tuple(contents)),
         ),
         outro=(
