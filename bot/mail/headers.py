@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from email import policy
+from email.header import Header
 from email.headerregistry import Address
+from email.message import EmailMessage
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -226,3 +228,26 @@ def sender_mailbox(mail_from: str, sender: str) -> Address:
         username=ours.username,
         domain=ours.domain,
     )
+
+
+HEADER_LINE = 76
+"""Encoded header lines stay within 78 characters, so no generator folds them again."""
+
+
+def set_header(message: EmailMessage, name: str, value: str | Address) -> None:
+    """Write a header that may hold non-ASCII letters without losing or adding a space.
+
+    Python's header folding (seen on 3.11) can put the space between a plain word and an
+    RFC 2047 encoded word into the fold, where decoders drop it («Harstad– Hárstták»), or
+    split a word across two encoded words with a space («P orsáŋgu»). ASCII values take the
+    usual path; others are encoded here with every space inside an encoded word, and an
+    address on its own folded line after its display name.
+    """
+    text = value.display_name if isinstance(value, Address) else value
+    if text.isascii():
+        message[name] = value
+        return
+    encoded = Header(text, "utf-8", maxlinelen=HEADER_LINE, header_name=name).encode("\r\n")
+    if isinstance(value, Address):
+        encoded += f"\r\n <{value.addr_spec}>"
+    message.set_raw(name, encoded)

@@ -62,7 +62,7 @@ def test_docx_has_every_answer_under_its_theme_and_question(env: Path, c: Consul
     assert first_question[2] == Q1_ANSWER
     assert under(paragraphs, questions[1])[-1] == "Ingen svar."
     quick = under(paragraphs, "Innspill som ferdig tekst")
-    assert quick[0].startswith(f"{HOSTILE_ORG} – Harstad (Troms) – SMB-")
+    assert quick[0].startswith(f"{HOSTILE_ORG} – Harstad – Hárstták (Troms) – SMB-")
     assert quick[0].endswith("MOTTATT ETTER FRISTEN")
     assert "MOTTATT ETTER FRISTEN" not in " ".join(accessibility)
     assert quick[1] == HOSTILE_TEXT
