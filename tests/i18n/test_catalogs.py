@@ -558,7 +558,7 @@ async def test_a_whole_conversation_in_english(service: ConversationService, sto
     )
     assert str(receipt["Subject"]).startswith("Receipt: your input has been sent")
     receipt_text = body_of(receipt)
-    assert "The mail server of postmottak@kmd.dep.no has accepted it." in receipt_text
+    assert "The mail server for postmottak@kmd.dep.no has accepted it." in receipt_text
     assert "Services" in receipt_text, "the receipt names the theme in English"
     assert "Private individual" in receipt_text
     assert "Tjenester" not in receipt_text
