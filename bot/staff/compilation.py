@@ -191,6 +191,9 @@ def documents_of(sub: Submission, m: Material) -> list[Attached]:
         text = m.document_text(attachment)
         note = document_note(m, attachment.id)
         if text is not None:
+            if not attachment.mime_type.endswith("pdf"):
+                # Word, ODT and text files: each line read is a paragraph of its own.
+                text = text.replace("\n", "\n\n")
             blocks.append(Attached(title, text))
             if note is not None:
                 blocks.append(Attached("", note, note=True))

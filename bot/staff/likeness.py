@@ -43,6 +43,11 @@ class SimilarGroup:
     """Reference → what that sender changed in the shared text, in words."""
 
     @property
+    def references(self) -> set[str]:
+        """The members' references."""
+        return {sub.reference for sub in self.members}
+
+    @property
     def label(self) -> str:
         """``Gruppe 2`` (as in the «Likhetsgruppe» column)."""
         return f"Gruppe {self.number}"
@@ -90,8 +95,7 @@ def _most_typical(prepared: list[Shingled]) -> int:
 
     def score(item: Shingled) -> int:
         common = sum(1 for s in item.shingles if counts[s] > half)
-        own = sum(1 for s in item.shingles if counts[s] == 1)
-        return common - own
+        return common - (len(item.shingles) - common)
 
     return max(range(len(prepared)), key=lambda i: (score(prepared[i]), -i))
 

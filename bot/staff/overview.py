@@ -15,13 +15,14 @@ group counts as one answer, so a campaign does not fill every section's words.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 from bot.conversation.submission import Submission
-from bot.staff.grouping import words
 from bot.staff.stopwords import STOP_WORDS
 
 MIN_ANSWERS = 2
@@ -30,14 +31,32 @@ Z_STANDS_OUT = 1.96
 """The z-score above which a term stands out (two-sided 5 %)."""
 TOP_WORDS, TOP_PHRASES = 8, 5
 MIN_LETTERS = 3
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[.!?:;\n]+")
 
 
 def terms(text: str) -> set[str]:
-    """The text's content words and two-word phrases (``"statlige arbeidsplasser"``)."""
-    found = words(text)
-    keep = [w if _content(w) else None for w in found]
-    phrases = {f"{a} {b}" for a, b in pairwise(keep) if a and b}
-    return {w for w in keep if w} | phrases
+    """The text's content words and two-word phrases (``"statlige arbeidsplasser"``).
+
+    Two capitalised words in a row inside a sentence are a name («Kari Nordmann»): not a
+    phrase, so a signature never shows up as what people talk about.
+    """
+    found: list[str | None] = []
+    names: list[bool] = []
+    for sentence in _SENTENCE_END.split(unicodedata.normalize("NFKC", text)):
+        tokens = _WORD.findall(sentence)
+        for index, token in enumerate(tokens):
+            word = token.casefold()
+            found.append(word if _content(word) else None)
+            names.append(index > 0 and token[:1].isupper())
+        found.append(None)  # no phrase across sentences
+        names.append(False)
+    phrases = {
+        f"{a} {b}"
+        for (a, b), (name_a, name_b) in zip(pairwise(found), pairwise(names), strict=True)
+        if a and b and not (name_a and name_b)
+    }
+    return {w for w in found if w} | phrases
 
 
 def _content(word: str) -> bool:
@@ -81,6 +100,9 @@ def distinctive(here: Counter[str], everywhere: Counter[str]) -> Distinctive:
         z = delta / math.sqrt(1 / (y_here + alpha) + 1 / (y_rest + alpha))
         if z > Z_STANDS_OUT:
             scores[term] = z
+    if not scores:
+        # Too few answers elsewhere to tell: say what recurs here instead of nothing.
+        return _split(sorted(candidates, key=lambda t: (-here[t], t)), compared=False)
     return _split(sorted(scores, key=lambda t: (-scores[t], t)), compared=True)
 
 

@@ -29,6 +29,8 @@ _TOPIC_WORDS = """
     trenger treng trengs trengst må bør burde kunne få folk ting mer meir flere fleire
     bedre betre godt gode bra stor større mindre liten lite små også blant annet tenker
     tenkjer mener meiner synes synest ønsker ønskjer innspill innspel
+    altfor litt helt veldig svært særlig ganske mye mykje heilt svært
+    hei hilsen helsing mvh vennlig venleg takk departementet departementa regjeringen
 """
 
 STOP_WORDS: frozenset[str] = frozenset((_FUNCTION_WORDS + _TOPIC_WORDS).split())
