@@ -27,8 +27,11 @@ from bot.staff.stopwords import STOP_WORDS
 
 MIN_ANSWERS = 2
 """Answers a term must come from: one person's pet word is not a topic (nor their name)."""
-Z_STANDS_OUT = 1.96
-"""The z-score above which a term stands out (two-sided 5 %)."""
+Z_STANDS_OUT = 1.0
+"""The z-score above which a term stands out: used here a standard error more often than
+elsewhere. Not a significance test (a section has too few answers for that), a ranking cut."""
+PRIOR = 0.5
+"""Weight of the whole compilation as the prior, per use of a term (Monroe et al.'s alpha)."""
 TOP_WORDS, TOP_PHRASES = 8, 5
 MIN_LETTERS = 3
 _WORD = re.compile(r"[^\W_]+")
@@ -89,10 +92,10 @@ def distinctive(here: Counter[str], everywhere: Counter[str]) -> Distinctive:
     if n_rest == 0:
         ranked = sorted(candidates, key=lambda t: (-here[t], t))
         return _split(ranked, compared=False)
-    prior_total = n_here + n_rest
+    prior_total = PRIOR * (n_here + n_rest)
     scores: dict[str, float] = {}
     for term in candidates:
-        alpha = everywhere[term]
+        alpha = PRIOR * everywhere[term]
         y_here, y_rest = here[term], rest[term]
         delta = math.log((y_here + alpha) / (n_here + prior_total - y_here - alpha)) - math.log(
             (y_rest + alpha) / (n_rest + prior_total - y_rest - alpha)
