@@ -24,7 +24,7 @@ from bot.consultation.model import Consultation
 from bot.conversation.submission import Submission
 from bot.ops.clock import OSLO, utc_now
 from bot.staff.likeness import Likeness
-from bot.staff.material import load_material
+from bot.staff.material import Material
 from bot.storage import OutboxRecord, Store
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,9 @@ class StaffChat:
         # A job may fire a hair before its moment by our clock: a little slack, not a day early.
         until = latest_digest_moment(self.clock() + DIGEST_SLACK, self.digest_time)
         since = until - timedelta(days=1)
-        material = await load_material(self.store, self.consultation.id)
+        # Grouped by what people typed: documents' text is left to the export and compilation,
+        # so the daily digest never reads every document ever uploaded.
+        material = Material(await self.store.list_submissions(self.consultation.id))
         subs = [s for s in material.submissions if since < s.received_at <= until]
         keyboard = InlineKeyboardMarkup(
             [[InlineKeyboardButton("📥 Hent eksporten (Excel)", callback_data=EXPORT_BUTTON)]]
