@@ -19,6 +19,8 @@ from email.message import EmailMessage
 
 from email_validator import EmailNotValidError, validate_email
 
+from bot.conversation.characters import remove_invisible
+
 DEFAULT_MAX_LENGTH = 120
 FILE_NAME_MAX_LENGTH = 150
 
@@ -39,19 +41,20 @@ _DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
 
 
 def _is_invisible(char: str) -> bool:
-    """Control, format (e.g. bidi overrides), separator or unassigned characters."""
-    return unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+    """Control, separator or unassigned characters (format characters are removed before)."""
+    return unicodedata.category(char) in {"Cc", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 def clean_header_text(value: str, *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
     """Fold ``value`` into one short, plain line that cannot inject a header.
 
-    Line breaks (CR, LF, NUL, U+0085, U+2028, U+2029, …) and every other control or
-    invisible formatting character become spaces; encoded-word markers (``=?`` and ``?=``)
+    Invisible formatting characters are removed (see :mod:`bot.conversation.characters`);
+    line breaks (CR, LF, NUL, U+0085, U+2028, U+2029, …) and every other control character
+    become spaces; encoded-word markers (``=?`` and ``?=``)
     are broken up so a client cannot decode a newline out of them; runs of white space
     collapse to one space. The result is stripped and cut to ``max_length`` characters.
     """
-    text = unicodedata.normalize("NFC", value)
+    text = remove_invisible(unicodedata.normalize("NFC", value))
     text = "".join(" " if char in _LINE_BREAKS or _is_invisible(char) else char for char in text)
     text = _ENCODED_WORD_START.sub("= ", text)
     text = _ENCODED_WORD_END.sub("? ", text)
