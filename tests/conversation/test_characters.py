@@ -73,7 +73,7 @@ def test_a_name_with_a_zero_width_space_reaches_the_ministry_whole() -> None:
     [submit] = talk.submissions
     sub = submit.submission
     assert sub.respondent.name == "Ola Nordmann"
-    assert sub.answers[-1].answer.endswith(FAMILY)
+    assert (sub.answers[-1].answer or "").endswith(FAMILY)
     mail = compose_ministry_message(
         sub, [], mail_from="innspill <innspill@example.org>", to=c.recipient, message_id="<a@b>"
     )
