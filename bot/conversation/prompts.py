@@ -61,7 +61,9 @@ def _start(ctx: Ctx) -> list[Choice]:
     _ = ctx._
     if deadline.is_closed(ctx.c, ctx.event.at):
         return [Choice(LANGUAGE, language_button(ctx.c.languages))]
-    choices = [Choice(GUIDED, _("Svar på spørsmålene (ca. 10 min)"))]
+    minutes = ctx.c.estimated_minutes
+    guided = _("Svar på spørsmålene (ca. {minutes} min)") if minutes else _("Svar på spørsmålene")
+    choices = [Choice(GUIDED, guided.format(minutes=minutes))]
     if ctx.c.quick_path:
         choices.append(Choice(QUICK, _("Send en ferdig tekst eller et dokument")))
     choices.append(Choice(LANGUAGE, language_button(ctx.c.languages)))

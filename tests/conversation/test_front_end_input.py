@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from bot.consultation.loader import load_consultation
 from bot.consultation.model import Consultation
 from bot.conversation import flow
 from bot.conversation.commands import OPEN
+from tests.conftest import EXAMPLE, SEED
 from tests.conversation.talk import Talk
 
 
@@ -96,3 +100,18 @@ def test_a_plain_number_in_range_picks_its_choice(c: Consultation, typed: str, c
     t.click("Svar på spørsmålene")
     t.send(typed, numbered=True)
     assert t.session.respondent.type == chosen
+
+
+@pytest.mark.parametrize(
+    ("file", "lang", "label"),
+    [
+        (SEED, "nb", "Svar på spørsmålene (ca. 10 min)"),
+        (SEED, "nn", "Svar på spørsmåla (ca. 10 min)"),
+        (EXAMPLE, "nb", "Svar på spørsmålene (ca. 5 min)"),  # its intro says «fem minutter»
+        (EXAMPLE, "en", "Answer the questions (about 5 min)"),
+    ],
+)
+def test_the_guided_path_says_the_time_its_file_gives(file: Path, lang: str, label: str) -> None:
+    t = Talk(load_consultation(file), lang=lang)
+    t.command("start")
+    assert label in [choice.label for choice in t.buttons().choices]
