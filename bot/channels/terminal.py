@@ -152,12 +152,28 @@ class TerminalChat:
         return line.rstrip("\n") if line else None
 
     async def _goodbye(self) -> None:
+        """A goodbye that says what happened: a draft kept, input sent, or nothing stored."""
         lang: Lang = await self.service.language_of(self.user_id)
         _ = gettext_for(lang).gettext
-        self.stdout.write(
-            _("Ha det! Svarene dine er lagret, og neste gang fortsetter du der du slapp.") + "\n"
-        )
+        session = await self.service.session_of(self.user_id)
+        if session is not None and session.status == "draft" and session.has_content:
+            text = _("Ha det! Svarene dine er lagret, og neste gang fortsetter du der du slapp.")
+        elif session is not None and session.status == "submitted" and session.reference:
+            text = _("Ha det! Innspillet ditt er sendt (referanse {reference}).").format(
+                reference=session.reference
+            )
+        else:
+            text = _("Ha det!")
+        self.stdout.write(text + "\n")
         self.stdout.flush()
+
+    async def report_delivery(self, count: int, folder: Path) -> None:
+        """How many e-mails this chat left as files, so the person can open them."""
+        if count:
+            n_ = gettext_for(await self.service.language_of(self.user_id)).ngettext
+            text = n_("📨 {n} e-post lagt i {folder}/", "📨 {n} e-poster lagt i {folder}/", count)
+            self.stdout.write(text.format(n=count, folder=folder) + "\n")
+            self.stdout.flush()
 
 
 def _enable_line_editing() -> bool:
@@ -248,12 +264,14 @@ async def run_terminal_chat(runtime: Runtime, user: str, lang: str | None) -> No
         runtime.service, f"cli:{user}", stdin=sys.stdin, stdout=sys.stdout, lang=lang
     )
     await runtime.start_background()
+    delivered_before = runtime.worker.delivered
     try:
         await chat.run()
     finally:
         # Stop the loop (a send in flight finishes), then deliver whatever is still due, so a
         # submission made just before the input ended is not left waiting for the next run.
         await runtime.worker.stop()
-        report = await runtime.worker.run_once()
-        if report.sent and runtime.settings.mail_transport == "file":
-            print(f"📨 {report.sent} e-post lagt i {runtime.settings.outbox_dir}/")
+        await runtime.worker.run_once()
+        if runtime.settings.mail_transport == "file":
+            delivered = runtime.worker.delivered - delivered_before
+            await chat.report_delivery(delivered, runtime.settings.outbox_dir)

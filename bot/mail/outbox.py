@@ -187,6 +187,8 @@ class OutboxWorker:
         self.lease_seconds = lease_seconds
         self.consultation = consultation  # lets receipts read in the person's language
         self.notifier: DeliveryNotifier = notifier or LogNotifier()
+        self.delivered = 0
+        """Messages this worker has handed to the transport since it was made."""
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -243,6 +245,7 @@ class OutboxWorker:
             # Its sender asked for deletion while it waited: our .eml copies go too.
             await forget_copies(self.transport, erased)
             metrics.count(metrics.DELIVERIES)
+            self.delivered += 1
             log.info(
                 "outbox %d (%s, %s) sent as %s", row.id, row.kind, row.reference, row.message_id
             )

@@ -66,6 +66,9 @@ def test_piped_conversation_produces_one_eml_to_the_ministry(tmp_path: Path) -> 
     assert len(ministry) == 1, files
     receipts = [f for f in files if "receipt" in f.name]
     assert len(receipts) == 1, "the receipt goes out before the chat ends, too"
+    assert f"📨 2 e-poster lagt i {tmp_path / 'outbox'}/" in result.stdout  # both files
+    assert "Ha det! Innspillet ditt er sendt (referanse SMB-" in result.stdout
+    assert "neste gang fortsetter du der du slapp" not in result.stdout
     message = email.message_from_bytes(ministry[0].read_bytes(), policy=email.policy.default)
     assert message["To"] == "postmottak@kmd.dep.no"
     assert "20/6204" in message["Subject"]
@@ -160,3 +163,18 @@ def test_check_command_reports_broken_file(tmp_path: Path) -> None:
     )
     assert bad.returncode == 1
     assert "broken.toml:2" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("lines", "goodbye"),
+    [
+        (["1", "1", "Kari Nordmann"], "Svarene dine er lagret, og neste gang fortsetter du"),
+        (["1", "1", "Kari Nordmann", "/slett", "1"], "Ha det!\n"),
+    ],
+)
+def test_the_goodbye_says_what_happened(tmp_path: Path, lines: list[str], goodbye: str) -> None:
+    result = chat(tmp_path, lines, "--user", "ola")
+    assert result.returncode == 0, result.stderr
+    ending = result.stdout[result.stdout.rindex(PROMPT) :]
+    assert goodbye in ending
+    assert "📨" not in result.stdout  # nothing was sent, so no e-mail is announced
