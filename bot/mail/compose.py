@@ -181,9 +181,7 @@ def _opening(sub: Submission, _: Translate) -> tuple[str, ...]:
         lines.append(
             _("Innsenderen oppga ingen e-postadresse. Svar på denne e-posten når ikke fram.")
         )
-    if is_late_submission(sub):
-        lines.append(_(_LATE) + ".")
-    return tuple(lines)
+    return tuple(lines)  # a late submission is marked once, in the «Mottatt» field below
 
 
 # --- Messages -------------------------------------------------------------------------------

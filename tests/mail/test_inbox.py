@@ -342,6 +342,7 @@ def test_a_late_submission_is_marked_in_the_body_and_the_json_copy(
     assert (LATE_LABEL in text) is late
     if late:
         assert "Mottatt etter fristen (fristen var 1. mars 2021)" in text
+        assert text.count(LATE_LABEL) == 1, "marked once, not in the opening lines as well"
     [copy] = [a for a in mail.iter_attachments() if a.get_content_type() == "application/json"]
     data = json.loads(copy.get_content())
     assert data["late"] is late
