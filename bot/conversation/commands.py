@@ -1,12 +1,15 @@
-"""Commands: the names people type (bokmål, nynorsk, English) and what each command does.
+"""Commands: the canonical commands (an enum), the names people type, and what each one does.
 
-The engine parses commands itself, so ``/tilbake`` means the same on Telegram and in the
-terminal. Telegram only allows a-z, 0-9 and _ in registered commands, hence ``/sprak``.
+The engine parses commands itself, so ``/tilbake`` means the same on Telegram, in the terminal
+and on the web. Telegram only allows a-z, 0-9 and _ in registered commands, hence ``/sprak``.
+The names people type in each language are in :data:`ALIASES`, the one table of them (until
+the language registry carries each language's names).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 
 from bot.conversation import deadline_notice as deadline
 from bot.conversation import flow, prompts, screens
@@ -26,48 +29,81 @@ from bot.conversation.navigation import (
 )
 from bot.i18n.catalogs import LANGS
 
-ALIASES: dict[str, str] = {
-    "start": "start",
-    "hjelp": "help",
-    "help": "help",
-    "status": "status",
-    "tilbake": "back",
-    "attende": "back",
-    "back": "back",
-    "hopp": "skip",
-    "hopp_over": "skip",
-    "skip": "skip",
-    "fortsett": "continue",
-    "continue": "continue",
-    "neste": "next",
-    "next": "next",
-    "oppsummering": "summary",
-    "samandrag": "summary",
-    "summary": "summary",
-    "avbryt": "cancel",
-    "cancel": "cancel",
-    "slett": "delete",
-    "delete": "delete",
-    "språk": "language",
-    "sprak": "language",
-    "sprog": "language",
-    "language": "language",
-    "personvern": "privacy",
-    "privacy": "privacy",
-    "vedlegg": "attach",
-    "attach": "attach",
+
+class Command(StrEnum):
+    """What a command does, whatever language it was typed in."""
+
+    START = "start"
+    HELP = "help"
+    STATUS = "status"
+    BACK = "back"
+    SKIP = "skip"
+    CONTINUE = "continue"
+    NEXT = "next"
+    SUMMARY = "summary"
+    CANCEL = "cancel"
+    DELETE = "delete"
+    LANGUAGE = "language"
+    PRIVACY = "privacy"
+    ATTACH = "attach"
+    OPEN = "open"
+    """Not typed by people: a front end opening the chat (start, or continue where they were).
+    ``arg`` may name the language the front end was told to use."""
+    UNKNOWN = "unknown"
+    """A ``/word`` no language has; answered kindly instead of being stored as an answer."""
+
+
+_BY_VALUE: dict[str, Command] = {command.value: command for command in Command}
+"""A dictionary lookup, not ``Command(value)``: a failed enum lookup raises, which costs more."""
+
+ALIASES: dict[str, Command] = {
+    "start": Command.START,
+    "hjelp": Command.HELP,
+    "help": Command.HELP,
+    "status": Command.STATUS,
+    "tilbake": Command.BACK,
+    "attende": Command.BACK,
+    "back": Command.BACK,
+    "hopp": Command.SKIP,
+    "hopp_over": Command.SKIP,
+    "skip": Command.SKIP,
+    "fortsett": Command.CONTINUE,
+    "continue": Command.CONTINUE,
+    "neste": Command.NEXT,
+    "next": Command.NEXT,
+    "oppsummering": Command.SUMMARY,
+    "samandrag": Command.SUMMARY,
+    "summary": Command.SUMMARY,
+    "avbryt": Command.CANCEL,
+    "cancel": Command.CANCEL,
+    "slett": Command.DELETE,
+    "delete": Command.DELETE,
+    "språk": Command.LANGUAGE,
+    "sprak": Command.LANGUAGE,
+    "sprog": Command.LANGUAGE,
+    "language": Command.LANGUAGE,
+    "personvern": Command.PRIVACY,
+    "privacy": Command.PRIVACY,
+    "vedlegg": Command.ATTACH,
+    "attach": Command.ATTACH,
 }
+"""Every name people may type (bokmål, nynorsk, English) and the command it stands for."""
 
-OPEN = "open"
-"""Not typed by people: a front end opening the chat (start, or continue where they were).
-``arg`` may name the language the front end was told to use."""
+OPEN = Command.OPEN
+"""The command a front end sends when the chat opens (see :attr:`Command.OPEN`)."""
 
 
-def parse_command(text: str) -> tuple[str, str] | None:
-    """Return ``(canonical_name, argument)`` if ``text`` is a known command, else ``None``.
+def command_named(name: str) -> Command:
+    """The command a canonical name stands for (front ends send names such as ``"open"``)."""
+    return _BY_VALUE.get(name, Command.UNKNOWN)
+
+
+def parse_command(text: str) -> tuple[Command, str] | None:
+    """Return ``(command, argument)`` if ``text`` is a command, else ``None``.
 
     Accepts Telegram's ``/cmd@BotName`` form and any case. An unknown ``/word`` is returned as
-    ``("unknown", word)`` so the engine can answer it kindly instead of storing it as an answer.
+    ``(Command.UNKNOWN, word)`` so the engine can answer it kindly instead of storing it as an
+    answer.
     """
     stripped = text.strip()
     if not stripped.startswith("/") or len(stripped) < 2:
@@ -76,21 +112,27 @@ def parse_command(text: str) -> tuple[str, str] | None:
     name = head.split("@", 1)[0].lower()
     if not name or not all(ch.isalnum() or ch == "_" for ch in name):
         return None
-    return ALIASES.get(name, "unknown"), arg.strip() if name in ALIASES else name
+    command = ALIASES.get(name)
+    if command is None:
+        return Command.UNKNOWN, name
+    return command, arg.strip()
 
 
-def is_start(name: str) -> bool:
+_STARTS = frozenset({Command.START, Command.CONTINUE, Command.OPEN})
+
+
+def is_start(command: Command) -> bool:
     """Whether a command begins or resumes the conversation (no "welcome back" before it)."""
-    return name in ("start", "continue", OPEN)
+    return command in _STARTS
 
 
-def on_command(ctx: Ctx, name: str, arg: str) -> None:
-    """Run the command ``name`` (canonical) with its argument."""
-    if name in _NEEDS_A_DRAFT and ctx.s.step in (flow.START, flow.DONE):
+def on_command(ctx: Ctx, command: Command, arg: str) -> None:
+    """Run ``command`` with its argument."""
+    if command in _NEEDS_A_DRAFT and ctx.s.step in (flow.START, flow.DONE):
         ctx.say(ctx._("Du har ikke begynt på et innspill ennå."))
         screens.show(ctx)
         return
-    _COMMANDS.get(name, _unknown)(ctx, arg)
+    _COMMANDS[command](ctx, arg)
 
 
 def _on_start(ctx: Ctx, arg: str) -> None:
@@ -173,23 +215,24 @@ def _unknown(ctx: Ctx, _arg: str) -> None:
     screens.show(ctx)
 
 
-_COMMANDS: dict[str, Callable[[Ctx, str], None]] = {
-    "start": _on_start,
-    "continue": _on_continue,
-    OPEN: _on_open,
-    "help": lambda ctx, _arg: on_help(ctx),
-    "status": lambda ctx, _arg: on_status(ctx),
-    "back": lambda ctx, _arg: back(ctx),
-    "skip": lambda ctx, _arg: skip(ctx),
-    "next": _on_next,
-    "summary": lambda ctx, _arg: goto(ctx, flow.SUMMARY),
-    "cancel": _on_cancel,
-    "delete": lambda ctx, _arg: confirm(ctx, flow.DELETE, from_confirmation=flow.START),
-    "language": _on_language,
-    "privacy": lambda ctx, _arg: on_privacy(ctx),
-    "attach": _on_attach,
+_COMMANDS: dict[Command, Callable[[Ctx, str], None]] = {
+    Command.START: _on_start,
+    Command.CONTINUE: _on_continue,
+    Command.OPEN: _on_open,
+    Command.HELP: lambda ctx, _arg: on_help(ctx),
+    Command.STATUS: lambda ctx, _arg: on_status(ctx),
+    Command.BACK: lambda ctx, _arg: back(ctx),
+    Command.SKIP: lambda ctx, _arg: skip(ctx),
+    Command.NEXT: _on_next,
+    Command.SUMMARY: lambda ctx, _arg: goto(ctx, flow.SUMMARY),
+    Command.CANCEL: _on_cancel,
+    Command.DELETE: lambda ctx, _arg: confirm(ctx, flow.DELETE, from_confirmation=flow.START),
+    Command.LANGUAGE: _on_language,
+    Command.PRIVACY: lambda ctx, _arg: on_privacy(ctx),
+    Command.ATTACH: _on_attach,
+    Command.UNKNOWN: _unknown,
 }
-"""Each canonical command and its handler; anything else is answered as unknown."""
+"""Each command and its handler."""
 
-_NEEDS_A_DRAFT = frozenset({"back", "skip", "next", "summary"})
+_NEEDS_A_DRAFT = frozenset({Command.BACK, Command.SKIP, Command.NEXT, Command.SUMMARY})
 """Commands that mean nothing before a draft is begun (or right after sending)."""

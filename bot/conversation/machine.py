@@ -14,7 +14,7 @@ from typing import Any
 from bot.consultation.model import Consultation
 from bot.conversation import flow
 from bot.conversation.choices import on_choice
-from bot.conversation.commands import is_start, on_command, parse_command
+from bot.conversation.commands import command_named, is_start, on_command, parse_command
 from bot.conversation.context import Ctx, Limits
 from bot.conversation.documents import on_documents
 from bot.conversation.events import (
@@ -48,7 +48,7 @@ def _text_or_command(ctx: Ctx, event: TextEvent) -> None:
 
 _HANDLERS: dict[type[Any], Callable[[Ctx, Any], None]] = {
     TextEvent: _text_or_command,
-    CommandEvent: lambda ctx, e: on_command(ctx, e.name, e.arg),
+    CommandEvent: lambda ctx, e: on_command(ctx, command_named(e.name), e.arg),
     ChoiceEvent: lambda ctx, e: on_choice(ctx, e.step, e.choice),
     DocumentEvent: on_documents,
     EditEvent: on_edit,
@@ -82,6 +82,6 @@ def _returning(session: Session, event: Event) -> bool:
 
 def _is_start(event: Event) -> bool:
     if isinstance(event, CommandEvent):
-        return is_start(event.name)
+        return is_start(command_named(event.name))
     command = parse_command(event.text) if isinstance(event, TextEvent) else None
     return command is not None and is_start(command[0])
