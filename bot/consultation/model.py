@@ -25,7 +25,8 @@ from pydantic import (
 
 from bot.i18n.catalogs import LANGS, Lang
 
-# Short ids keep Telegram's callback data (at most 64 bytes) well inside its limit.
+# Short ids: they become step and choice ids, which stay short for every channel
+# (``bot.conversation.names.MAX_ID_BYTES``).
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,15}$")]
 
 Text = dict[Lang, str]

@@ -11,6 +11,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import NewType
 
+MAX_ID_BYTES = 24
+"""Every step id and choice id the engine offers stays this short (UTF-8 bytes), whatever the
+channel: a button carries both, and some channels carry little (Telegram: 64 bytes in all)."""
+
 
 class Step(StrEnum):
     """The steps every consultation has."""

@@ -8,6 +8,7 @@ the ``.po`` file is compiled in memory, so a fresh clone works without a build s
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache, lru_cache
 from io import BytesIO
@@ -87,6 +88,22 @@ def gettext_for(lang: str) -> gettext.NullTranslations:
 def babel_locale(lang: str) -> Locale:
     """The babel locale for one of our languages."""
     return Locale.parse({"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}.get(lang, "nb_NO"))
+
+
+def warm_up(langs: Iterable[str] = LANGS) -> None:
+    """Load each language's catalog and babel's locale data now, not in someone's first step.
+
+    Both are read from disk on first use (a catalog may even be compiled from its ``.po``), and
+    the conversation engine must do no I/O: the consultation loader calls this for the file's
+    languages, so every channel starts warm.
+    """
+    for lang in langs:
+        gettext_for(lang)
+        format_date(_A_DAY, lang)  # babel's CLDR data: dates, and the numbers of format_size
+        format_size(KIB, lang)
+
+
+_A_DAY = date(2000, 1, 1)
 
 
 @lru_cache(maxsize=4096)

@@ -1,7 +1,10 @@
-"""The engine and mail composition stay pure: their source imports no I/O and reads no clock.
+"""The engine and mail composition stay pure: their source does no I/O and reads no clock.
 
 A ``sys.modules`` check misses what other libraries already loaded, so this reads the source
-itself (``ast``) and fails on a forbidden import or a call that reads the time.
+itself (``ast``) and fails on a forbidden import, a call that reads the time, or one that opens
+or reads a file. What the engine loads lazily from disk (catalogs, babel's locale data, the
+municipality register) must be loaded with the consultation: a conversation runs here with
+every file read refused.
 """
 
 from __future__ import annotations
@@ -35,10 +38,17 @@ FORBIDDEN_MODULES = (
     "secrets",
     "socket",
     "uuid",
+    "io",
+    "os",
+    "pathlib",
+    "shutil",
+    "tempfile",
 )
 """Modules (and everything under them) that bring a clock, randomness or I/O along."""
 FORBIDDEN_CALLS = ("now", "today", "utcnow")
 """Attribute or function calls that read the clock."""
+FILE_CALLS = ("open", "read_text", "read_bytes", "write_text", "write_bytes", "iterdir", "glob")
+"""Calls that open, read or write a file (``open(...)``, ``Path(...).read_text()``, ...)."""
 ALLOWED_NAMES = frozenset({"bot.ops.clock.OSLO"})
 """Constants that live beside the clock but read nothing: the time zone people read times in."""
 
@@ -62,6 +72,8 @@ def impurities(source: str) -> list[str]:
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             if name in FORBIDDEN_CALLS:
                 found.append(f"{name}() call on line {node.lineno}")
+            elif name in FILE_CALLS:
+                found.append(f"file access {name}() on line {node.lineno}")
     return found
 
 
@@ -98,6 +110,19 @@ def test_pure_file_has_no_io_and_no_clock(path: Path) -> None:
         "from datetime import date\nx = date.today()",
         "from datetime import datetime\nx = datetime.utcnow()",
         "def f(clock):\n    return clock.now()",
+        "import io",
+        "from io import BytesIO",
+        "import os",
+        "from os import environ",
+        "import os.path",
+        "from pathlib import Path",
+        "import pathlib",
+        "text = open('kommuner.csv').read()",
+        "with open('x', 'rb') as f:\n    pass",
+        "from bot.ops.resources import locales_dir\nx = (locales_dir() / 'a').read_text()",
+        "def f(p):\n    return p.read_bytes()",
+        "def f(p):\n    return p.open('rb')",
+        "def f(p):\n    p.write_text('x')",
     ],
 )
 def test_the_checker_catches_each_forbidden_snippet(snippet: str) -> None:
@@ -132,3 +157,51 @@ def test_the_municipality_register_is_read_at_load_not_inside_a_step(
     t.send("Kari Nordmann")
     t.send("Harstad")
     assert "Kommune: Harstad ✅" in t.text
+
+
+def test_a_conversation_in_every_language_reads_no_file_once_the_consultation_is_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a step would read lazily is read by the loader, for every channel alike."""
+    import builtins
+    import io
+    import pathlib
+
+    import babel.localedata
+
+    from bot.consultation import municipalities
+    from bot.consultation.loader import load_consultation
+    from bot.i18n import catalogs
+    from tests.conversation.talk import Talk
+
+    # As in a fresh process: nothing of the catalogs, babel or the register is loaded yet.
+    for cached in (catalogs.translations, catalogs.babel_locale, catalogs.format_date):
+        cached.cache_clear()
+    monkeypatch.setattr(babel.localedata, "_cache", {})
+    municipalities._index.cache_clear()
+    c = load_consultation(SEED)
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a conversation step read a file")
+
+    with monkeypatch.context() as no_files:
+        for owner, name in (
+            (builtins, "open"),
+            (io, "open"),
+            (pathlib.Path, "open"),
+            (pathlib.Path, "read_bytes"),
+            (pathlib.Path, "read_text"),
+            (pathlib.Path, "exists"),
+            (pathlib.Path, "stat"),
+        ):
+            no_files.setattr(owner, name, refused)
+        for lang in c.languages:
+            t = Talk(c, lang)
+            t.command("start")
+            t.click(t.buttons().choices[0].label)  # the guided path
+            t.press(t.buttons().step or "", "privatperson")
+            t.send("Kari Nordmann")
+            t.send("Harstad")
+            t.command("status")
+            t.command("summary")
+            assert "📋" in t.text

@@ -30,7 +30,8 @@ from bot.channels.telegram.ratelimit import PatientRateLimiter
 from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.updates import AnyApplication
 from bot.channels.telegram.webhook import ConfirmingWebhook
-from bot.i18n.catalogs import LANGS, format_date, gettext_for
+from bot.i18n.catalogs import LANGS, format_date
+from bot.i18n.catalogs import warm_up as warm_languages
 from bot.ops.clock import utc_now
 from bot.ops.logs import install_redaction
 
@@ -176,8 +177,8 @@ def warm_up() -> None:
     after a start waited for it, on the database thread that everyone's steps share.
     """
     today = utc_now().date()
+    warm_languages(LANGS)
     for lang in LANGS:
-        gettext_for(lang)
         format_date(today, lang)
 
 
