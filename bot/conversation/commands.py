@@ -11,22 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from bot.conversation import deadline_notice as deadline
-from bot.conversation import flow, prompts, screens
-from bot.conversation.choices import on_language
+from bot.conversation import deadline_notice, flow
 from bot.conversation.context import Ctx
 from bot.conversation.info import on_help, on_privacy, on_status
 from bot.conversation.matching import fold
+from bot.conversation.names import Pick
 from bot.conversation.navigation import (
     advance,
-    back,
     confirm,
     enter_flow,
     goto,
     remember_return,
-    skip,
+    show,
     start_over,
 )
+from bot.conversation.steps.welcome import switch_language
 from bot.i18n.catalogs import LANGS
 
 
@@ -130,44 +129,43 @@ def on_command(ctx: Ctx, command: Command, arg: str) -> None:
     """Run ``command`` with its argument."""
     if command in _NEEDS_A_DRAFT and ctx.s.step in (flow.START, flow.DONE):
         ctx.say(ctx._("Du har ikke begynt på et innspill ennå."))
-        screens.show(ctx)
+        show(ctx)
         return
     _COMMANDS[command](ctx, arg)
 
 
 def _on_start(ctx: Ctx, arg: str) -> None:
     s = ctx.s
-    wants_quick = (
-        arg.strip().lower() == "rask"
-        and ctx.c.quick_path
-        and not deadline.is_closed(ctx.c, ctx.event.at)
-    )
+    wants_quick = arg.strip().lower() == "rask" and ctx.c.quick_path and not ctx.closed
     if s.status == "draft" and s.has_content and s.step != flow.START:
         confirm(ctx, flow.RESUME, from_confirmation=flow.SUMMARY)
         return
     if s.status == "submitted" and s.step == flow.DONE and not wants_quick:
-        screens.show(ctx)
+        show(ctx)
         return
     if s.status == "submitted":
         start_over(ctx)
     if wants_quick:
-        notice = deadline.notice(ctx)
-        if not ctx.s.notice_shown:
+        # The quick path's link skips the welcome: its deadline and notice come first.
+        notice = deadline_notice.notice(ctx)
+        if not ctx.notice_seen:
             notice += "\n\nℹ️ " + ctx.t(ctx.c.publication_notice)
-            ctx.s.notice_shown = True
+            ctx.notice_told = True
         ctx.say(notice)
-        enter_flow(ctx, prompts.QUICK)
+        enter_flow(ctx, Pick.QUICK)
         return
     ctx.s.step = flow.START
-    screens.show_welcome(ctx)
+    show(ctx)
 
 
 def _on_continue(ctx: Ctx, _arg: str) -> None:
-    if ctx.s.step == flow.START:
-        screens.show_welcome(ctx)
-        return
-    ctx.say(ctx._("Velkommen tilbake! Du fortsetter der du slapp.") + "\n\n" + deadline.notice(ctx))
-    screens.show(ctx)
+    if ctx.s.step != flow.START:
+        ctx.say(
+            ctx._("Velkommen tilbake! Du fortsetter der du slapp.")
+            + "\n\n"
+            + deadline_notice.notice(ctx)
+        )
+    show(ctx)
 
 
 def _on_open(ctx: Ctx, arg: str) -> None:
@@ -181,8 +179,8 @@ def _on_open(ctx: Ctx, arg: str) -> None:
 
 
 def _on_next(ctx: Ctx, _arg: str) -> None:
-    s = ctx.s
-    if flow.is_answer_step(s.step) and flow.is_done(ctx.c, s, s.step):
+    here = ctx.here
+    if here.answer and here.is_done(ctx):
         advance(ctx)
     else:
         ctx.say(ctx._("Skriv svaret først, eller skriv /hopp for å hoppe over."))
@@ -191,7 +189,7 @@ def _on_next(ctx: Ctx, _arg: str) -> None:
 def _on_cancel(ctx: Ctx, _arg: str) -> None:
     if not ctx.s.has_content:
         ctx.say(ctx._("Du har ikke noe utkast å avbryte."))
-        screens.show(ctx)
+        show(ctx)
         return
     confirm(ctx, flow.CANCEL, from_confirmation=flow.SUMMARY)
 
@@ -201,7 +199,7 @@ def _on_language(ctx: Ctx, arg: str) -> None:
     if arg and lang in LANGS and lang in ctx.c.languages:
         remember_return(ctx, flow.START)
         ctx.s.step = flow.LANGUAGE
-        on_language(ctx, lang)
+        switch_language(ctx, lang)
         return
     confirm(ctx, flow.LANGUAGE, from_confirmation=flow.START)
 
@@ -212,7 +210,7 @@ def _on_attach(ctx: Ctx, _arg: str) -> None:
 
 def _unknown(ctx: Ctx, _arg: str) -> None:
     ctx.say(ctx._("Den kommandoen kjenner jeg ikke. Skriv /hjelp for å se hva du kan gjøre."))
-    screens.show(ctx)
+    show(ctx)
 
 
 _COMMANDS: dict[Command, Callable[[Ctx, str], None]] = {
@@ -221,8 +219,8 @@ _COMMANDS: dict[Command, Callable[[Ctx, str], None]] = {
     Command.OPEN: _on_open,
     Command.HELP: lambda ctx, _arg: on_help(ctx),
     Command.STATUS: lambda ctx, _arg: on_status(ctx),
-    Command.BACK: lambda ctx, _arg: back(ctx),
-    Command.SKIP: lambda ctx, _arg: skip(ctx),
+    Command.BACK: lambda ctx, _arg: ctx.here.on_back(ctx),
+    Command.SKIP: lambda ctx, _arg: ctx.here.on_skip(ctx),
     Command.NEXT: _on_next,
     Command.SUMMARY: lambda ctx, _arg: goto(ctx, flow.SUMMARY),
     Command.CANCEL: _on_cancel,

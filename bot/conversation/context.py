@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from gettext import NullTranslations
+from typing import TYPE_CHECKING
 
+from bot.consultation.deadline import is_closed
 from bot.consultation.model import Consultation, Text, pick
 from bot.conversation.events import Choice, Effect, Event, Reply
 from bot.conversation.session import Session
 from bot.i18n.catalogs import gettext_for
+
+if TYPE_CHECKING:
+    from bot.conversation.steps.base import BaseStep
+    from bot.conversation.steps.registry import StepTable
 
 READABLE_CHARS = 600
 """Longest message a person reads on a phone without scrolling (issue #12); only the summary,
@@ -59,10 +65,34 @@ class Ctx:
     s: Session
     event: Event
     limits: Limits
+    steps: StepTable
+    """Every step of this consultation as an object (:mod:`bot.conversation.steps.registry`)."""
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
+    notice_told: bool = False
+    """The publication notice was said in this step; :func:`bot.conversation.machine.step`
+    notes it in the session afterwards, so showing a screen never changes the session."""
     _catalog_lang: str = field(default="", repr=False)
     _catalog_found: NullTranslations | None = field(default=None, repr=False)
+
+    @property
+    def here(self) -> BaseStep:
+        """The step the person is at now."""
+        return self.steps.of(self.s.step)
+
+    def step(self, step: str) -> BaseStep:
+        """Any step of this consultation, by its id."""
+        return self.steps.of(step)
+
+    @property
+    def closed(self) -> bool:
+        """Whether the consultation takes no new input now (the deadline rule decides)."""
+        return is_closed(self.c, self.event.at)
+
+    @property
+    def notice_seen(self) -> bool:
+        """Whether the person has read the publication notice (before or in this step)."""
+        return self.notice_told or self.s.notice_shown
 
     def _(self, message: str) -> str:
         """Translate a UI message into the person's language."""

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.consultation.deadline import deadline_end, has_passed, is_closed
+from bot.consultation.deadline import deadline_end, has_passed
 from bot.consultation.model import Consultation, Text
 from bot.conversation.context import Ctx
 from bot.i18n.catalogs import format_date
-
-__all__ = ["NEAR", "can_remind", "deadline_end", "has_passed", "intro", "is_closed", "notice"]
 
 NEAR = timedelta(days=7)
 """From this close to the end of the deadline day, the notice says how much time is left."""

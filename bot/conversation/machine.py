@@ -2,7 +2,8 @@
 
 No I/O, no clock, no randomness: time and fresh ids arrive with the event, and everything the
 caller must do (store a submission, delete data) comes back as an effect. Each kind of event
-has its own module; this one only dispatches.
+has its own module, which hands it to the current step's object (:mod:`.steps.registry`);
+this one only dispatches.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bot.conversation.events import (
 )
 from bot.conversation.navigation import new_session
 from bot.conversation.session import Session
+from bot.conversation.steps.registry import steps_of
 from bot.conversation.typed_text import on_edit, on_text
 from bot.conversation.unsupported import on_unsupported
 
@@ -65,18 +67,20 @@ def step(
 ) -> Outcome:
     """Apply one event to a session; return the new session, the replies and the effects."""
     s = session.working_copy(seq=session.seq + 1, updated_at=event.at)
-    flow.repair(c, s)
-    ctx = Ctx(c=c, s=s, event=event, limits=limits or _DEFAULT_LIMITS)
-    if _returning(session, event):
+    ctx = Ctx(c=c, s=s, event=event, limits=limits or _DEFAULT_LIMITS, steps=steps_of(c))
+    flow.repair(ctx)
+    if _returning(ctx, session, event):
         ctx.say(ctx._("Velkommen tilbake! Svarene dine er lagret, og vi fortsetter der du slapp."))
     _HANDLERS[type(event)](ctx, event)
+    if ctx.notice_told:
+        ctx.s.notice_shown = True  # what the screens said, noted once they are said
     return Outcome(ctx.s, ctx.replies, ctx.effects)
 
 
-def _returning(session: Session, event: Event) -> bool:
+def _returning(ctx: Ctx, session: Session, event: Event) -> bool:
     """Someone writes again after a long pause, in the middle of a draft (not via /start)."""
     paused = event.at - session.updated_at >= WELCOME_BACK_AFTER
-    mid_draft = session.status == "draft" and session.step not in (flow.START, flow.RESUME)
+    mid_draft = session.status == "draft" and ctx.step(session.step).in_draft
     return paused and mid_draft and session.has_content and not _is_start(event)
 
 
