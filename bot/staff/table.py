@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.consultation.deadline import is_late
 from bot.consultation.model import Consultation, pick
 from bot.conversation import flow
+from bot.conversation.kinds import rendered
 from bot.conversation.submission import Submission, SubmissionAnswer
 from bot.ops.clock import OSLO
 
@@ -94,8 +95,9 @@ def answer_columns(c: Consultation, submissions: list[Submission]) -> list[Answe
 def answer_value(sub: Submission, column: AnswerColumn) -> str:
     """The answer's text, or which of "skipped", "never reached" or "not chosen" it was."""
     found = _answer(sub, column.key)
-    if found is not None and found.answer:
-        return found.answer
+    text = rendered(found) if found is not None else None
+    if text:
+        return text
     if found is not None and found.skipped:
         return SKIPPED
     if column.kind == "theme" and sub.flow == "guided" and found is None:
@@ -104,9 +106,9 @@ def answer_value(sub: Submission, column: AnswerColumn) -> str:
 
 
 def answered(sub: Submission, key: str) -> str | None:
-    """The text the person gave for ``key``, if any."""
+    """The answer the person gave for ``key``, as its question's kind renders it, if any."""
     found = _answer(sub, key)
-    return found.answer if found is not None and found.answer else None
+    return rendered(found) if found is not None else None
 
 
 def quick_text(sub: Submission) -> str | None:
