@@ -26,7 +26,7 @@ def not_here(ctx: Ctx) -> None:
 class BaseStep:
     """A step that shows a text and takes nothing; every family overrides what it does."""
 
-    id: StepId = Step.START
+    id: StepId
     """The step's id (stored in sessions and carried by buttons)."""
     answer: ClassVar[bool] = False
     """An answer to the consultation (a theme, a question, the quick path's text): listed in

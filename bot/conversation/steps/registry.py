@@ -12,7 +12,7 @@ from __future__ import annotations
 from bot.consultation.model import Consultation, Theme
 from bot.conversation import flow
 from bot.conversation.kinds import KINDS
-from bot.conversation.names import Step
+from bot.conversation.names import AnswerStep, Step
 from bot.conversation.steps.answers import QuestionAnswer, ThemeAnswer
 from bot.conversation.steps.base import BaseStep
 from bot.conversation.steps.confirmations import Cancel, Delete
@@ -61,8 +61,16 @@ FIXED_STEPS: dict[Step, BaseStep] = {
 }
 """The steps every consultation has."""
 
-ELSEWHERE = BaseStep()
-"""A step id this file does not have (a question removed while a draft was open)."""
+class Elsewhere(BaseStep):
+    """A step id this file does not have, such as a question removed while a draft was open.
+
+    It asks where to go on and is never done; ``flow.repair`` moves a session off it.
+    """
+
+    id = AnswerStep("")
+
+
+ELSEWHERE = Elsewhere()
 
 
 class StepTable:
@@ -84,7 +92,7 @@ class StepTable:
 
 def steps_of(c: Consultation) -> StepTable:
     """The step table of ``c``, made once per file."""
-    table = c.derived.get(StepTable)
+    table = c.derived.get("step_table")
     if table is None:
-        table = c.derived[StepTable] = StepTable(c)
+        table = c.derived["step_table"] = StepTable(c)
     return table
