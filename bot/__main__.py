@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.i18n.languages import codes
 from bot.ops.settings import Settings
 from bot.ops.settings_errors import load_settings
 
@@ -32,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="samtalen i terminalen")
     chat.add_argument("--user", default="terminal", help="hvem du er (hver bruker har sitt utkast)")
-    chat.add_argument("--lang", choices=["nb", "nn", "en"], help="språk: nb, nn eller en")
+    chat.add_argument("--lang", choices=codes(), help="språk: " + ", ".join(codes()))
 
     sub.add_parser("health", help="sjekk at alt virker (database, språk, høring, utboks, Telegram)")
 

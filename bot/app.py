@@ -38,6 +38,7 @@ from bot.channels.telegram.updates import AnyApplication, update_source
 from bot.consultation.loader import load_consultation
 from bot.consultation.model import Consultation
 from bot.conversation.context import Limits
+from bot.i18n import catalogs, formats
 from bot.mail.headers import address_domain
 from bot.mail.notify import ChatNotifier
 from bot.mail.outbox import OutboxWorker
@@ -103,6 +104,9 @@ class Runtime:
                 hook()
 
         consultation = load_consultation(settings.conversation_file)
+        # Every catalog and babel's locale data now, so no channel's first step reads a file.
+        catalogs.warm_up()
+        formats.warm_up(clock().date())
         store = await Store.open(settings.database_path)
         notifier = ChatNotifier()
         worker = OutboxWorker(

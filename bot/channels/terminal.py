@@ -22,7 +22,8 @@ from typing import Any, TextIO, TypeVar
 from bot.app import Runtime
 from bot.conversation.commands import OPEN, parse_command
 from bot.conversation.events import Reply
-from bot.i18n.catalogs import Lang, gettext_for
+from bot.i18n.catalogs import gettext_for
+from bot.i18n.languages import Lang
 from bot.service.conversations import ConversationService
 from bot.service.uploads import IncomingFile
 

@@ -16,7 +16,6 @@ from bot.consultation.model import Consultation
 from bot.consultation.municipalities import load_municipalities
 from bot.consultation.problems import syntax_problem, validation_problems
 from bot.consultation.toml_lines import KeyLines
-from bot.i18n.catalogs import warm_up
 
 
 class ConsultationError(Exception):
@@ -66,10 +65,9 @@ def load_consultation(path: str | Path) -> Consultation:
     except ValidationError as exc:
         lines = KeyLines(text).scan()
         raise ConsultationError(file, validation_problems(file, exc, data, lines)) from exc
-    # Read the municipality register, the catalogs and babel's locale data now, with the file:
-    # never inside someone's first step(), whichever channel runs it.
+    # Read the municipality register now, with the file: never inside the first step().
+    # (The catalogs and babel's locale data are loaded when the runtime opens.)
     load_municipalities()
-    warm_up(consultation.languages)
     return consultation
 
 

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.i18n.catalogs import LANGS, Lang
+from bot.i18n.languages import SOURCE, Lang, codes
 
 # Short ids: they become step and choice ids, which stay short for every channel
 # (``bot.conversation.names.MAX_ID_BYTES``).
@@ -40,7 +40,7 @@ SUBJECT_FIELDS = ("subject", "case_number", "title", "sender")
 
 def pick(text: Text, lang: str) -> str:
     """Return ``text`` in ``lang``, falling back to bokmål."""
-    return text.get(lang, text["nb"])  # type: ignore[call-overload, no-any-return]
+    return text.get(lang, text[SOURCE])
 
 
 class _Frozen(BaseModel):
@@ -112,7 +112,7 @@ class Consultation(_Frozen):
     """A public consultation: who asks, what, by when, and where the input goes."""
 
     id: Slug
-    languages: list[Lang] = Field(default_factory=lambda: list(LANGS))
+    languages: list[Lang] = Field(default_factory=lambda: list(codes()))
     ministry: Text
     ministry_short: str = Field(min_length=1, max_length=20)
     case_number: str = Field(min_length=1, max_length=40)
@@ -146,7 +146,7 @@ class Consultation(_Frozen):
     @field_validator("languages")
     @classmethod
     def _bokmal_first(cls, value: list[Lang]) -> list[Lang]:
-        if not value or value[0] != "nb":
+        if not value or value[0] != SOURCE:
             raise ValueError("languages must start with 'nb' (bokmål is the source language)")
         if len(set(value)) != len(value):
             raise ValueError("languages must not repeat")

@@ -16,9 +16,9 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from bot.consultation.toml_lines import Loc
+from bot.i18n.languages import codes, is_known, language
 
 _LANGUAGE_TABLE = 'must be a table of languages, like { nb = "...", nn = "...", en = "..." }'
-_LANG_NAMES = {"nb": "bokmål (nb)", "nn": "nynorsk (nn)", "en": "English (en)"}
 _SYNTAX_AT = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$", re.S)
 _SYNTAX_END = re.compile(r"^(?P<msg>.*) \(at end of document\)$", re.S)
 _MISSING_TEXT = "text missing in a declared language: "
@@ -60,7 +60,7 @@ def _model_problems(
         for dotted in message.removeprefix(_MISSING_TEXT).split(", "):
             loc = _parse_path(dotted)
             lang = str(loc[-1]) if loc else ""
-            name = _LANG_NAMES.get(lang, lang)
+            name = f"{language(lang).native_name} ({lang})" if is_known(lang) else lang
             text = f"the {name} text is missing or empty; every declared language needs it"
             problems.append(_problem(file, loc, text, lines))
         return problems
@@ -92,8 +92,8 @@ def _explain(error: ErrorDetails) -> str:
         return "must be a date like 2021-03-01, written without quotes" + _got(error)
     if kind.startswith("bool_"):
         return "must be true or false, written without quotes" + _got(error)
-    if kind == "literal_error" and last == "[key]":
-        return f"{error['input']!r} is not a language; use nb, nn or en"
+    if kind in ("literal_error", "value_error") and last == "[key]":
+        return f"{error['input']!r} is not a language; use {', '.join(codes())}"
     if kind == "string_pattern_mismatch" and last == "id":
         return (
             "must be a short id: lowercase letters a-z, digits and hyphens, "

@@ -9,6 +9,7 @@ from bot.consultation.municipalities import by_number
 from bot.conversation import flow
 from bot.conversation.session import Session
 from bot.conversation.submission import AttachmentInfo, RespondentInfo, Submission, SubmissionAnswer
+from bot.i18n.languages import SOURCE
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -44,7 +45,7 @@ def build_submission(
                 SubmissionAnswer(
                     key=step,
                     kind="theme",
-                    heading=pick(theme.title, "nb"),
+                    heading=pick(theme.title, SOURCE),
                     answer=text,
                     skipped=text is None and step in s.skipped,
                 )
@@ -55,9 +56,9 @@ def build_submission(
                 SubmissionAnswer(
                     key=step,
                     kind="question",
-                    heading=pick(question.text, "nb"),
-                    original=pick(question.original, "nb") if question.original else None,
-                    shown=pick(question.text, s.lang) if s.lang != "nb" else None,
+                    heading=pick(question.text, SOURCE),
+                    original=pick(question.original, SOURCE) if question.original else None,
+                    shown=pick(question.text, s.lang) if s.lang != SOURCE else None,
                     answer=text,
                     skipped=text is None and step in s.skipped,
                     answer_kind=question.kind,
@@ -71,7 +72,7 @@ def build_submission(
         reference=reference,
         consultation_id=c.id,
         case_number=c.case_number,
-        title=pick(c.title, "nb"),
+        title=pick(c.title, SOURCE),
         subject=c.subject,
         subject_template=c.subject_template,
         deadline=c.deadline,
@@ -81,7 +82,7 @@ def build_submission(
         flow=s.flow,
         respondent=RespondentInfo(
             type_id=r.type or "",
-            type_label=pick(rtype.label, "nb") if rtype else "",
+            type_label=pick(rtype.label, SOURCE) if rtype else "",
             name=r.name or "",
             organisation=r.organisation,
             org_number=r.org_number,
@@ -91,7 +92,7 @@ def build_submission(
             county=municipality.county if municipality else None,
             email=r.email,
         ),
-        themes=[pick(t.title, "nb") for t in c.themes if t.id in s.themes],
+        themes=[pick(t.title, SOURCE) for t in c.themes if t.id in s.themes],
         answers=answers,
         attachments=[
             AttachmentInfo(id=a.id, file_name=a.file_name, mime_type=a.mime_type, size=a.size)
@@ -106,7 +107,7 @@ def localized(c: Consultation, sub: Submission, lang: str) -> Submission:
     The stored submission is in bokmål for the ministry; the receipt should read in the
     language the person answered in. Texts the file no longer has are left as they are.
     """
-    if lang == "nb" or sub.consultation_id != c.id:
+    if lang == SOURCE or sub.consultation_id != c.id:
         return sub
     items = flow.answer_items(c)
     answers = []
@@ -125,7 +126,7 @@ def localized(c: Consultation, sub: Submission, lang: str) -> Submission:
     respondent = sub.respondent
     if rtype is not None:
         respondent = respondent.model_copy(update={"type_label": pick(rtype.label, lang)})
-    titles = {pick(t.title, "nb"): pick(t.title, lang) for t in c.themes}
+    titles = {pick(t.title, SOURCE): pick(t.title, lang) for t in c.themes}
     return sub.model_copy(
         update={
             "title": pick(c.title, lang),

@@ -2,8 +2,8 @@
 
 The engine parses commands itself, so ``/tilbake`` means the same on Telegram, in the terminal
 and on the web. Telegram only allows a-z, 0-9 and _ in registered commands, hence ``/sprak``.
-The names people type in each language are in :data:`ALIASES`, the one table of them (until
-the language registry carries each language's names).
+The names people type are each language's row in the language registry
+(:func:`bot.i18n.languages.command_aliases`); each maps to a :class:`Command` here.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from enum import StrEnum
 from bot.conversation import deadline_notice, flow
 from bot.conversation.context import Ctx
 from bot.conversation.info import on_help, on_privacy, on_status
-from bot.conversation.matching import fold
 from bot.conversation.names import Pick
 from bot.conversation.navigation import (
     advance,
@@ -26,7 +25,7 @@ from bot.conversation.navigation import (
     start_over,
 )
 from bot.conversation.steps.welcome import switch_language
-from bot.i18n.catalogs import LANGS
+from bot.i18n.languages import command_aliases, find_language
 
 
 class Command(StrEnum):
@@ -55,39 +54,6 @@ class Command(StrEnum):
 _BY_VALUE: dict[str, Command] = {command.value: command for command in Command}
 """A dictionary lookup, not ``Command(value)``: a failed enum lookup raises, which costs more."""
 
-ALIASES: dict[str, Command] = {
-    "start": Command.START,
-    "hjelp": Command.HELP,
-    "help": Command.HELP,
-    "status": Command.STATUS,
-    "tilbake": Command.BACK,
-    "attende": Command.BACK,
-    "back": Command.BACK,
-    "hopp": Command.SKIP,
-    "hopp_over": Command.SKIP,
-    "skip": Command.SKIP,
-    "fortsett": Command.CONTINUE,
-    "continue": Command.CONTINUE,
-    "neste": Command.NEXT,
-    "next": Command.NEXT,
-    "oppsummering": Command.SUMMARY,
-    "samandrag": Command.SUMMARY,
-    "summary": Command.SUMMARY,
-    "avbryt": Command.CANCEL,
-    "cancel": Command.CANCEL,
-    "slett": Command.DELETE,
-    "delete": Command.DELETE,
-    "språk": Command.LANGUAGE,
-    "sprak": Command.LANGUAGE,
-    "sprog": Command.LANGUAGE,
-    "language": Command.LANGUAGE,
-    "personvern": Command.PRIVACY,
-    "privacy": Command.PRIVACY,
-    "vedlegg": Command.ATTACH,
-    "attach": Command.ATTACH,
-}
-"""Every name people may type (bokmål, nynorsk, English) and the command it stands for."""
-
 OPEN = Command.OPEN
 """The command a front end sends when the chat opens (see :attr:`Command.OPEN`)."""
 
@@ -111,10 +77,10 @@ def parse_command(text: str) -> tuple[Command, str] | None:
     name = head.split("@", 1)[0].lower()
     if not name or not all(ch.isalnum() or ch == "_" for ch in name):
         return None
-    command = ALIASES.get(name)
-    if command is None:
+    canonical = command_aliases().get(name)
+    if canonical is None:
         return Command.UNKNOWN, name
-    return command, arg.strip()
+    return command_named(canonical), arg.strip()
 
 
 _STARTS = frozenset({Command.START, Command.CONTINUE, Command.OPEN})
@@ -195,8 +161,8 @@ def _on_cancel(ctx: Ctx, _arg: str) -> None:
 
 
 def _on_language(ctx: Ctx, arg: str) -> None:
-    lang = fold(arg)[:2]
-    if arg and lang in LANGS and lang in ctx.c.languages:
+    lang = find_language(arg) if arg else None
+    if lang is not None and lang in ctx.c.languages:
         remember_return(ctx, flow.START)
         ctx.s.step = flow.LANGUAGE
         switch_language(ctx, lang)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from bot.consultation.deadline import deadline_end, has_passed
 from bot.consultation.model import Consultation, Text
 from bot.conversation.context import Ctx
-from bot.i18n.catalogs import format_date
+from bot.i18n.formats import format_date
 
 NEAR = timedelta(days=7)
 """From this close to the end of the deadline day, the notice says how much time is left."""

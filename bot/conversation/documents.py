@@ -15,7 +15,7 @@ from bot.conversation.navigation import show, unskip
 from bot.conversation.personal_data import find_personal_data
 from bot.conversation.session import Answer, AnswerPart, Attachment
 from bot.conversation.values import clean_answer
-from bot.i18n.catalogs import format_size
+from bot.i18n.formats import format_size
 
 
 def _too_large(ctx: Ctx, doc: IncomingDocument) -> str:

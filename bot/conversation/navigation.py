@@ -16,6 +16,7 @@ from bot.conversation.context import Ctx
 from bot.conversation.events import ForgetAttachments
 from bot.conversation.names import Pick, Step, StepId
 from bot.conversation.session import Session
+from bot.i18n.languages import SOURCE
 
 
 def new_session(
@@ -26,7 +27,7 @@ def new_session(
         user_id=user_id,
         consultation_id=c.id,
         draft_id=draft_id,
-        lang=lang if lang in c.languages else "nb",
+        lang=lang if lang in c.languages else SOURCE,
         lang_confirmed=lang_confirmed,
         started_at=at,
         updated_at=at,

@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.conversation.names import Step, StepId, step_id
-from bot.i18n.catalogs import Lang
+from bot.i18n.languages import Lang
 
 Flow = Literal["guided", "quick"]
 

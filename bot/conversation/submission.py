@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from bot.i18n.catalogs import Lang
+from bot.i18n.languages import Lang
 
 
 class RespondentInfo(BaseModel):

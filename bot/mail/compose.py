@@ -20,7 +20,9 @@ from email.utils import format_datetime as rfc5322_datetime
 from bot.consultation.deadline import LATE_LABEL, is_late
 from bot.conversation.kinds import rendered
 from bot.conversation.submission import Submission, SubmissionAnswer
-from bot.i18n.catalogs import N_, format_date, format_datetime, format_size, gettext_for
+from bot.i18n.catalogs import N_, gettext_for
+from bot.i18n.formats import format_date, format_datetime, format_size
+from bot.i18n.languages import SOURCE, language
 from bot.mail.body_text import clean_body_text, one_line
 from bot.mail.headers import (
     clean_file_name,
@@ -43,10 +45,8 @@ AttachmentData = tuple[str, str, bytes]
 
 REFERENCE_HEADER = "X-Innspill-Reference"
 
-_LANGUAGE_NAMES = {"nb": N_("bokmål"), "nn": N_("nynorsk"), "en": N_("engelsk")}
 _LATE = N_("Mottatt etter fristen")
 """``bot.consultation.deadline.LATE_LABEL``, marked here so the receipt reads in every language."""
-_ASKED_IN = {"nn": N_("Stilt på nynorsk"), "en": N_("Stilt på engelsk")}
 
 
 def _respondent_section(sub: Submission, lang: str, _: Translate) -> Section:
@@ -93,8 +93,8 @@ def _answer(
     elif item.kind == "question":
         shown = original if for_staff and original else asked
         heading = _("Spørsmål {number}: {heading}").format(number=number, heading=shown)
-        if for_staff and item.shown and lang in _ASKED_IN:
-            note = Field(_(_ASKED_IN[lang]), one_line(item.shown))
+        if for_staff and item.shown and language(lang).asked_in:
+            note = Field(_(language(lang).asked_in), one_line(item.shown))
         elif original and original != asked:
             note = (
                 Field(_("Stilt i boten som"), asked)
@@ -166,7 +166,7 @@ def _lead(sub: Submission, lang: str, _: Translate) -> list[Field]:
         Field(_("Saksnummer"), one_line(sub.case_number)),
         Field(_("Referanse"), one_line(sub.reference)),
         Field(_("Mottatt"), received),
-        Field(_("Språk"), _(_LANGUAGE_NAMES.get(sub.language, sub.language))),
+        Field(_("Språk"), _(language(sub.language).norwegian_name)),
     ]
 
 
@@ -248,7 +248,7 @@ def compose_ministry_message(
     Raises:
         ValueError: An address, the subject or the Message-ID cannot be used.
     """
-    _ = gettext_for("nb").gettext
+    _ = gettext_for(SOURCE).gettext
     message = _base_message(
         mail_from=sender_mailbox(mail_from, sender_of(sub, with_place=False)),
         to=to,
@@ -265,7 +265,7 @@ def compose_ministry_message(
     files = [(clean_file_name(name), mime_type(mime), data) for name, mime, data in attachments]
     json_name = json_file_name(sub.reference)
     lines = [
-        f"{name} ({'/'.join(mime)}, {format_size(len(data), 'nb')})" for name, mime, data in files
+        f"{name} ({'/'.join(mime)}, {format_size(len(data), SOURCE)})" for name, mime, data in files
     ]
     lines += [
         _("{name} (mangler i lageret, ikke vedlagt)").format(name=clean_file_name(name))
@@ -273,11 +273,11 @@ def compose_ministry_message(
     ]
     lines.append(_("{name} (maskinlesbar kopi av innspillet)").format(name=json_name))
     doc = Document(
-        lang="nb",
+        lang=SOURCE,
         title=one_line(sub.title),
         intro=_opening(sub, _),
-        lead=tuple(_lead(sub, "nb", _)),
-        sections=_content_sections(sub, "nb", _, lines, for_staff=True),
+        lead=tuple(_lead(sub, SOURCE, _)),
+        sections=_content_sections(sub, SOURCE, _, lines, for_staff=True),
     )
     _set_bodies(message, doc)
     for name, (maintype, subtype), data in files:
@@ -362,7 +362,7 @@ def compose_receipt(
             Field(_("Type"), one_line(sub.respondent.type_label)),  # our label, not typed
         ),
         sections=(
-            Section(_("Valgte temaer"), items=themes),
+            Section(_("Valgte tema"), items=themes),
             Section(_("Innhold"), items=tuple(contents)),
         ),
         outro=(

@@ -27,6 +27,7 @@ from typing import Protocol
 from bot.consultation.model import Consultation
 from bot.conversation.build import localized
 from bot.conversation.submission import Submission
+from bot.i18n.languages import SOURCE
 from bot.mail.compose import (
     AttachmentData,
     compose_ministry_message,
@@ -258,7 +259,7 @@ class OutboxWorker:
             reference=row.reference,
             error=error,
             user_id=await self.store.submission_owner(row.reference),
-            language=submission.language if submission else "nb",
+            language=submission.language if submission else SOURCE,
         )
         try:
             await self.notifier.on_permanent_failure(failure)

@@ -17,8 +17,6 @@ from datetime import datetime, timedelta
 from bot.ops.clock import utc_now
 from bot.ops.settings import Settings
 
-LANGUAGES_WITH_CATALOGS = ("nn", "en")
-
 
 @dataclass(frozen=True)
 class Check:
@@ -57,19 +55,19 @@ def check_database(settings: Settings) -> Check:
 
 
 def check_catalogs() -> Check:
-    """The nynorsk and English catalogs load and translate something."""
+    """Every language but bokmål (the source) has a catalog that loads."""
     import gettext
 
     from bot.i18n.catalogs import translations
+    from bot.i18n.languages import SOURCE, codes
 
+    translated = [code for code in codes() if code != SOURCE]
     missing = [
-        lang
-        for lang in LANGUAGES_WITH_CATALOGS
-        if not isinstance(translations(lang), gettext.GNUTranslations)
+        code for code in translated if not isinstance(translations(code), gettext.GNUTranslations)
     ]
     if missing:
         return Check("catalogs", False, f"mangler oversettelser for {', '.join(missing)}")
-    return Check("catalogs", True, f"nb, {', '.join(LANGUAGES_WITH_CATALOGS)}")
+    return Check("catalogs", True, ", ".join((SOURCE, *translated)))
 
 
 def check_consultation(settings: Settings) -> Check:

@@ -33,7 +33,7 @@ from bot.conversation.machine import new_session, step
 from bot.conversation.session import Session
 from bot.conversation.steps.confirmations import deletion_notice
 from bot.conversation.submission import Submission
-from bot.i18n.catalogs import Lang, resolve_language
+from bot.i18n.languages import SOURCE, Lang, resolve_language
 from bot.mail.size import attachment_allowance
 from bot.ops import metrics
 from bot.ops.clock import utc_now
@@ -250,7 +250,7 @@ class ConversationService:
     async def language_of(self, user_id: str) -> Lang:
         """The language the person talks in (bokmål for someone we have not met)."""
         session = await self.store.load_session(user_id, self.consultation.id)
-        return session.lang if session else "nb"
+        return session.lang if session else SOURCE
 
     async def session_of(self, user_id: str) -> Session | None:
         """The person's current session, if any (for tests and staff tools, not front ends)."""

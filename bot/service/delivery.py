@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.conversation.submission import Submission
 from bot.i18n.catalogs import gettext_for
+from bot.i18n.languages import SOURCE
 from bot.mail.headers import message_id_for, safe_address
 from bot.storage import OutboxItem, StepReads
 
@@ -45,7 +46,7 @@ class DeliveryPlan:
                 reference=reference,
                 recipient=sub.recipient,
                 message_id=message_id_for(reference, "ministry", self.mail_domain),
-                lang="nb",
+                lang=SOURCE,
             )
         ]
         email = sub.respondent.email

@@ -15,11 +15,11 @@ from bot.consultation.deadline import LATE_LABEL, is_late
 from bot.consultation.model import Consultation, Text, pick
 from bot.conversation import flow
 from bot.conversation.submission import Submission
+from bot.i18n.languages import SOURCE, language_name
 from bot.ops.clock import OSLO
 from bot.staff.table import answer_columns, answered, quick_text, who
 
 QUICK_HEADING = "Innspill som ferdig tekst"
-_LANGUAGES = {"nb": "bokmål", "nn": "nynorsk", "en": "engelsk"}
 _MONTHS = (
     *("januar", "februar", "mars", "april", "mai", "juni"),
     *("juli", "august", "september", "oktober", "november", "desember"),
@@ -81,13 +81,13 @@ def byline(sub: Submission, c: Consultation) -> str:
 def build_compilation(c: Consultation, submissions: list[Submission]) -> Compilation:
     """Cover facts and counts, then every theme and question with all its answers."""
     return Compilation(
-        title=pick(c.title, "nb"),
+        title=pick(c.title, SOURCE),
         subtitle=f"Innspill samlet per tema og spørsmål – sak {c.case_number}",
         facts=_facts(c, submissions),
         counts=[
             ("Etter innsendertype", _count(s.respondent.type_label for s in submissions)),
             ("Etter fylke", _count(s.respondent.county or "(ikke oppgitt)" for s in submissions)),
-            ("Etter språk", _count(_LANGUAGES.get(s.language, s.language) for s in submissions)),
+            ("Etter språk", _count(language_name(s.language) for s in submissions)),
         ],
         sections=_answer_sections(c, submissions) + _other_sections(c, submissions),
     )
@@ -101,7 +101,7 @@ def _facts(c: Consultation, submissions: list[Submission]) -> list[tuple[str, st
     else:
         period = "ingen innspill ennå"
     return [
-        ("Departement", pick(c.ministry, "nb")),
+        ("Departement", pick(c.ministry, SOURCE)),
         ("Saksnummer", c.case_number),
         ("Høringsfrist", norwegian_date(c.deadline)),
         ("Innspill mottatt", period),
@@ -121,7 +121,7 @@ def _answer_sections(c: Consultation, submissions: list[Submission]) -> list[Sec
             sections.append(Section(group, 1, empty=None))
         for col in mine:
             original = originals.get(col.key)
-            note = f"Departementets ordlyd: {pick(original, 'nb')}" if original else None
+            note = f"Departementets ordlyd: {pick(original, SOURCE)}" if original else None
             entries = [
                 Entry(byline(sub, c), text)
                 for sub in submissions

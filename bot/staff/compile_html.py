@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.i18n.languages import SOURCE, language
 from bot.staff.compilation import Compilation
 
 _STYLE = (
@@ -17,7 +18,7 @@ def compilation_html(comp: Compilation) -> str:
     """Cover facts and counts, then ``<h1>``/``<h2>`` per group, theme and question."""
     out = [
         "<!DOCTYPE html>",
-        '<html lang="nb">',
+        f'<html lang="{language(SOURCE).html}">',
         '<head><meta charset="utf-8">',
         f"<title>{escape(comp.title)}</title>",
         f"<style>{_STYLE}</style></head>",

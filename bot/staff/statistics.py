@@ -9,9 +9,9 @@ from bot.consultation.deadline import LATE_LABEL, is_late
 from bot.consultation.model import Consultation, pick
 from bot.consultation.municipalities import all_municipalities, by_number
 from bot.conversation.submission import Submission
+from bot.i18n.languages import SOURCE, language_name
 from bot.staff.table import NOT_CHOSEN, NOT_REACHED, SKIPPED, answer_columns, answer_value
 
-_LANGUAGES = {"nb": "bokmål", "nn": "nynorsk", "en": "engelsk"}
 _FLOWS = {"guided": "veiledet", "quick": "rask (ferdig tekst/dokument)"}
 _OUTBOX = {"pending": "venter", "sending": "sendes nå", "sent": "sendt", "failed": "feilet"}
 _STATES = {
@@ -49,7 +49,7 @@ def content_stats(c: Consultation, submissions: list[Submission]) -> dict[str, A
 
 def render_stats(stats: Mapping[str, Any], consultation: Consultation) -> str:
     """The figures from :meth:`bot.storage.Store.stats` and :func:`content_stats`, in words."""
-    types = {t.id: pick(t.label, "nb") for t in consultation.respondent.types}
+    types = {t.id: pick(t.label, SOURCE) for t in consultation.respondent.types}
     counties = {m.county_number: m.county for m in all_municipalities()}
 
     def municipality(number: str) -> str:
@@ -57,7 +57,7 @@ def render_stats(stats: Mapping[str, Any], consultation: Consultation) -> str:
         return found.display_name if found else number
 
     lines = [
-        f"{pick(consultation.title, 'nb')} ({consultation.case_number})",
+        f"{pick(consultation.title, SOURCE)} ({consultation.case_number})",
         "",
         f"Innspill i alt: {stats['submissions']}",
         f"{LATE_LABEL}: {stats.get('late', 0)}",
@@ -67,7 +67,7 @@ def render_stats(stats: Mapping[str, Any], consultation: Consultation) -> str:
         ("Etter innsender", stats["by_respondent_type"], lambda k: types.get(k, k)),
         ("Etter fylke", stats["by_county"], lambda k: counties.get(k, k)),
         ("Etter kommune", stats["by_municipality"], municipality),
-        ("Etter språk", stats["by_language"], lambda k: _LANGUAGES.get(k, k)),
+        ("Etter språk", stats["by_language"], lambda k: language_name(k)),
         ("Etter måte", stats["by_flow"], lambda k: _FLOWS.get(k, k)),
         ("Per dag", stats["by_day"], str),
         ("E-post til departementet og kvitteringer", stats["outbox"], lambda k: _OUTBOX.get(k, k)),

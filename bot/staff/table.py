@@ -13,6 +13,7 @@ from bot.consultation.model import Consultation, pick
 from bot.conversation import flow
 from bot.conversation.kinds import rendered
 from bot.conversation.submission import Submission, SubmissionAnswer
+from bot.i18n.languages import SOURCE, language_name
 from bot.ops.clock import OSLO
 
 SKIPPED = "hoppet over"
@@ -23,7 +24,6 @@ NOT_CHOSEN = "ikke valgt"
 """A theme the person did not choose."""
 
 _FLOWS = {"guided": "veiledet", "quick": "rask"}
-_LANGUAGES = {"nb": "bokmål", "nn": "nynorsk", "en": "engelsk"}
 
 RESPONDENT_COLUMNS = (
     "Referanse",
@@ -65,7 +65,7 @@ def answer_columns(c: Consultation, submissions: list[Submission]) -> list[Answe
     """
     columns = [
         AnswerColumn(
-            flow.theme_step(t.id), "theme", f"Tema: {pick(t.title, 'nb')}", pick(t.title, "nb")
+            flow.theme_step(t.id), "theme", f"Tema: {pick(t.title, SOURCE)}", pick(t.title, SOURCE)
         )
         for t in c.themes
     ]
@@ -74,7 +74,7 @@ def answer_columns(c: Consultation, submissions: list[Submission]) -> list[Answe
             AnswerColumn(
                 flow.question_step(q.id),
                 "question",
-                f"Spørsmål {number}: {pick(q.text, 'nb')}",
+                f"Spørsmål {number}: {pick(q.text, SOURCE)}",
                 f"Spørsmål {number}",
             )
         )
@@ -137,7 +137,7 @@ def respondent_values(sub: Submission, c: Consultation) -> list[str]:
         sub.reference,
         received_text(sub),
         late_text(sub, c),
-        _LANGUAGES.get(sub.language, sub.language),
+        language_name(sub.language),
         _FLOWS.get(sub.flow, sub.flow),
         r.type_label,
         r.name,

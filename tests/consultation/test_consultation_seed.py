@@ -9,7 +9,9 @@ from datetime import date
 import pytest
 
 from bot.consultation.model import Consultation, Text
-from bot.i18n.catalogs import LANGS
+from bot.i18n.languages import codes
+
+LANGS = codes()
 
 # The ministry's call for input (regjeringen.no, case 20/6204) is the spec for these.
 THEMES = [

@@ -144,7 +144,7 @@ def test_missing_nynorsk_text_names_path_and_line(tmp_path: Path) -> None:
     line = line_of(path, 'text = { nb = "Hvordan?"')
     assert problem == (
         f"{path}:{line}: questions[1].text.nn: "
-        "the nynorsk (nn) text is missing or empty; every declared language needs it"
+        "the Nynorsk (nn) text is missing or empty; every declared language needs it"
     )
 
 

@@ -107,3 +107,45 @@ def test_each_ministry_question_is_quoted_word_for_word_from_its_call_for_input(
     assert len(questions) == 6
     for question in questions:
         assert " ".join(question["original"]["nb"].split()) in call, question["id"]
+
+
+KEEPS_THE_MINISTRYS_MEANING: dict[str, dict[str, tuple[str, ...]]] = {
+    # q1 asks about small towns in general (the person's own town only as an example).
+    "q1": {"nb": ("småbyer", "regionen"), "nn": ("småbyar", "regionen"), "en": ("small towns",)},
+    # q2 keeps "can and should" and the vulnerable rural areas.
+    "q2": {
+        "nb": ("kan og bør", "særlig", "sårbare"),
+        "nn": ("kan og bør", "særleg", "sårbare"),
+        "en": ("can and should", "especially", "vulnerable"),
+    },
+    # q6 names colleges and universities beside schools (utdanningsinstitusjonene).
+    "q6": {
+        "nb": ("skoler", "høyskoler", "universiteter", "det offentlige"),
+        "nn": ("skular", "høgskular", "universitet", "det offentlege"),
+        "en": ("schools", "colleges", "universities", "public sector"),
+    },
+}
+"""Key terms of the ministry's wording that the plain question must not lose."""
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_each_plain_question_keeps_the_ministrys_key_terms(lang: str) -> None:
+    questions = {q["id"]: q for q in consultation()["questions"]}
+    for question_id, terms in KEEPS_THE_MINISTRYS_MEANING.items():
+        plain = questions[question_id]["text"][lang].lower()
+        missing = [term for term in terms[lang] if term not in plain]
+        assert not missing, f"{question_id}.{lang} lost {missing}"
+    assert "din egen by" not in questions["q1"]["text"]["nb"].split("?")[0]  # not only one town
+
+
+@pytest.mark.parametrize(
+    ("lang", "means"),
+    [("nb", "fylkeskommunen"), ("nn", "fylkeskommunen"), ("en", "county authority")],
+)
+def test_the_county_in_plain_words_is_explained_as_the_county_authority(
+    lang: str, means: str
+) -> None:
+    q5 = next(q for q in consultation()["questions"] if q["id"] == "q5")
+    assert "fylke" in q5["text"]["nb"]
+    assert "fylkeskommunen" in q5["original"]["nb"]
+    assert means in q5["help"][lang]

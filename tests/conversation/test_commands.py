@@ -1,18 +1,20 @@
-"""Commands are an enum: every name people type stands for one, and every one has a handler."""
+"""Commands are an enum: every name people type (in the language registry) stands for one, and
+every one has a handler."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.consultation.model import Consultation
-from bot.conversation.commands import ALIASES, Command, command_named, parse_command
+from bot.conversation.commands import Command, command_named, parse_command
+from bot.i18n.languages import command_aliases
 from tests.conversation.talk import Talk
 
 
-@pytest.mark.parametrize("name", sorted(ALIASES))
+@pytest.mark.parametrize("name", sorted(command_aliases()))
 def test_every_typed_name_stands_for_a_known_command(name: str) -> None:
     parsed = parse_command(f"/{name.upper()}@innspill_bot  arg ")
-    assert parsed == (ALIASES[name], "arg")
+    assert parsed == (command_aliases()[name], "arg")
     assert parsed[0] is not Command.UNKNOWN
 
 

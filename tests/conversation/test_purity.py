@@ -3,15 +3,22 @@
 A ``sys.modules`` check misses what other libraries already loaded, so this reads the source
 itself (``ast``) and fails on a forbidden import, a call that reads the time, or one that opens
 or reads a file. What the engine loads lazily from disk (catalogs, babel's locale data, the
-municipality register) must be loaded with the consultation: a conversation runs here with
-every file read refused.
+municipality register) must be loaded when the runtime opens, for every channel: a
+conversation runs here with every file read refused inside ``step()``.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
+import contextlib
+import io
+import pathlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import babel.localedata
 import pytest
 
 from tests.conftest import ROOT, SEED
@@ -159,49 +166,76 @@ def test_the_municipality_register_is_read_at_load_not_inside_a_step(
     assert "Kommune: Harstad ✅" in t.text
 
 
-def test_a_conversation_in_every_language_reads_no_file_once_the_consultation_is_loaded(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """What a step would read lazily is read by the loader, for every channel alike."""
-    import builtins
-    import io
-    import pathlib
-
-    import babel.localedata
-
-    from bot.consultation import municipalities
-    from bot.consultation.loader import load_consultation
-    from bot.i18n import catalogs
-    from tests.conversation.talk import Talk
-
-    # As in a fresh process: nothing of the catalogs, babel or the register is loaded yet.
-    for cached in (catalogs.translations, catalogs.babel_locale, catalogs.format_date):
-        cached.cache_clear()
-    monkeypatch.setattr(babel.localedata, "_cache", {})
-    municipalities._index.cache_clear()
-    c = load_consultation(SEED)
+@contextlib.contextmanager
+def _no_file_reads() -> Iterator[None]:
+    """Every way the engine's libraries open a file fails while this is active."""
 
     def refused(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a conversation step read a file")
 
-    with monkeypatch.context() as no_files:
-        for owner, name in (
-            (builtins, "open"),
-            (io, "open"),
-            (pathlib.Path, "open"),
-            (pathlib.Path, "read_bytes"),
-            (pathlib.Path, "read_text"),
-            (pathlib.Path, "exists"),
-            (pathlib.Path, "stat"),
-        ):
-            no_files.setattr(owner, name, refused)
-        for lang in c.languages:
-            t = Talk(c, lang)
-            t.command("start")
-            t.click(t.buttons().choices[0].label)  # the guided path
-            t.press(t.buttons().step or "", "privatperson")
-            t.send("Kari Nordmann")
-            t.send("Harstad")
-            t.command("status")
-            t.command("summary")
+    targets = [
+        (builtins, "open"),
+        (io, "open"),
+        (pathlib.Path, "open"),
+        (pathlib.Path, "read_bytes"),
+        (pathlib.Path, "read_text"),
+        (pathlib.Path, "exists"),
+        (pathlib.Path, "stat"),
+    ]
+    saved = [(owner, name, getattr(owner, name)) for owner, name in targets]
+    for owner, name in targets:
+        setattr(owner, name, refused)
+    try:
+        yield
+    finally:
+        for owner, name, value in saved:
+            setattr(owner, name, value)
+
+
+async def test_no_step_reads_a_file_in_any_language_once_the_runtime_is_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a step would read lazily, every channel's runtime reads when it opens."""
+    from bot.app import Runtime
+    from bot.consultation import municipalities
+    from bot.conversation.machine import step as real_step
+    from bot.i18n import catalogs, formats
+    from bot.ops.settings import Settings
+    from bot.service import conversations
+    from tests.conversation.talk import ServiceTalk
+
+    # As in a fresh process: nothing of the catalogs, babel or the register is loaded yet.
+    for cached in (catalogs.translations, formats.babel_locale, formats.format_date):
+        cached.cache_clear()
+    monkeypatch.setattr(babel.localedata, "_cache", {})
+    municipalities._index.cache_clear()
+    settings = Settings(
+        _env_file=None,
+        conversation_file=SEED,
+        database_path=tmp_path / "db.sqlite3",
+        outbox_dir=tmp_path / "outbox",
+    )
+    runtime = await Runtime.open(settings)
+    steps: list[str] = []
+
+    def step_without_files(*args: Any, **kwargs: Any) -> Any:
+        with _no_file_reads():
+            outcome = real_step(*args, **kwargs)
+        steps.append(outcome.session.step)
+        return outcome
+
+    monkeypatch.setattr(conversations, "step", step_without_files)
+    try:
+        for lang in runtime.consultation.languages:
+            t = ServiceTalk(runtime.service, user=f"web:{lang}", language_code=lang)
+            await t.command("start")
+            await t.click(t.buttons().choices[0].label)  # the guided path
+            await t.press(t.buttons().step or "", "privatperson")
+            await t.send("Kari Nordmann")
+            await t.send("Harstad")
+            await t.command("status")
+            await t.command("summary")
             assert "📋" in t.text
+    finally:
+        await runtime.close()
+    assert len(steps) == 7 * len(runtime.consultation.languages)

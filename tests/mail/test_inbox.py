@@ -24,7 +24,7 @@ from bot.conversation import flow
 from bot.conversation.build import build_submission
 from bot.conversation.session import Answer, AnswerPart, Respondent, Session
 from bot.conversation.submission import Submission, SubmissionAnswer
-from bot.i18n.catalogs import Lang
+from bot.i18n.languages import Lang
 from bot.mail.compose import compose_ministry_message
 from bot.mail.headers import clean_header_text, sender_mailbox, subject_line
 from bot.mail.size import attachment_allowance, base64_size, encoded_mail_size

@@ -29,6 +29,7 @@ from bot.channels.telegram.menu import bot_commands
 from bot.channels.telegram.staff_chat import EXPORT_BUTTON, RETRY_PREFIX
 from bot.channels.telegram.updates import AnyApplication, Context
 from bot.consultation.model import Consultation
+from bot.i18n.languages import SOURCE
 from bot.ops.clock import OSLO, utc_now
 from bot.staff.compilation import build_compilation
 from bot.staff.compile_docx import compilation_docx
@@ -52,7 +53,7 @@ _STATUS_NAMES = {"pending": "venter", "sending": "sendes", "sent": "sendt", "fai
 
 def admin_commands() -> list[BotCommand]:
     """An admin's menu: everyone's commands, then the admin ones."""
-    return bot_commands("nb") + [BotCommand(name, text) for name, text in ADMIN_MENU]
+    return bot_commands(SOURCE) + [BotCommand(name, text) for name, text in ADMIN_MENU]
 
 
 async def register_admin_menu(bot: Bot, admin_ids: Sequence[int]) -> None:

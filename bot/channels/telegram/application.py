@@ -23,16 +23,14 @@ from telegram.ext import Application
 
 from bot.channels.telegram.intake import FairUpdateQueue, RawUpdate
 from bot.channels.telegram.ledger import UpdateLedger
-from bot.channels.telegram.menu import MENU_LANGUAGES, bot_commands
+from bot.channels.telegram.menu import bot_commands, menu_languages
 from bot.channels.telegram.ordering import DEFAULT_ALBUM_DELAY, AlbumCollector, ChatOrderedProcessor
 from bot.channels.telegram.polling import ConfirmingPoller, ConfirmingProcessor, Inbox
 from bot.channels.telegram.ratelimit import PatientRateLimiter
 from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.updates import AnyApplication
 from bot.channels.telegram.webhook import ConfirmingWebhook
-from bot.i18n.catalogs import LANGS, format_date
-from bot.i18n.catalogs import warm_up as warm_languages
-from bot.ops.clock import utc_now
+from bot.i18n.languages import SOURCE
 from bot.ops.logs import install_redaction
 
 log = logging.getLogger(__name__)
@@ -149,10 +147,10 @@ async def register_commands(bot: Bot) -> None:
 
     A failure is logged, not raised: the bot works without a menu.
     """
-    for language_code in MENU_LANGUAGES:
+    for language_code in menu_languages():
         try:
             await bot.set_my_commands(
-                bot_commands(language_code or "nb"),
+                bot_commands(language_code or SOURCE),
                 scope=BotCommandScopeAllPrivateChats(),
                 language_code=language_code,
             )
@@ -167,19 +165,6 @@ def webhook_secret(configured: str | None) -> str:
     if not _SECRET_TOKEN.match(configured):
         raise ValueError("WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - (1-256 chars)")
     return configured
-
-
-def warm_up() -> None:
-    """Load now what the first reply in each language would otherwise load on its way.
-
-    babel reads its locale data (CLDR, about 0.1 s of unpickling) the first time a date is
-    formatted, and the welcome screen formats the deadline: without this the first people
-    after a start waited for it, on the database thread that everyone's steps share.
-    """
-    today = utc_now().date()
-    warm_languages(LANGS)
-    for lang in LANGS:
-        format_date(today, lang)
 
 
 def _processor(app: AnyApplication) -> ConfirmingProcessor:
@@ -238,7 +223,6 @@ async def running(
         else None
     )
     try:
-        warm_up()
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)

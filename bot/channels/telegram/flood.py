@@ -15,7 +15,8 @@ from typing import Any
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.i18n.catalogs import N_, gettext_for, resolve_language
+from bot.i18n.catalogs import N_, gettext_for
+from bot.i18n.languages import resolve_language
 
 log = logging.getLogger(__name__)
 

@@ -47,7 +47,8 @@ from bot.channels.telegram.updates import (
     user_key,
 )
 from bot.conversation.events import DocumentProblem, Reply
-from bot.i18n.catalogs import N_, gettext_for, resolve_language
+from bot.i18n.catalogs import N_, gettext_for
+from bot.i18n.languages import resolve_language
 from bot.ops.settings import Settings
 from bot.service.conversations import ConversationService
 from bot.service.uploads import IncomingFile

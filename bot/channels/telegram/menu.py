@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import BotCommand
 
 from bot.i18n.catalogs import N_, gettext_for
+from bot.i18n.languages import SOURCE, codes
 
 MENU: tuple[tuple[str, str], ...] = (
     ("start", N_("Start, eller fortsett der du var")),
@@ -24,8 +25,9 @@ MENU: tuple[tuple[str, str], ...] = (
 )
 """Registered name and description (bokmål, marked for translation), in menu order."""
 
-MENU_LANGUAGES: tuple[str | None, ...] = (None, "nn", "en")
-"""``None`` is Telegram's default list (bokmål); the others are for clients in that language."""
+def menu_languages() -> tuple[str | None, ...]:
+    """``None`` is Telegram's default list (bokmål); the others are for clients in that language."""
+    return (None, *(code for code in codes() if code != SOURCE))
 
 
 def bot_commands(lang: str) -> list[BotCommand]:

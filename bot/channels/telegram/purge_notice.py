@@ -17,7 +17,8 @@ from telegram.ext import TypeHandler
 
 from bot.channels.telegram.updates import AnyApplication, Context, user_key
 from bot.consultation.model import Consultation
-from bot.i18n.catalogs import N_, gettext_for, resolve_language
+from bot.i18n.catalogs import N_, gettext_for
+from bot.i18n.languages import resolve_language
 from bot.storage import Store
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,8 @@ from bot.channels.telegram.staff_chat import BACKGROUND
 from bot.consultation.deadline import deadline_end
 from bot.consultation.model import Consultation
 from bot.conversation.session import Session
-from bot.i18n.catalogs import N_, format_date, gettext_for
+from bot.i18n.catalogs import N_, gettext_for
+from bot.i18n.formats import format_date
 from bot.storage import Store
 
 log = logging.getLogger(__name__)

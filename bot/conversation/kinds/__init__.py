@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.conversation.kinds.free_text import FreeText
 from bot.conversation.kinds.question_kind import QuestionKind
 from bot.conversation.submission import SubmissionAnswer
+from bot.i18n.languages import SOURCE
 
 FREE_TEXT = FreeText()
 
@@ -25,7 +26,7 @@ def kind_of(name: str) -> QuestionKind:
     return KINDS.get(name, FREE_TEXT)
 
 
-def rendered(answer: SubmissionAnswer, lang: str = "nb") -> str | None:
+def rendered(answer: SubmissionAnswer, lang: str = SOURCE) -> str | None:
     """A submitted answer as staff read it (``None`` when there is none), through its kind."""
     if not answer.answer:
         return None

@@ -18,7 +18,7 @@ from bot.conversation.steps.base import BaseStep, Confirmation, not_here
 from bot.conversation.steps.quick import QUICK, add_text
 from bot.conversation.steps.respondent import EXTRAS, RespondentStep
 from bot.conversation.steps.sending import try_to_send
-from bot.i18n.catalogs import format_date, format_size
+from bot.i18n.formats import format_date, format_size
 
 REMOVE_PREFIX = "rm-"
 """The edit menu's choice to remove an attachment: ``rm-<index>``."""

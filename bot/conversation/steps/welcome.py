@@ -15,12 +15,13 @@ from bot.conversation.navigation import (
 )
 from bot.conversation.steps.base import BaseStep, Confirmation, not_here
 from bot.conversation.typed_text import on_text
-from bot.i18n.catalogs import LANGS, LANGUAGE_NAMES
-
-LANGUAGE_BUTTON = "Språk / Language"
-"""The language button reads the same in every language, so nobody has to understand it first."""
-LANGUAGE_QUESTION = "Velg språk · Vel språk · Choose language"
-"""The language question, the same in every language."""
+from bot.i18n.languages import (
+    SOURCE,
+    choose_language_prompt,
+    language,
+    language_button,
+    other_languages_hint,
+)
 
 
 class Start(BaseStep):
@@ -36,12 +37,14 @@ class Start(BaseStep):
     def choices(self, ctx: Ctx) -> list[Choice]:
         """The two paths and the language; after a closing deadline, only the language."""
         _ = ctx._
+        # The language button reads the same in every language: nobody must understand it first.
+        languages = Choice(Pick.LANGUAGE, language_button(ctx.c.languages))
         if ctx.closed:
-            return [Choice(Pick.LANGUAGE, LANGUAGE_BUTTON)]
+            return [languages]
         choices = [Choice(Pick.GUIDED, _("Svar på spørsmålene (ca. 10 min)"))]
         if ctx.c.quick_path:
             choices.append(Choice(Pick.QUICK, _("Send en ferdig tekst eller et dokument")))
-        choices.append(Choice(Pick.LANGUAGE, LANGUAGE_BUTTON))
+        choices.append(languages)
         return choices
 
     def show(self, ctx: Ctx, *, replace_previous: bool = False) -> None:
@@ -60,7 +63,7 @@ class Start(BaseStep):
         question = _("Hvordan vil du svare?")
         if not ctx.s.lang_confirmed:
             # Telegram gave no language we know: make the switch impossible to miss.
-            question += "\n\n" + "Nynorsk? English? → «Språk / Language»"
+            question += "\n\n" + other_languages_hint(ctx.c.languages)
         ctx.say(question, self.choices(ctx))
 
     def may_rest_off_path(self, ctx: Ctx) -> bool:
@@ -140,17 +143,17 @@ class Resume(Confirmation):
 
 
 class Language(Confirmation):
-    """Bokmål, nynorsk or English (those the consultation file has)."""
+    """The languages the consultation file has (from the language registry)."""
 
     id = Step.LANGUAGE
 
     def text(self, ctx: Ctx) -> str:
-        """The question in every language at once."""
-        return LANGUAGE_QUESTION
+        """The question in every offered language at once."""
+        return choose_language_prompt(ctx.c.languages)
 
     def choices(self, ctx: Ctx) -> list[Choice]:
         """Each language by its own name."""
-        return [Choice(lang, LANGUAGE_NAMES[lang]) for lang in LANGS if lang in ctx.c.languages]
+        return [Choice(code, language(code).native_name) for code in ctx.c.languages]
 
     def on_choice(self, ctx: Ctx, choice: str) -> None:
         """Speak ``choice`` from now on."""
@@ -160,7 +163,7 @@ class Language(Confirmation):
 def switch_language(ctx: Ctx, lang: str) -> None:
     """Speak ``lang`` from now on, and go back to where the person was."""
     s = ctx.s
-    s.lang = lang  # type: ignore[assignment]
+    s.lang = lang
     s.lang_confirmed = True
-    ctx.say(ctx._("Nå snakker vi bokmål.") if s.lang == "nb" else ctx._("Språket er endret."))
+    ctx.say(ctx._("Nå snakker vi bokmål.") if s.lang == SOURCE else ctx._("Språket er endret."))
     return_from_confirmation(ctx, Step.START)

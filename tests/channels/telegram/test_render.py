@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.channels.telegram import callbacks
-from bot.channels.telegram.menu import MENU, MENU_LANGUAGES, bot_commands
+from bot.channels.telegram.menu import MENU, bot_commands, menu_languages
 from bot.channels.telegram.render import (
     MAX_MESSAGE_CHARS,
     button_label,
@@ -100,7 +100,7 @@ def test_every_menu_command_is_valid_for_telegram_and_known_to_the_engine() -> N
         assert parsed is not None
         assert parsed[0] != "unknown", name
     assert parse_command("/språk") == ("language", "")
-    for lang in MENU_LANGUAGES:
+    for lang in menu_languages():
         commands = bot_commands(lang or "nb")
         assert [c.command for c in commands] == [name for name, _ in MENU]
         assert all(1 <= len(c.description) <= 256 for c in commands)
