@@ -4,8 +4,8 @@ Everything here is a function of (consultation, session, event). Time and fresh 
 with the event, and what a channel can carry comes in as its limits (``ChannelLimits``), so
 every path can be tested in microseconds and shared by all channels.
 ``tests/conversation/test_purity.py`` reads this package's source and fails on I/O or a clock;
-what would be read lazily (catalogs, babel's data, the municipality register) is loaded with
-the consultation.
+what would be read lazily (catalogs, babel's data, the municipality register) is loaded when
+the runtime opens, for every channel, and the test refuses file reads inside ``step()``.
 
 One event through ``machine.step()``: the session is copied and fitted to the file
 (``flow.repair``), then the event goes to its module (``typed_text``, ``choices``,
