@@ -11,7 +11,7 @@ import asyncio
 import time
 from pathlib import Path
 
-from bench import micro
+from bench import grouping, micro
 from bench.load import Scenario, consultation, run_pair, run_scenario
 from bench.process import INNSPILL, REPO
 from bench.report import Report, command_line
@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> Report:
     report = Report(command_line() if argv is None else "python -m bench " + " ".join(argv))
     if not args.no_micro:
         report.micro = micro.main(service_users=50)
+        report.grouping = grouping.section(grouping.measure())
     asyncio.run(run(args.size or "short", report))
     text = report.markdown()
     print(text)

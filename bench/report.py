@@ -68,6 +68,8 @@ class Report:
     capped: list[Result] = field(default_factory=list)
     """innspill as shipped (limiter on)."""
     micro: dict[str, float] = field(default_factory=dict)
+    grouping: str = ""
+    """The «Like innspill» section (:func:`bench.grouping.section`), when measured."""
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def markdown(self) -> str:
@@ -137,6 +139,8 @@ class Report:
                 ]
             out += [""]
         out += self._actions_per_submission()
+        if self.grouping:
+            out += ["", self.grouping]
         return "\n".join(out) + "\n"
 
     def _machine(self) -> list[str]:

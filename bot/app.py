@@ -19,6 +19,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from bot.channels.telegram.admin import AdminHandlers, register_admin_menu
 from bot.channels.telegram.application import (
@@ -42,7 +43,7 @@ from bot.i18n import catalogs, formats
 from bot.mail.headers import address_domain
 from bot.mail.notify import ChatNotifier
 from bot.mail.outbox import OutboxWorker
-from bot.mail.transport import FileTransport, SmtpTransport, Transport
+from bot.mail.transport import FileTransport, SmtpTransport, Transport, forget_copies
 from bot.ops.clock import utc_now
 from bot.ops.settings import Settings
 from bot.service.abuse_limits import AbuseLimits
@@ -109,9 +110,10 @@ class Runtime:
         formats.warm_up(clock().date())
         store = await Store.open(settings.database_path)
         notifier = ChatNotifier()
+        transport = make_transport(settings)
         worker = OutboxWorker(
             store,
-            make_transport(settings),
+            transport,
             mail_from=settings.mail_from,
             recipient_override=settings.recipient_override,
             poll_seconds=settings.outbox_poll_seconds,
@@ -134,6 +136,7 @@ class Runtime:
             receipts_per_address_per_day=settings.receipts_per_address_per_day,
             clock=clock,
             on_submitted=submitted,
+            forget_copies=partial(forget_copies, transport),
             abuse_limits=AbuseLimits(
                 submissions_per_hour=settings.max_submissions_per_hour,
                 uploads_per_hour=settings.max_uploads_per_hour,

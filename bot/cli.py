@@ -93,6 +93,7 @@ async def _run(args: argparse.Namespace, runtime: Runtime) -> int:
 
 async def _export(args: argparse.Namespace, runtime: Runtime) -> int:
     from bot.staff.exports import export_bytes
+    from bot.staff.material import load_material
     from bot.staff.progress import Progress
 
     if len(args.delimiter) != 1:
@@ -101,25 +102,26 @@ async def _export(args: argparse.Namespace, runtime: Runtime) -> int:
     if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
         print("XLSX skrives ikke til skjermen: bruk --output FIL.xlsx", file=sys.stderr)
         return 2
-    submissions = await runtime.store.list_submissions(runtime.consultation.id)
+    material = await load_material(runtime.store, runtime.consultation.id)
     progress = Progress("Eksporterer")
     data = export_bytes(
         runtime.consultation,
-        submissions,
+        material,
         args.format,
         delimiter=args.delimiter,
         progress=progress,
     )
     progress.finish()
-    _write(data, args.output, f"{len(submissions)} innspill")
+    _write(data, args.output, f"{material.total} innspill")
     return 0
 
 
 async def _compile(args: argparse.Namespace, runtime: Runtime) -> int:
     from bot.staff.compilation import build_compilation
+    from bot.staff.material import load_material
 
-    submissions = await runtime.store.list_submissions(runtime.consultation.id)
-    compilation = build_compilation(runtime.consultation, submissions)
+    material = await load_material(runtime.store, runtime.consultation.id)
+    compilation = build_compilation(runtime.consultation, material)
     if args.format == "docx":
         if args.output is None and sys.stdout.isatty():
             print("Word-filen skrives ikke til skjermen: bruk --output FIL.docx", file=sys.stderr)
@@ -134,16 +136,17 @@ async def _compile(args: argparse.Namespace, runtime: Runtime) -> int:
         from bot.staff.compile_html import compilation_html
 
         data = compilation_html(compilation).encode()
-    _write(data, args.output, f"Sammenstilling av {len(submissions)} innspill")
+    _write(data, args.output, f"Sammenstilling av {material.total} innspill")
     return 0
 
 
 async def _stats(args: argparse.Namespace, runtime: Runtime) -> int:
+    from bot.staff.material import load_material
     from bot.staff.statistics import content_stats, render_stats
 
     stats = await runtime.store.stats(runtime.consultation.id)
-    submissions = await runtime.store.list_submissions(runtime.consultation.id)
-    stats.update(content_stats(runtime.consultation, submissions))
+    material = await load_material(runtime.store, runtime.consultation.id)
+    stats.update(content_stats(runtime.consultation, material))
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2, default=str))
     else:

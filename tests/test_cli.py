@@ -27,7 +27,7 @@ def test_export_csv_has_one_row_per_submission(
     text = (env / "ut.csv").read_text("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert len(rows) == 2
-    assert rows[0]["Kommune"] == "Harstad"
+    assert rows[0]["Kommune"] == "Harstad – Hárstták"
     assert rows[0]["Organisasjon"] == "Harstad kommune"
     assert rows[0]["Innspill (ferdig tekst)"] == "'=Første innspill", "no formula runs"
     assert "2 innspill skrevet" in capsys.readouterr().out
@@ -49,7 +49,7 @@ def test_stats_count_by_type_and_county(env: Path, capsys: pytest.CaptureFixture
     assert "Utkast under arbeid: 1" in text
     assert "  Kommune: 1" in text
     assert "  Troms: 1" in text
-    assert "  Harstad: 1" in text
+    assert "  Harstad – Hárstták: 1" in text
 
 
 def test_outbox_send_writes_eml_and_list_shows_it_sent(

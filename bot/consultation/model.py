@@ -142,6 +142,9 @@ class Consultation(_Frozen):
     questions: list[Question] = Field(default_factory=list)
     quick_path: bool = True
     """Offer the quick path: paste a finished text or upload documents."""
+    estimated_minutes: int | None = Field(default=None, ge=1, le=240)
+    """About how long the guided path takes; shown on its button («ca. 10 min»). A text of the
+    file that names a number of minutes must name this one (``innspill check`` says where)."""
 
     @field_validator("languages")
     @classmethod
@@ -207,6 +210,7 @@ class Consultation(_Frozen):
                 raise ValueError(f"{name}: duplicate id(s) {', '.join(dupes)}")
         if not self.themes and not self.questions and not self.quick_path:
             raise ValueError("a consultation needs themes, questions or the quick path")
+        _durations_agree(self)
         return self
 
     # The model is frozen, so lookups built once stay right; every step asks several. A copy
@@ -272,6 +276,43 @@ def _without_derived(c: C) -> C:
     for name in _DERIVED:
         c.__dict__.pop(name, None)
     return c
+
+
+_NUMBER_WORDS = {
+    **dict.fromkeys(("en", "ett", "ei", "eitt", "one"), 1),
+    **dict.fromkeys(("to", "two"), 2),
+    **dict.fromkeys(("tre", "three"), 3),
+    **dict.fromkeys(("fire", "four"), 4),
+    **dict.fromkeys(("fem", "five"), 5),
+    **dict.fromkeys(("seks", "six"), 6),
+    **dict.fromkeys(("sju", "syv", "seven"), 7),
+    **dict.fromkeys(("åtte", "eight"), 8),
+    **dict.fromkeys(("ni", "nine"), 9),
+    **dict.fromkeys(("ti", "ten"), 10),
+    **dict.fromkeys(("femten", "fifteen"), 15),
+    **dict.fromkeys(("tjue", "twenty"), 20),
+    **dict.fromkeys(("tretti", "thirty"), 30),
+}
+_MINUTES = re.compile(
+    r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r")\s*(?:minutter|minutt|minutes?|min)\b", re.I
+)
+
+
+def _durations_agree(c: Consultation) -> None:
+    """Every text that says how many minutes it takes says ``estimated_minutes``."""
+    texts = [("intro", c.intro), ("intro_after_deadline", c.intro_after_deadline)]
+    wrong: list[str] = []
+    for name, text in texts:
+        for lang, value in (text or {}).items():
+            for match in _MINUTES.finditer(value):
+                said = match.group(1).lower()
+                minutes = int(said) if said.isdigit() else _NUMBER_WORDS[said]
+                if minutes != c.estimated_minutes:
+                    wrong.append(f"{name}.{lang} says {match.group(0)!r}")
+    if wrong:
+        expected = c.estimated_minutes
+        hint = f"estimated_minutes is {expected}" if expected else "estimated_minutes is not set"
+        raise ValueError(f"the time it takes must agree: {hint}, but " + "; ".join(wrong))
 
 
 def _require_marking(value: str, info: ValidationInfo, what: str, *, hint: str = "") -> None:

@@ -29,6 +29,8 @@ from bot.consultation.place_names import (
 from bot.ops.resources import data_dir
 
 _CSV_NAME = "kommuner.csv"
+_OFFICIAL_CSV_NAME = "offisielle_navn.csv"
+"""Our own: the whole official name of municipalities with several (see the data README)."""
 _MAX_SUGGESTIONS = 5
 _FUZZY_CUTOFF = 0.72
 _MAX_FUZZY_KEY = 60
@@ -85,11 +87,17 @@ class Municipality:
     """Official Sami and Kven names, and ``"Våler (Viken)"`` for 3114."""
     county_number: str
     county: str
+    official_name: str | None = None
+    """The whole official name when there are several, e.g. "Guovdageaidnu – Kautokeino"."""
 
     @property
     def display_name(self) -> str:
-        """The name to show people; shared names keep their county, e.g. "Herøy (Nordland)"."""
-        return self.name
+        """The name to show people, e.g. «Guovdageaidnu – Kautokeino» or "Herøy (Nordland)".
+
+        A municipality with several official names is shown with all of them; names that two
+        municipalities share keep their county.
+        """
+        return self.official_name or self.name
 
 
 @dataclass(frozen=True)
@@ -289,9 +297,13 @@ def _index() -> _Index:
 
 
 def _read_csv() -> tuple[Municipality, ...]:
-    path = data_dir() / _CSV_NAME
-    with path.open(encoding="utf-8", newline="") as handle:
+    with (data_dir() / _CSV_NAME).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    with (data_dir() / _OFFICIAL_CSV_NAME).open(encoding="utf-8", newline="") as handle:
+        official = {
+            row["kommunenummer"]: " – ".join(row["offisielt_navn"].split(" - "))
+            for row in csv.DictReader(handle)
+        }
     return tuple(
         Municipality(
             number=row["kommunenummer"],
@@ -299,6 +311,7 @@ def _read_csv() -> tuple[Municipality, ...]:
             other_names=tuple(name for name in row["andre_navn"].split("|") if name),
             county_number=row["fylkesnummer"],
             county=row["fylke"],
+            official_name=official.get(row["kommunenummer"]),
         )
         for row in rows
     )

@@ -13,10 +13,15 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from stdnum.no import orgnr
 
+from bot.conversation.characters import remove_invisible
+
 MAX_SHORT_VALUE = 200
 """Names and organisations longer than this are surely a pasted answer, not a name."""
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters and line breaks: a space in a one-line value."""
+_ANSWER_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters an answer drops (tabs and line breaks stay)."""
 _MONTHS = {
     "januar": 1,
     "jan": 1,
@@ -56,15 +61,15 @@ _MONTHS = {
 
 
 def clean_line(text: str) -> str:
-    """One line of text: control characters and line breaks folded into single spaces."""
-    text = unicodedata.normalize("NFC", text)
+    """One line of text: invisible characters removed, line breaks folded into single spaces."""
+    text = remove_invisible(unicodedata.normalize("NFC", text))
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def clean_answer(text: str) -> str:
     """A free-text answer: keep line breaks, drop other control characters, trim."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]", "", text)
+    text = _ANSWER_CONTROL.sub("", remove_invisible(text))
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 

@@ -34,6 +34,7 @@ from bot.mail.headers import (
     require_message_id,
     safe_address,
     sender_mailbox,
+    set_header,
 )
 from bot.mail.layout import Answer, Document, Field, Section, render_html, render_text
 from bot.mail.subject import inbox_subject, sender_of
@@ -207,9 +208,9 @@ def _base_message(
         raise ValueError("the recipient is not a valid e-mail address")
     require_message_id(message_id)
     message = EmailMessage(policy=policy.SMTP)
-    message["From"] = mailbox(mail_from) if isinstance(mail_from, str) else mail_from
+    set_header(message, "From", mailbox(mail_from) if isinstance(mail_from, str) else mail_from)
     message["To"] = recipient
-    message["Subject"] = subject
+    set_header(message, "Subject", subject)
     message["Date"] = rfc5322_datetime(_aware(sub.received_at).astimezone(OSLO))
     message["Message-ID"] = message_id
     message[REFERENCE_HEADER] = clean_header_text(reference_token(sub.reference))
@@ -260,7 +261,8 @@ def compose_ministry_message(
     if reply_to:
         username, _at, domain = reply_to.rpartition("@")
         name = display_name(sub.respondent.name)
-        message["Reply-To"] = Address(display_name=name, username=username, domain=domain)
+        respondent = Address(display_name=name, username=username, domain=domain)
+        set_header(message, "Reply-To", respondent)
 
     files = [(clean_file_name(name), mime_type(mime), data) for name, mime, data in attachments]
     json_name = json_file_name(sub.reference)

@@ -13,9 +13,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from email import policy
+from email.header import Header
 from email.headerregistry import Address
+from email.message import EmailMessage
 
 from email_validator import EmailNotValidError, validate_email
+
+from bot.conversation.characters import remove_invisible
 
 DEFAULT_MAX_LENGTH = 120
 FILE_NAME_MAX_LENGTH = 150
@@ -37,19 +41,20 @@ _DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
 
 
 def _is_invisible(char: str) -> bool:
-    """Control, format (e.g. bidi overrides), separator or unassigned characters."""
-    return unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+    """Control, separator or unassigned characters (format characters are removed before)."""
+    return unicodedata.category(char) in {"Cc", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 def clean_header_text(value: str, *, max_length: int = DEFAULT_MAX_LENGTH) -> str:
     """Fold ``value`` into one short, plain line that cannot inject a header.
 
-    Line breaks (CR, LF, NUL, U+0085, U+2028, U+2029, …) and every other control or
-    invisible formatting character become spaces; encoded-word markers (``=?`` and ``?=``)
+    Invisible formatting characters are removed (see :mod:`bot.conversation.characters`);
+    line breaks (CR, LF, NUL, U+0085, U+2028, U+2029, …) and every other control character
+    become spaces; encoded-word markers (``=?`` and ``?=``)
     are broken up so a client cannot decode a newline out of them; runs of white space
     collapse to one space. The result is stripped and cut to ``max_length`` characters.
     """
-    text = unicodedata.normalize("NFC", value)
+    text = remove_invisible(unicodedata.normalize("NFC", value))
     text = "".join(" " if char in _LINE_BREAKS or _is_invisible(char) else char for char in text)
     text = _ENCODED_WORD_START.sub("= ", text)
     text = _ENCODED_WORD_END.sub("? ", text)
@@ -226,3 +231,26 @@ def sender_mailbox(mail_from: str, sender: str) -> Address:
         username=ours.username,
         domain=ours.domain,
     )
+
+
+HEADER_LINE = 76
+"""Encoded header lines stay within 78 characters, so no generator folds them again."""
+
+
+def set_header(message: EmailMessage, name: str, value: str | Address) -> None:
+    """Write a header that may hold non-ASCII letters without losing or adding a space.
+
+    Python's header folding (seen on 3.11) can put the space between a plain word and an
+    RFC 2047 encoded word into the fold, where decoders drop it («Harstad– Hárstták»), or
+    split a word across two encoded words with a space («P orsáŋgu»). ASCII values take the
+    usual path; others are encoded here with every space inside an encoded word, and an
+    address on its own folded line after its display name.
+    """
+    text = value.display_name if isinstance(value, Address) else value
+    if text.isascii():
+        message[name] = value
+        return
+    encoded = Header(text, "utf-8", maxlinelen=HEADER_LINE, header_name=name).encode("\r\n")
+    if isinstance(value, Address):
+        encoded += f"\r\n <{value.addr_spec}>"
+    message.set_raw(name, encoded)

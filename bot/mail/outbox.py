@@ -35,7 +35,12 @@ from bot.mail.compose import (
 )
 from bot.mail.failures import DeliveryFailure, DeliveryNotifier, LogNotifier
 from bot.mail.headers import address_domain, message_id_for
-from bot.mail.transport import PermanentMailError, TransientMailError, Transport
+from bot.mail.transport import (
+    PermanentMailError,
+    TransientMailError,
+    Transport,
+    forget_copies,
+)
 from bot.ops import metrics
 from bot.ops.clock import utc_now
 
@@ -99,8 +104,8 @@ class OutboxStore(Protocol):
         """The user id the submission came from."""
         ...
 
-    async def mark_outbox_sent(self, outbox_id: int, now: datetime) -> None:
-        """The server accepted the message."""
+    async def mark_outbox_sent(self, outbox_id: int, now: datetime) -> Sequence[str]:
+        """The server accepted the message; Message-IDs of a submission erased with it."""
         ...
 
     async def mark_outbox_retry(
@@ -109,8 +114,8 @@ class OutboxStore(Protocol):
         """Failed for now; due again at ``next_attempt_at``."""
         ...
 
-    async def mark_outbox_failed(self, outbox_id: int, error: str) -> None:
-        """Failed for good until staff retry it."""
+    async def mark_outbox_failed(self, outbox_id: int, error: str) -> Sequence[str]:
+        """Failed for good until staff retry it; Message-IDs of a submission erased with it."""
         ...
 
     async def get_submission(self, reference: str) -> Submission | None:
@@ -234,7 +239,9 @@ class OutboxWorker:
             log.exception("outbox %d (%s, %s): unexpected error", row.id, row.kind, row.reference)
             error = f"{type(exc).__name__}: {exc}"
         else:
-            await self.store.mark_outbox_sent(row.id, self.clock())
+            erased = await self.store.mark_outbox_sent(row.id, self.clock())
+            # Its sender asked for deletion while it waited: our .eml copies go too.
+            await forget_copies(self.transport, erased)
             metrics.count(metrics.DELIVERIES)
             log.info(
                 "outbox %d (%s, %s) sent as %s", row.id, row.kind, row.reference, row.message_id
@@ -247,7 +254,7 @@ class OutboxWorker:
 
     async def _fail(self, row: ClaimedMessage, error: str) -> None:
         """Record a permanent failure, loudly, and let the notifier tell whoever must know."""
-        await self.store.mark_outbox_failed(row.id, error)
+        await forget_copies(self.transport, await self.store.mark_outbox_failed(row.id, error))
         metrics.count(metrics.DELIVERY_FAILURES)
         log.error(
             "outbox %d (%s, %s) failed permanently: %s", row.id, row.kind, row.reference, error

@@ -13,6 +13,7 @@ import os
 import re
 import ssl
 import tempfile
+from collections.abc import Sequence
 from email import policy
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -50,11 +51,14 @@ def eml_file_name(message: EmailMessage) -> str:
     Naming the file after the fixed Message-ID means a resend overwrites the earlier file
     instead of leaving a duplicate for staff to find.
     """
-    message_id = str(message.get("Message-ID", "")).strip().strip("<>")
-    name = _UNSAFE_FILE_CHARS.sub("_", message_id).strip("._")[:200]
+    name = _file_stem(str(message.get("Message-ID", "")))
     if not name:
         raise PermanentMailError("the message has no Message-ID to name its file after")
     return f"{name}.eml"
+
+
+def _file_stem(message_id: str) -> str:
+    return _UNSAFE_FILE_CHARS.sub("_", message_id.strip().strip("<>")).strip("._")[:200]
 
 
 class FileTransport:
@@ -71,6 +75,24 @@ class FileTransport:
             await asyncio.to_thread(self._write, name, data)
         except OSError as exc:
             raise TransientMailError(f"could not write {name}: {exc.strerror or exc}") from exc
+
+    async def forget(self, message_ids: Sequence[str]) -> int:
+        """Delete our ``.eml`` copies of these messages (the sender deleted their data).
+
+        Returns how many files were there. Under SMTP there is nothing of ours to delete:
+        the copy in the ministry's mailbox is theirs.
+        """
+        return await asyncio.to_thread(self._unlink, message_ids)
+
+    def _unlink(self, message_ids: Sequence[str]) -> int:
+        removed = 0
+        for message_id in message_ids:
+            stem = _file_stem(message_id)
+            if stem:
+                with contextlib.suppress(FileNotFoundError):
+                    (self.outbox_dir / f"{stem}.eml").unlink()
+                    removed += 1
+        return removed
 
     def _write(self, name: str, data: bytes) -> None:
         self.outbox_dir.mkdir(parents=True, exist_ok=True)
@@ -91,6 +113,13 @@ class FileTransport:
                 os.fsync(dir_fd)
             finally:
                 os.close(dir_fd)
+
+
+async def forget_copies(transport: Transport, message_ids: Sequence[str]) -> int:
+    """Delete the copies ``transport`` keeps of these messages, if it keeps any."""
+    if isinstance(transport, FileTransport) and message_ids:
+        return await transport.forget(message_ids)
+    return 0
 
 
 class SmtpTransport:

@@ -9,7 +9,7 @@ any reply is sent. Events of one person are handled strictly one at a time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -96,6 +96,7 @@ class ConversationService:
         make_id: Callable[[], str] = new_id,
         on_submitted: Callable[[], None] | None = None,
         abuse_limits: AbuseLimits | None = None,
+        forget_copies: Callable[[Sequence[str]], Awaitable[object]] | None = None,
     ) -> None:
         self.consultation = consultation
         self.store = store
@@ -110,6 +111,8 @@ class ConversationService:
         self._make_id = make_id
         self._on_submitted = on_submitted
         self.abuse_limits = abuse_limits or AbuseLimits()
+        self._forget_copies = forget_copies
+        """Deletes copies of erased submissions' e-mails kept outside the database (``.eml``)."""
         self._locks: KeyedLocks[str] = KeyedLocks()
         self._language_after_deletion: dict[str, Lang] = {}
         """People who deleted everything, and the language they spoke (in memory only)."""
@@ -328,6 +331,9 @@ class ConversationService:
                         file_name=file.file_name,
                         mime_type=file.sniffed.mime_type,
                         data=file.data,
+                        text=file.text.text,
+                        text_state=file.text.state,
+                        sha256=file.sha256,
                     )
                     for file in accepted
                 ],
@@ -349,7 +355,15 @@ class ConversationService:
                     report = await self.store.delete_user_data(user_id, update_key=keys, at=now)
                 except DuplicateUpdateError:
                     return Handled([])
-                log.info("deleted data for a user on request: %s", report)
+                if report.message_ids and self._forget_copies is not None:
+                    await self._forget_copies(report.message_ids)
+                log.info(
+                    "deleted data for a user on request: %d session(s), %d submission(s),"
+                    " %d awaiting delivery",
+                    report.sessions,
+                    report.submissions,
+                    report.pending_deliveries,
+                )
                 notice = deletion_notice(
                     done.session.lang,
                     erased_submissions=report.submissions,

@@ -1,8 +1,12 @@
-"""Plain text from an uploaded document, so the personal-data check can read it too.
+"""Plain text from an uploaded document, for the personal-data check and for staff.
 
 Uploads come from strangers: a file may be broken, huge or hostile. Every reader here is
 bounded (pages, paragraphs, characters) and never raises; a file it cannot read gives None,
 and the caller then treats the document as unread rather than as clean.
+
+The same text is kept with the attachment (:func:`read_document`), so staff read what an
+organisation uploaded in the compilation and the export. It is cut where reading stops:
+after :data:`MAX_CHARS` characters or :data:`MAX_PDF_PAGES` pages, and the state says so.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import io
 import logging
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +30,21 @@ MAX_UNPACKED = 60_000_000
 
 _TEXT_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
+TextState = Literal["read", "cut", "empty", "unreadable"]
+"""What reading gave: all the text, the text up to a limit, no text at all (a scanned PDF,
+a document of only pictures), or nothing because the file could not be read."""
 
-def extract_text(data: bytes, kind: str) -> str | None:
-    """The document's text (at most MAX_CHARS), or None when it cannot be read.
+
+@dataclass(frozen=True)
+class DocumentText:
+    """A document's text (``None`` unless some was found) and how reading went."""
+
+    text: str | None
+    state: TextState
+
+
+def read_document(data: bytes, kind: str) -> DocumentText:
+    """The document's text (at most MAX_CHARS) and whether it is whole, cut, empty or unread.
 
     Args:
         data: the file as uploaded.
@@ -35,13 +52,28 @@ def extract_text(data: bytes, kind: str) -> str | None:
     """
     reader = _READERS.get(_normalise(kind))
     if reader is None:
-        return None
+        return DocumentText(None, "unreadable")
     try:
-        text = reader(data)
+        found = reader(data)
     except Exception as exc:  # A broken upload must not break the conversation.
         log.info("could not read a %s document: %s", kind, type(exc).__name__)
-        return None
-    return None if text is None else text[:MAX_CHARS]
+        return DocumentText(None, "unreadable")
+    if found is None:
+        return DocumentText(None, "unreadable")
+    text, cut = found
+    if not text.strip():
+        return DocumentText(None, "empty")
+    cut = cut or len(text) > MAX_CHARS
+    return DocumentText(text[:MAX_CHARS], "cut" if cut else "read")
+
+
+def extract_text(data: bytes, kind: str) -> str | None:
+    """The document's text (at most MAX_CHARS), or None when it cannot be read.
+
+    A document without text (a scanned PDF) gives ``""``: read, and nothing in it.
+    """
+    found = read_document(data, kind)
+    return "" if found.state == "empty" else found.text
 
 
 def _normalise(kind: str) -> str:
@@ -54,18 +86,26 @@ def _normalise(kind: str) -> str:
     }.get(kind, kind)
 
 
-def _txt(data: bytes) -> str:
+Found = tuple[str, bool] | None
+"""A reader's result: the text and whether it stopped at a limit; None if unreadable."""
+
+
+def _txt(data: bytes) -> Found:
     """UTF-8 first (with or without BOM); then Windows' and ISO's Western European sets."""
+    cut = len(data) > MAX_CHARS * 4
     data = data[: MAX_CHARS * 4]
+    # A cut may split the last UTF-8 character: try without its last bytes before giving up.
+    tails = (0, 1, 2, 3) if cut else (0,)
     for encoding in _TEXT_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1", errors="replace")  # Unreachable: latin-1 maps every byte.
+        for tail in tails:
+            try:
+                return data[: len(data) - tail].decode(encoding), cut
+            except UnicodeDecodeError:
+                continue
+    return data.decode("latin-1", errors="replace"), cut  # Unreachable: latin-1 maps every byte.
 
 
-def _pdf(data: bytes) -> str | None:
+def _pdf(data: bytes) -> Found:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
@@ -74,10 +114,11 @@ def _pdf(data: bytes) -> str | None:
     if reader.is_encrypted and not reader.decrypt(""):
         return None
     pages = range(min(len(reader.pages), MAX_PDF_PAGES))
-    return _joined(reader.pages[i].extract_text() or "" for i in pages)
+    text, cut = _joined(reader.pages[i].extract_text() or "" for i in pages)
+    return text, cut or len(reader.pages) > MAX_PDF_PAGES
 
 
-def _docx(data: bytes) -> str | None:
+def _docx(data: bytes) -> Found:
     if not _zip_is_safe(data):
         return None
     from docx import Document
@@ -89,7 +130,7 @@ def _docx(data: bytes) -> str | None:
     return _joined(parts)
 
 
-def _odt(data: bytes) -> str | None:
+def _odt(data: bytes) -> Found:
     if not _zip_is_safe(data):
         return None
     from odf import teletype
@@ -118,19 +159,19 @@ def _zip_is_safe(data: bytes) -> bool:
     return all(part.file_size <= MAX_XML_PART for part in parts if part.filename.endswith(".xml"))
 
 
-def _joined(parts: Iterable[str]) -> str:
-    """Parts joined by newlines, stopping once MAX_CHARS is reached."""
+def _joined(parts: Iterable[str]) -> tuple[str, bool]:
+    """Parts joined by newlines, stopping once MAX_CHARS is reached (and saying so)."""
     out: list[str] = []
     size = 0
     for part in parts:
         out.append(part)
         size += len(part) + 1
-        if size >= MAX_CHARS:
-            break
-    return "\n".join(out)
+        if size > MAX_CHARS:
+            return "\n".join(out), True
+    return "\n".join(out), False
 
 
-_READERS: dict[str, Callable[[bytes], str | None]] = {
+_READERS: dict[str, Callable[[bytes], Found]] = {
     "txt": _txt,
     "pdf": _pdf,
     "docx": _docx,

@@ -18,6 +18,8 @@ import zlib
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.conversation.characters import remove_invisible
+
 AcceptedKind = Literal["pdf", "docx", "odt", "txt"]
 
 MIME_TYPES: dict[AcceptedKind, str] = {
@@ -178,11 +180,11 @@ def safe_file_name(name: str, kind: AcceptedKind) -> str:
     """
     base = re.split(r"[/\\]", name)[-1]
     chars: list[str] = []
-    for char in unicodedata.normalize("NFC", base):
+    for char in remove_invisible(unicodedata.normalize("NFC", base)):
         category = unicodedata.category(char)
         if category == "Cc" or category.startswith("Z"):  # Includes CR, LF, NUL, U+2028/9.
             chars.append(" ")
-        elif not category.startswith("C"):
+        elif not category.startswith("C") or category == "Cf":  # Cf left: inside an emoji
             chars.append(char)
     cleaned = " ".join(_UNSAFE_IN_NAME.sub("_", "".join(chars)).split())
 

@@ -8,11 +8,12 @@ because parsing a stranger's PDF is neither pure nor quick.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.conversation.events import DocumentProblem, IncomingDocument
-from bot.service.document_text import extract_text
+from bot.service.document_text import DocumentText, read_document
 from bot.service.file_types import Sniffed, safe_file_name, sniff_document
 
 
@@ -35,6 +36,15 @@ class Accepted:
     file_name: str
     sniffed: Sniffed
     data: bytes
+    text: DocumentText
+    """Kept with the document, so staff can read it without opening the file."""
+    sha256: str
+    """Lets staff (and the JSON export) tell the document apart from any other copy."""
+
+
+def _read(data: bytes, kind: str) -> tuple[DocumentText, str]:
+    """The text and the checksum, in one trip off the event loop."""
+    return read_document(data, kind), hashlib.sha256(data).hexdigest()
 
 
 async def read_uploads(
@@ -57,7 +67,9 @@ async def read_uploads(
                 )
             )
             continue
-        kept = Accepted(make_id(), safe_file_name(file.file_name, sniffed.kind), sniffed, data)
+        text, sha256 = await asyncio.to_thread(_read, data, sniffed.kind)
+        name = safe_file_name(file.file_name, sniffed.kind)
+        kept = Accepted(make_id(), name, sniffed, data, text, sha256)
         accepted.append(kept)
         documents.append(
             IncomingDocument(
@@ -65,7 +77,7 @@ async def read_uploads(
                 mime_type=sniffed.mime_type,
                 size=len(data),
                 attachment_id=kept.id,
-                text=await asyncio.to_thread(extract_text, data, sniffed.kind),
+                text="" if text.state == "empty" else text.text,
             )
         )
     return documents, accepted

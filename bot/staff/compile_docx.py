@@ -39,12 +39,23 @@ def compilation_docx(comp: Compilation, *, progress: Progress | None = None) -> 
         for note in (section.note, section.see_also):
             if note:
                 doc.add_paragraph().add_run(xml_text(note)).italic = True
+        for label, value in section.overview:
+            line = doc.add_paragraph()
+            line.add_run(f"{xml_text(label)}: ").bold = True
+            line.add_run(xml_text(value))
         if not section.entries and section.empty:
             doc.add_paragraph(section.empty)
         for entry in section.entries:
             doc.add_paragraph().add_run(xml_text(entry.byline)).bold = True
-            for paragraph in _paragraphs(entry.text):
-                doc.add_paragraph(paragraph)
+            if entry.text.strip():
+                for paragraph in _paragraphs(entry.text):
+                    doc.add_paragraph(paragraph)
+            for attached in entry.documents:
+                if attached.title:
+                    doc.add_paragraph().add_run(xml_text(attached.title)).italic = True
+                for paragraph in _paragraphs(attached.text):
+                    run = doc.add_paragraph().add_run(paragraph)
+                    run.italic = attached.note
             if progress is not None:
                 progress.step()
     buffer = io.BytesIO()

@@ -11,6 +11,8 @@ _STYLE = (
     "body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.45}"
     ".by{font-weight:bold;margin-bottom:0}.note{font-style:italic}"
     "section.entry{border-left:3px solid #ccc;padding-left:1em;margin:1em 0}"
+    "dl.overview{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}"
+    "dl.overview dt{font-weight:bold}dl.overview dd{margin:0}"
 )
 
 
@@ -40,14 +42,30 @@ def compilation_html(comp: Compilation) -> str:
         for note in (section.note, section.see_also):
             if note:
                 out.append(f'<p class="note">{escape(note)}</p>')
+        if section.overview:
+            out.append('<dl class="overview">')
+            for label, value in section.overview:
+                out.append(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>")
+            out.append("</dl>")
         if not section.entries and section.empty:
             out.append(f"<p>{escape(section.empty)}</p>")
         for entry in section.entries:
             out.append(f'<section class="entry"><p class="by">{escape(entry.byline)}</p>')
-            for paragraph in entry.text.split("\n\n"):
-                if paragraph.strip():
-                    body = "<br>".join(escape(line) for line in paragraph.strip().split("\n"))
-                    out.append(f"<p>{body}</p>")
+            out += _paragraphs(entry.text)
+            for attached in entry.documents:
+                if attached.title:
+                    out.append(f'<p class="note">{escape(attached.title)}</p>')
+                out += _paragraphs(attached.text, css="note" if attached.note else None)
             out.append("</section>")
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
+
+
+def _paragraphs(text: str, css: str | None = None) -> list[str]:
+    """Blank lines separate paragraphs; single line breaks become ``<br>``."""
+    start = f'<p class="{css}">' if css else "<p>"
+    return [
+        start + "<br>".join(escape(line) for line in paragraph.strip().split("\n")) + "</p>"
+        for paragraph in text.split("\n\n")
+        if paragraph.strip()
+    ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 from bot.consultation.model import Consultation
 from bot.conversation.submission import Submission
+from bot.staff.material import Material
 from bot.staff.progress import Progress
 from bot.staff.safe import csv_cell
 from bot.staff.table import submissions_table
@@ -17,7 +19,7 @@ DEFAULT_DELIMITER = ";"
 
 def submissions_csv(
     c: Consultation,
-    submissions: list[Submission],
+    submissions: Material | Sequence[Submission],
     *,
     delimiter: str = DEFAULT_DELIMITER,
     progress: Progress | None = None,

@@ -2,7 +2,8 @@
 
 Every cell is written as text (so ``0301`` keeps its zero and ``=HYPERLINK(...)`` is not a
 formula); cells that start like a formula also get Excel's quote prefix, so editing the cell
-later does not turn it into one either.
+later does not turn it into one either. The one exception is «Mottatt»: a real Excel date
+(Norwegian time), so Excel's date filter and sorting work on it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
@@ -19,12 +21,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.consultation.model import Consultation
 from bot.conversation.submission import Submission
+from bot.staff.material import Material, material_of
 from bot.staff.progress import Progress
 from bot.staff.safe import looks_like_formula, xml_text
 from bot.staff.table import (
     ANSWER_SHEET_COLUMNS,
+    DOCUMENT_TEXT_COLUMN,
     NOT_CHOSEN,
     NOT_REACHED,
+    RECEIVED_FORMAT,
     RESPONDENT_COLUMNS,
     SKIPPED,
     answer_rows,
@@ -42,14 +47,21 @@ _SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 EXCEL_CELL_LIMIT = 32_767
 """Excel refuses (and offers to "repair") a workbook with a longer cell."""
 CUT_MARK = " […] (forkortet: Excel har plass til 32 767 tegn; hele teksten er i e-posten og JSON)"
+RECEIVED = "Mottatt"
+DATE_FORMAT = "yyyy-mm-dd hh:mm"
+"""Excel's number format for «Mottatt»: the same reading as the CSV's text, but a date."""
 
 
 def submissions_xlsx(
-    c: Consultation, submissions: list[Submission], *, progress: Progress | None = None
+    c: Consultation,
+    source: Material | Sequence[Submission],
+    *,
+    progress: Progress | None = None,
 ) -> bytes:
     """The workbook as bytes, ready to write to a ``.xlsx`` file."""
-    table = submissions_table(c, submissions)
-    per_column = [answer_rows(c, submissions, column.key) for column in table.columns]
+    m = material_of(source)
+    table = submissions_table(c, m)
+    per_column = [answer_rows(c, m.submissions, column.key) for column in table.columns]
     if progress is not None:
         progress.start(len(table.rows) + sum(len(rows) for rows in per_column))
     book = Workbook()
@@ -82,8 +94,12 @@ def _fill(
     """Header in bold and frozen, text wrapped, widths set; one row per entry."""
     for index, name in enumerate(header, start=1):
         _put(sheet.cell(row=first_row, column=index), name).font = _BOLD
+    received = header.index(RECEIVED) + 1 if RECEIVED in header else None
     for row_index, row in enumerate(rows, start=first_row + 1):
         for col_index, value in enumerate(row, start=1):
+            if col_index == received:
+                _put_date(sheet.cell(row=row_index, column=col_index), value)
+                continue
             cell = _put(sheet.cell(row=row_index, column=col_index), value)
             if value in _PLACEHOLDERS:
                 cell.font = _NO_ANSWER
@@ -111,11 +127,24 @@ def _put(cell: Cell | MergedCell, value: str) -> Cell | MergedCell:
     return cell
 
 
+def _put_date(cell: Cell | MergedCell, value: str) -> None:
+    """«Mottatt» (Norwegian time, as the table writes it) as an Excel date and time."""
+    try:
+        cell.value = datetime.strptime(value, RECEIVED_FORMAT)  # noqa: DTZ007 - Excel has no zones
+    except ValueError:
+        _put(cell, value)
+        return
+    cell.number_format = DATE_FORMAT
+    cell.alignment = _WRAP
+
+
 def _width_for(name: str) -> int:
     if name in ("Navn", "Organisasjon", "Fra", "E-post", "Valgte tema", "Vedlegg", "Kommune"):
         return _MEDIUM
-    if name == "Innspill (ferdig tekst)":
+    if name in ("Innspill (ferdig tekst)", DOCUMENT_TEXT_COLUMN):
         return _WIDE
+    if name == RECEIVED:
+        return _MEDIUM - 6
     return _NARROW
 
 

@@ -6,7 +6,9 @@ question reads. Every value is text; writers only decide how to protect and form
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.consultation.deadline import is_late
 from bot.consultation.model import Consultation, pick
@@ -15,6 +17,8 @@ from bot.conversation.kinds import rendered
 from bot.conversation.submission import Submission, SubmissionAnswer
 from bot.i18n.languages import SOURCE, language_name
 from bot.ops.clock import OSLO
+from bot.staff.material import ERASED_LABEL, Material, material_of
+from bot.storage.types import ErasedSubmission
 
 SKIPPED = "hoppet over"
 """The person saw the question and chose to skip it."""
@@ -24,13 +28,18 @@ NOT_CHOSEN = "ikke valgt"
 """A theme the person did not choose."""
 
 _FLOWS = {"guided": "veiledet", "quick": "rask"}
+_CHANNELS = {"telegram": "Telegram", "web": "nettchat", "terminal": "terminal"}
+DOCUMENT_TEXT_COLUMN = "Tekst fra vedlegg"
+GROUP_COLUMN = "Likhetsgruppe"
 
 RESPONDENT_COLUMNS = (
     "Referanse",
     "Mottatt",
     "Mottatt etter fristen",
+    GROUP_COLUMN,
     "Språk",
     "Måte",
+    "Kanal",
     "Innsendertype",
     "Navn",
     "Organisasjon",
@@ -42,6 +51,7 @@ RESPONDENT_COLUMNS = (
     "E-post",
     "Valgte tema",
     "Vedlegg",
+    DOCUMENT_TEXT_COLUMN,
     "Innspill (ferdig tekst)",
 )
 
@@ -95,8 +105,7 @@ def answer_columns(c: Consultation, submissions: list[Submission]) -> list[Answe
 def answer_value(sub: Submission, column: AnswerColumn) -> str:
     """The answer's text, or which of "skipped", "never reached" or "not chosen" it was."""
     found = _answer(sub, column.key)
-    text = rendered(found) if found is not None else None
-    if text:
+    if found is not None and (text := answer_text(found)):
         return text
     if found is not None and found.skipped:
         return SKIPPED
@@ -105,10 +114,19 @@ def answer_value(sub: Submission, column: AnswerColumn) -> str:
     return NOT_REACHED
 
 
+def answer_text(answer: SubmissionAnswer) -> str | None:
+    """An answer as staff read it, or ``None`` when there is none.
+
+    Every staff tool reads answers through this one function, so how an answer is rendered
+    for staff is decided in one place: by the question's kind (:mod:`bot.conversation.kinds`).
+    """
+    return rendered(answer)
+
+
 def answered(sub: Submission, key: str) -> str | None:
     """The answer the person gave for ``key``, as its question's kind renders it, if any."""
     found = _answer(sub, key)
-    return rendered(found) if found is not None else None
+    return answer_text(found) if found is not None else None
 
 
 def quick_text(sub: Submission) -> str | None:
@@ -120,25 +138,65 @@ def _answer(sub: Submission, key: str) -> SubmissionAnswer | None:
     return next((a for a in sub.answers if a.key == key), None)
 
 
-def received_text(sub: Submission) -> str:
-    """When it was received, in Norwegian time, sortable as text."""
-    return sub.received_at.astimezone(OSLO).strftime("%Y-%m-%d %H:%M")
+RECEIVED_FORMAT = "%Y-%m-%d %H:%M"
 
 
-def late_text(sub: Submission, c: Consultation) -> str:
+def received_text(received_at: datetime) -> str:
+    """When it was received, in Norwegian time, sortable as text (:data:`RECEIVED_FORMAT`)."""
+    return received_at.astimezone(OSLO).strftime(RECEIVED_FORMAT)
+
+
+def late_text(received_at: datetime, c: Consultation) -> str:
     """``ja`` or ``nei``."""
-    return "ja" if is_late(sub.received_at, c.deadline) else "nei"
+    return "ja" if is_late(received_at, c.deadline) else "nei"
 
 
-def respondent_values(sub: Submission, c: Consultation) -> list[str]:
+def channel_name(channel: str | None) -> str:
+    """How the submission came in, as staff read it (``Telegram``); empty when unknown."""
+    return _CHANNELS.get(channel, channel) if channel else ""
+
+
+def documents_text(sub: Submission, m: Material) -> str:
+    """Each document's kept text under its name, for the export's column."""
+    parts = []
+    for attachment in sub.attachments:
+        text = m.document_text(attachment)
+        if text is not None:
+            parts.append(f"Fra vedlegget {attachment.file_name}:\n{text}")
+        elif (note := document_note(m, attachment.id)) is not None:
+            parts.append(f"Fra vedlegget {attachment.file_name}: {note}")
+    return "\n\n".join(parts)
+
+
+def document_note(m: Material, attachment_id: str) -> str | None:
+    """Why a document shows no text, or that its text is cut (``None``: nothing to say)."""
+    stored = m.documents.get(attachment_id)
+    state = stored.text_state if stored is not None else None
+    return _DOCUMENT_NOTES.get(state) if stored is not None else None
+
+
+_DOCUMENT_NOTES = {
+    "cut": "(teksten er forkortet: bare de første 200 000 tegnene eller 100 sidene ble lest;"
+    " hele dokumentet er i e-posten)",
+    "empty": "(ingen tekst å hente ut: dokumentet ser ut til å være skannet eller bare bilder;"
+    " les det i e-posten)",
+    "unreadable": "(teksten kunne ikke leses; les dokumentet i e-posten)",
+    None: "(teksten ble ikke tatt vare på: dokumentet kom før denne versjonen; les det i e-posten)",
+}
+
+
+def respondent_values(sub: Submission, c: Consultation, m: Material) -> list[str]:
     """The values of :data:`RESPONDENT_COLUMNS` for one submission."""
     r = sub.respondent
+    group = m.likeness.group_of(sub)
     return [
         sub.reference,
-        received_text(sub),
-        late_text(sub, c),
+        received_text(sub.received_at),
+        late_text(sub.received_at, c),
+        group.label if group else "",
         language_name(sub.language),
         _FLOWS.get(sub.flow, sub.flow),
+        channel_name(m.channels.get(sub.reference)),
         r.type_label,
         r.name,
         r.organisation or "",
@@ -150,16 +208,35 @@ def respondent_values(sub: Submission, c: Consultation) -> list[str]:
         r.email or "",
         "; ".join(sub.themes),
         "; ".join(a.file_name for a in sub.attachments),
+        documents_text(sub, m),
         quick_text(sub) or ("" if sub.flow == "guided" else "(bare vedlegg)"),
     ]
 
 
+def erased_values(erased: ErasedSubmission, c: Consultation) -> list[str]:
+    """A row of :data:`RESPONDENT_COLUMNS` for a deleted submission: when, how, and no more."""
+    values = dict.fromkeys(RESPONDENT_COLUMNS, "")
+    values.update(
+        {
+            "Referanse": erased.reference,
+            "Mottatt": received_text(erased.received_at),
+            "Mottatt etter fristen": late_text(erased.received_at, c),
+            "Kanal": channel_name(erased.channel),
+            "Innsendertype": ERASED_LABEL,
+        }
+    )
+    return list(values.values())
+
+
 def who(sub: Submission) -> str:
-    """The organisation, or ``privatperson``: how the compilation and theme sheets name people."""
+    """How staff name a sender: a person by name, an organisation with its contact person.
+
+    Input to a ministry is public, the name included (the notice says so at the start).
+    """
     r = sub.respondent
     if r.organisation:
-        return r.organisation
-    return r.type_label.lower() if r.type_label else "privatperson"
+        return f"{r.organisation} (kontaktperson {r.name})" if r.name else r.organisation
+    return r.name or r.type_label
 
 
 @dataclass(frozen=True)
@@ -171,15 +248,25 @@ class Table:
     columns: list[AnswerColumn]
 
 
-def submissions_table(c: Consultation, submissions: list[Submission]) -> Table:
-    """One row per submission, one column per respondent field, theme and question."""
-    columns = answer_columns(c, submissions)
+def submissions_table(c: Consultation, source: Material | Sequence[Submission]) -> Table:
+    """One row per submission, one column per respondent field, theme and question.
+
+    A delivered submission its sender deleted keeps a row, in the order received, with its
+    reference, time and channel (see :func:`erased_values`), so the count matches the mailbox.
+    """
+    m = material_of(source)
+    columns = answer_columns(c, m.submissions)
     header = list(RESPONDENT_COLUMNS) + [col.title for col in columns]
-    rows = [
-        respondent_values(sub, c) + [answer_value(sub, col) for col in columns]
-        for sub in submissions
+    timed = [
+        (
+            sub.received_at,
+            respondent_values(sub, c, m) + [answer_value(sub, col) for col in columns],
+        )
+        for sub in m.submissions
     ]
-    return Table(header=header, rows=rows, columns=columns)
+    timed += [(e.received_at, erased_values(e, c) + [""] * len(columns)) for e in m.erased]
+    timed.sort(key=lambda item: (item[0], item[1][0]))
+    return Table(header=header, rows=[row for _, row in timed], columns=columns)
 
 
 ANSWER_SHEET_COLUMNS = (
@@ -196,7 +283,7 @@ ANSWER_SHEET_COLUMNS = (
 )
 
 
-def answer_rows(c: Consultation, submissions: list[Submission], key: str) -> list[list[str]]:
+def answer_rows(c: Consultation, submissions: Sequence[Submission], key: str) -> list[list[str]]:
     """Every answer given to one theme or question, with who gave it."""
     rows = []
     for sub in submissions:
@@ -207,8 +294,8 @@ def answer_rows(c: Consultation, submissions: list[Submission], key: str) -> lis
         rows.append(
             [
                 sub.reference,
-                received_text(sub),
-                late_text(sub, c),
+                received_text(sub.received_at),
+                late_text(sub.received_at, c),
                 who(sub),
                 r.type_label,
                 r.name,

@@ -20,9 +20,33 @@ from bot.storage.sessions import NOT_IN_SUBMISSION
 from bot.storage.submissions import has_pending_delivery
 from bot.storage.types import DeletionReport
 
+CHANNEL_OF_USER = (
+    "CASE WHEN user_id LIKE 'tg:%' THEN 'telegram' WHEN user_id LIKE 'web:%' THEN 'web'"
+    " ELSE 'terminal' END"
+)
+"""SQL: the channel a submission came by, from its sender's key (see ``user_key`` of each
+front end). A submission that records its channel itself (``$.channel``) is believed first."""
 
-async def erase_submission(db: aiosqlite.Connection, reference: str) -> None:
-    """Delete a submission, its outbox rows and the documents only it referred to."""
+CHANNEL = f"COALESCE(json_extract(data, '$.channel'), {CHANNEL_OF_USER})"
+
+
+async def erase_submission(db: aiosqlite.Connection, reference: str) -> tuple[str, ...]:
+    """Delete a submission, its outbox rows and the documents only it referred to.
+
+    A submission the ministry's server accepted stays counted (see :mod:`bot.storage.figures`)
+    as a row of :class:`~bot.storage.types.ErasedSubmission`: its reference, time and
+    channel, nothing else. Returns the Message-IDs of its e-mails, so the caller can delete
+    copies kept outside the database (the file transport's ``.eml`` files).
+    """
+    await run(
+        db,
+        "INSERT OR IGNORE INTO erased_submissions (reference, consultation_id, received_at,"
+        f" channel) SELECT reference, consultation_id, received_at, {CHANNEL} FROM submissions"
+        " WHERE reference = ? AND EXISTS (SELECT 1 FROM outbox WHERE outbox.reference ="
+        " submissions.reference AND kind = 'ministry' AND status = 'sent')",
+        (reference,),
+    )
+    mails = await all_rows(db, "SELECT message_id FROM outbox WHERE reference = ?", (reference,))
     linked = await all_rows(
         db, "SELECT attachment_id FROM submission_attachments WHERE reference = ?", (reference,)
     )
@@ -33,19 +57,23 @@ async def erase_submission(db: aiosqlite.Connection, reference: str) -> None:
             f"DELETE FROM attachments WHERE id = ? AND {NOT_IN_SUBMISSION}",
             (row["attachment_id"],),
         )
+    return tuple(str(row["message_id"]) for row in mails)
 
 
-async def erase_if_delivered(db: aiosqlite.Connection, reference: str) -> bool:
-    """Erase a submission whose owner asked for deletion once nothing is left to send."""
+async def erase_if_delivered(db: aiosqlite.Connection, reference: str) -> tuple[str, ...] | None:
+    """Erase a submission whose owner asked for deletion once nothing is left to send.
+
+    Returns the Message-IDs of its e-mails when it was erased (see :func:`erase_submission`),
+    ``None`` when it was not.
+    """
     row = await one(
         db, "SELECT erase_after_delivery FROM submissions WHERE reference = ?", (reference,)
     )
     if row is None or not row["erase_after_delivery"]:
-        return False
+        return None
     if await has_pending_delivery(db, reference):
-        return False
-    await erase_submission(db, reference)
-    return True
+        return None
+    return await erase_submission(db, reference)
 
 
 TELEGRAM_PERSON = re.compile(r"tg:(\d+)")
@@ -121,6 +149,7 @@ async def delete_user_data(
     """
     erased = 0
     pending = 0
+    message_ids: list[str] = []
     sessions = await run(db, "DELETE FROM sessions WHERE user_id = ?", (user_id,))
     rows = await all_rows(db, "SELECT reference FROM submissions WHERE user_id = ?", (user_id,))
     for row in rows:
@@ -133,7 +162,7 @@ async def delete_user_data(
             )
             pending += 1
         else:
-            await erase_submission(db, reference)
+            message_ids += await erase_submission(db, reference)
             erased += 1
     await run(
         db, f"DELETE FROM attachments WHERE user_id = ? AND {NOT_IN_SUBMISSION}", (user_id,)
@@ -141,7 +170,12 @@ async def delete_user_data(
     await forget_stored_updates(db, user_id, handled)
     # Reminders and purge notices sent or due, keyed "<job>:<person>[:…]": the person's id.
     await run(db, "DELETE FROM jobs_sent WHERE instr(key || ':', ':' || ? || ':') > 0", (user_id,))
-    return DeletionReport(sessions=sessions, submissions=erased, pending_deliveries=pending)
+    return DeletionReport(
+        sessions=sessions,
+        submissions=erased,
+        pending_deliveries=pending,
+        message_ids=tuple(message_ids),
+    )
 
 
 async def purge_abandoned_drafts(db: aiosqlite.Connection, older_than: datetime) -> int:

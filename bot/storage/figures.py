@@ -27,7 +27,14 @@ async def stats(db: aiosqlite.Connection, consultation_id: str) -> dict[str, Any
     total = await one(
         db, "SELECT COUNT(*) AS n FROM submissions WHERE consultation_id = ?", (consultation_id,)
     )
-    result["submissions"] = int(total["n"]) if total else 0
+    erased = await one(
+        db,
+        "SELECT COUNT(*) AS n FROM erased_submissions WHERE consultation_id = ?",
+        (consultation_id,),
+    )
+    # A delivered submission its sender deleted is still in the ministry's mailbox: count it.
+    result["erased_after_delivery"] = int(erased["n"]) if erased else 0
+    result["submissions"] = (int(total["n"]) if total else 0) + result["erased_after_delivery"]
     for key, column in _STAT_COLUMNS.items():
         rows = await all_rows(
             db,
@@ -39,8 +46,9 @@ async def stats(db: aiosqlite.Connection, consultation_id: str) -> dict[str, Any
         result[key] = {row["value"]: int(row["n"]) for row in rows}
     received = await all_rows(
         db,
-        "SELECT received_at FROM submissions WHERE consultation_id = ? ORDER BY received_at",
-        (consultation_id,),
+        "SELECT received_at FROM submissions WHERE consultation_id = ?"
+        " UNION ALL SELECT received_at FROM erased_submissions WHERE consultation_id = ?",
+        (consultation_id, consultation_id),
     )
     drafts = await one(
         db,

@@ -18,14 +18,21 @@ from typing import Any, Self, TypeVar
 
 from bot.conversation.session import Session
 from bot.conversation.submission import Submission
-from bot.storage import counters, inbox, sessions, submissions
+from bot.storage import counters, inbox, sessions, staff_reads, submissions
 from bot.storage import erasure as privacy
 from bot.storage import figures as statistics
 from bot.storage.connection import Database
 from bot.storage.db import to_db_time
 from bot.storage.job_log import JobLog
 from bot.storage.stepping import SessionCache, StepJob, Stepped, Stepper, step_batch
-from bot.storage.types import DeletionReport, NewAttachment, OutboxItem, OutboxRecord
+from bot.storage.types import (
+    DeletionReport,
+    ErasedSubmission,
+    NewAttachment,
+    OutboxItem,
+    OutboxRecord,
+    StoredDocument,
+)
 
 T = TypeVar("T")
 
@@ -332,17 +339,21 @@ class Store:
         async with self._db.read() as db:
             return await submissions.receipt_is_held(db, outbox_id)
 
-    async def mark_outbox_sent(self, outbox_id: int, now: datetime) -> None:
+    async def mark_outbox_sent(self, outbox_id: int, now: datetime) -> tuple[str, ...]:
         """Record that the server accepted the message.
 
         If the person asked for deletion meanwhile and nothing else is left to send, the
-        submission and its documents are erased now.
+        submission and its documents are erased now; the Message-IDs of its e-mails are
+        returned, so the caller can delete its own copies of them (else an empty tuple).
         """
         async with self._db.transaction() as db:
             reference = await submissions.mark_sent(db, outbox_id, now)
-            erased = reference is not None and await privacy.erase_if_delivered(db, reference)
-        if erased:
+            erased = None
+            if reference is not None:
+                erased = await privacy.erase_if_delivered(db, reference)
+        if erased is not None:
             await self._db.checkpoint()
+        return erased or ()
 
     async def reclaim_interrupted_outbox(self, now: datetime) -> int:
         """Make rows a killed sender left leased due now (the bot's worker calls it at start)."""
@@ -356,17 +367,21 @@ class Store:
         async with self._db.transaction() as db:
             await submissions.mark_retry(db, outbox_id, error, next_attempt_at)
 
-    async def mark_outbox_failed(self, outbox_id: int, error: str) -> None:
+    async def mark_outbox_failed(self, outbox_id: int, error: str) -> tuple[str, ...]:
         """Record a permanent failure that staff can see and retry.
 
         A submission whose owner asked for deletion is erased once nothing is left to send,
         even if a message failed: the deletion request wins over a delivery that cannot happen.
+        Returns the erased submission's Message-IDs, as :meth:`mark_outbox_sent` does.
         """
         async with self._db.transaction() as db:
             reference = await submissions.mark_failed(db, outbox_id, error)
-            erased = reference is not None and await privacy.erase_if_delivered(db, reference)
-        if erased:
+            erased = None
+            if reference is not None:
+                erased = await privacy.erase_if_delivered(db, reference)
+        if erased is not None:
             await self._db.checkpoint()
+        return erased or ()
 
     async def list_outbox(self, status: str | None = None) -> list[OutboxRecord]:
         """Outbox rows, failed first, then oldest first; optionally only those with ``status``."""
@@ -388,10 +403,27 @@ class Store:
 
     # -- staff ----------------------------------------------------------------------------------
 
+    async def stored_documents(self, consultation_id: str) -> dict[str, StoredDocument]:
+        """The kept text and checksum of every submitted document, by attachment id."""
+        async with self._db.read() as db:
+            return await staff_reads.stored_documents(db, consultation_id)
+
+    async def erased_submissions(self, consultation_id: str) -> list[ErasedSubmission]:
+        """Delivered submissions their senders deleted, oldest first (see ``erase_submission``)."""
+        async with self._db.read() as db:
+            return await staff_reads.erased_submissions(db, consultation_id)
+
+    async def channels(self, consultation_id: str) -> dict[str, str]:
+        """The channel each submission came by, by reference (erased ones included)."""
+        async with self._db.read() as db:
+            return await staff_reads.channels(db, consultation_id)
+
     async def stats(self, consultation_id: str) -> dict[str, Any]:
         """Counts staff ask for, without reading anyone's answers.
 
-        Returns a dict with ``submissions`` (total), ``by_respondent_type``,
+        Returns a dict with ``submissions`` (total, including ``erased_after_delivery``:
+        delivered submissions their senders deleted, counted in ``by_day`` but in no other
+        breakdown, since nothing else of them is kept), ``by_respondent_type``,
         ``by_municipality`` (kommunenummer), ``by_county`` (fylkesnummer), ``by_language``,
         ``by_flow``, ``by_day`` (ISO dates in Europe/Oslo, oldest first),
         ``drafts_in_progress`` and ``outbox`` (count per status, all statuses present).

@@ -189,23 +189,23 @@ async def upsert_session(db: aiosqlite.Connection, session: Session) -> None:
     await run(db, UPSERT_SESSION, session_row(session))
 
 
-async def insert_attachment(db: aiosqlite.Connection, attachment: NewAttachment, at: str) -> None:
-    """Store an uploaded document with the step that accepted it."""
-    await run(
-        db,
-        "INSERT INTO attachments (id, user_id, draft_id, file_name, mime_type, size,"
-        " created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            attachment.id,
-            attachment.user_id,
-            attachment.draft_id,
-            attachment.file_name,
-            attachment.mime_type,
-            len(attachment.data),
-            at,
-            attachment.data,
-        ),
+INSERT_ATTACHMENT = (
+    "INSERT INTO attachments (id, user_id, draft_id, file_name, mime_type, size, created_at,"
+    " data, text_content, text_state, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def attachment_row(a: NewAttachment, at: str) -> tuple[object, ...]:
+    """The values of :data:`INSERT_ATTACHMENT` for one uploaded document."""
+    return (
+        *(a.id, a.user_id, a.draft_id, a.file_name, a.mime_type, len(a.data), at, a.data),
+        *(a.text, a.text_state, a.sha256),
     )
+
+
+async def insert_attachment(db: aiosqlite.Connection, attachment: NewAttachment, at: str) -> None:
+    """Store an uploaded document (and its text, for staff) with the step that accepted it."""
+    await run(db, INSERT_ATTACHMENT, attachment_row(attachment, at))
 
 
 async def forget_attachments(

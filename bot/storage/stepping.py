@@ -28,7 +28,9 @@ from bot.conversation.submission import Submission
 from bot.storage.counters import person_hash
 from bot.storage.db import to_db_time
 from bot.storage.sessions import (
+    INSERT_ATTACHMENT,
     UPSERT_SESSION,
+    attachment_row,
     is_update_processed_sync,
     record_update_sync,
     session_row,
@@ -238,12 +240,8 @@ def _write(conn: sqlite3.Connection, write: StepWrite, keys: Sequence[str]) -> N
     conn.execute(UPSERT_SESSION, session_row(session))
     _many(
         conn,
-        "INSERT INTO attachments (id, user_id, draft_id, file_name, mime_type, size,"
-        " created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (a.id, a.user_id, a.draft_id, a.file_name, a.mime_type, len(a.data), at, a.data)
-            for a in write.new_attachments
-        ],
+        INSERT_ATTACHMENT,
+        [attachment_row(a, at) for a in write.new_attachments],
     )
     if write.forget_attachments:
         marks = ", ".join("?" * len(write.forget_attachments))

@@ -24,6 +24,33 @@ class NewAttachment:
     file_name: str
     mime_type: str
     data: bytes
+    text: str | None = None
+    """The document's text as read at upload, for staff (``None``: none was found)."""
+    text_state: str | None = None
+    """``read``, ``cut``, ``empty`` or ``unreadable`` (see :mod:`bot.service.document_text`)."""
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """What staff tools read of a submitted document: never its bytes, only its text and sum."""
+
+    attachment_id: str
+    sha256: str | None
+    """``None`` only for a document stored before checksums were kept."""
+    text: str | None
+    text_state: str | None
+    """``None`` for a document stored before its text was kept."""
+
+
+@dataclass(frozen=True)
+class ErasedSubmission:
+    """A delivered submission its sender deleted: what stays so totals match the mailbox."""
+
+    reference: str
+    received_at: datetime
+    channel: str
+    """``telegram``, ``web`` or ``terminal``: how it came in."""
 
 
 @dataclass(frozen=True)
@@ -66,3 +93,6 @@ class DeletionReport:
     """Stored copies of submissions deleted now."""
     pending_deliveries: int
     """Submissions kept until they are delivered, then deleted automatically."""
+    message_ids: tuple[str, ...] = ()
+    """Message-IDs of the erased submissions' e-mails, so copies we keep (``.eml`` files)
+    can go too."""

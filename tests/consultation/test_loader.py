@@ -234,3 +234,29 @@ def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.toml"
     path.write_bytes(VALID.encode("utf-8-sig"))
     assert check_consultation(path) == []
+
+
+def test_the_time_a_text_names_must_be_the_files_estimated_minutes(tmp_path: Path) -> None:
+    path = broken(
+        tmp_path,
+        'reference_prefix = "TST"\n',
+        'reference_prefix = "TST"\nestimated_minutes = 10\n',
+    )
+    path = write(
+        tmp_path, path.read_text("utf-8").replace('nb = "Hei."', 'nb = "Det tar fem minutter."')
+    )
+    problem = only_problem(path)
+    assert "estimated_minutes is 10" in problem
+    assert "intro.nb says 'fem minutter'" in problem
+    agreeing = write(tmp_path, path.read_text("utf-8").replace("fem minutter", "10 minutter"))
+    assert check_consultation(agreeing) == []
+
+
+@pytest.mark.parametrize("minutes", ["0", "-5", '"ti"', "1000"])
+def test_estimated_minutes_is_a_sensible_whole_number(tmp_path: Path, minutes: str) -> None:
+    path = broken(
+        tmp_path,
+        'reference_prefix = "TST"\n',
+        f'reference_prefix = "TST"\nestimated_minutes = {minutes}\n',
+    )
+    assert "estimated_minutes" in only_problem(path)

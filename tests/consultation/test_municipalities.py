@@ -52,7 +52,32 @@ def test_shared_names_are_shown_with_their_county() -> None:
         "Herøy (Møre og Romsdal)",
         "Herøy (Nordland)",
     }
-    assert one("5503").display_name == "Harstad"
+    assert one("5503").display_name == "Harstad – Hárstták"
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        ("5612", "Guovdageaidnu – Kautokeino"),  # the Sami name first, as in the official name
+        ("5622", "Porsanger – Porsáŋgu – Porsanki"),  # Norwegian, Northern Sami and Kven
+        ("5041", "Snåase – Snåsa"),  # Southern Sami
+        ("3114", "Våler (Østfold)"),  # a former name is not an official parallel name
+        ("0301", "Oslo"),  # an unconfirmed 2026 form is accepted as input, not shown
+        ("1101", "Eigersund"),
+    ],
+)
+def test_municipalities_with_several_official_names_are_shown_with_all(
+    number: str, shown: str
+) -> None:
+    assert one(number).display_name == shown
+
+
+def test_every_part_of_an_official_name_is_a_name_of_that_municipality() -> None:
+    for m in EVERY:
+        if m.official_name:
+            parts = set(m.official_name.split(" – "))
+            assert parts <= {m.name, *m.other_names}, m.number
+            assert m.name in parts
 
 
 @pytest.mark.parametrize(

@@ -159,7 +159,10 @@ def test_the_deadline_is_read_in_the_persons_language(c: Consultation) -> None:
     t = Talk(with_policy(c, "late"), lang="en")
     t.now = AFTER_MIDNIGHT
     t.command("start")
-    late = "The deadline was 1 December 2026. You can still send, but it will be marked as late."
+    late = (
+        "The deadline was 1 December 2026. "
+        "You can still send, but your input will be marked as late."
+    )
     assert late in t.text
 
 

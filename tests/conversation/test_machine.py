@@ -78,7 +78,7 @@ def test_guided_submission_has_every_answer_under_its_theme_and_question(c: Cons
     sub = submit.submission
     assert sub.reference == "SMB-D000-0000"
     assert sub.respondent.name == "Kari Nordmann"
-    assert sub.respondent.municipality_name == "Harstad"
+    assert sub.respondent.municipality_name == "Harstad – Hárstták"
     assert sub.respondent.email == "kari@example.no"
     assert sub.themes == ["Tilgjengelighet", "Tjenester"]
     by_key = {a.key: a for a in sub.answers}

@@ -418,7 +418,7 @@ def test_the_ministry_is_named_in_full_where_a_person_reads_it(c: Consultation, 
         (
             "nn",
             ["namnet ditt", "e-postadressa", "kommunen", "organisasjonsnummeret", "Telegram-id"],
-            "Boten held òg på ein kopi av det du sende, til du slettar han med /slett.",
+            "Boten held også på ein kopi av det du sende, til du slettar han med /slett.",
             "Telegram fraktar meldingane",
         ),
         (

@@ -12,6 +12,7 @@ import json
 import re
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def test_an_organisation_is_named_in_the_subject_and_the_from_name(
 ) -> None:
     sub = built(consultation, RECEIVED, org="Harstad Byforening", name="Per Hansen")
     _raw, mail = ministry(sub)
-    assert mail["Subject"] == f"{SEED_SUBJECT} – Harstad Byforening (Harstad)"
+    assert mail["Subject"] == f"{SEED_SUBJECT} – Harstad Byforening (Harstad – Hárstták)"
     [sender] = mail["From"].addresses
     assert sender.display_name == "Harstad Byforening via Innspill"
     assert sender.addr_spec == "innspill@innspill.example.no"  # the address stays ours
@@ -126,8 +127,33 @@ def test_an_organisation_is_named_in_the_subject_and_the_from_name(
 
 def test_a_person_is_named_in_the_subject_and_the_from_name(consultation: Consultation) -> None:
     _raw, mail = ministry(built(consultation, RECEIVED))
-    assert mail["Subject"] == f"{SEED_SUBJECT} – Kari Nordmann (Harstad)"
+    assert mail["Subject"] == f"{SEED_SUBJECT} – Kari Nordmann (Harstad – Hárstták)"
     assert mail["From"].addresses[0].display_name == "Kari Nordmann via Innspill"
+
+
+def _rfc2047(raw: bytes, name: str) -> str:
+    """A header as an RFC 2047 decoder (a mail client) reads it from the wire."""
+    headers = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    value = re.search(rf"^{name}:\s*(.*?)(?=\r\n(?![ \t])|\Z)", headers, re.S | re.M)
+    assert value is not None
+    return str(make_header(decode_header(value.group(1).replace("\r\n", ""))))  # unfolded
+
+
+@pytest.mark.parametrize(
+    ("name", "org"), [("Máret Máhtte", None), ("Per Hansen", "Sara Somby Guovdageaidnu Kautokeino")]
+)
+def test_sami_names_keep_every_space_in_the_subject_and_the_from_name(
+    consultation: Consultation, name: str, org: str | None
+) -> None:
+    # Python's own header folding lost the space before an encoded word in subjects like
+    # the first («Máret Máhtte (Harstad– Hárstták)») and split a From name like the second.
+    raw, mail = ministry(built(consultation, RECEIVED, name=name, org=org))
+    who = org or name
+    assert mail["Subject"] == f"{SEED_SUBJECT} – {who} (Harstad – Hárstták)"
+    assert _rfc2047(raw, "Subject") == mail["Subject"]
+    assert _rfc2047(raw, "From") == f"{who} via Innspill <innspill@innspill.example.no>"
+    assert _rfc2047(raw, "Reply-To") == f"{name} <kari@example.org>"
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n"))
 
 
 def test_three_hundred_submissions_have_three_hundred_subjects() -> None:

@@ -252,3 +252,13 @@ async def test_settings_trust_an_internal_ca_file(
         transport = make_transport(Settings())
         await transport.send(ministry_message())
     assert len(handler.received) == 1
+
+
+async def test_file_transport_forgets_the_copies_of_a_deleted_submission(tmp_path: Path) -> None:
+    transport = FileTransport(tmp_path)
+    kept, gone = ministry_message("SMB-AAAA-AAAA"), ministry_message("SMB-BBBB-BBBB")
+    await transport.send(kept)
+    await transport.send(gone)
+    assert await transport.forget([str(gone["Message-ID"]), "<never-sent@x>"]) == 1
+    names = [p.name for p in tmp_path.iterdir()]
+    assert names == ["SMB-AAAA-AAAA.ministry@innspill.example.no.eml"]

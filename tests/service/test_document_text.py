@@ -12,7 +12,7 @@ from odf.text import H, P
 from pypdf import PdfReader, PdfWriter
 from stdnum.no import fodselsnummer
 
-from bot.service.document_text import MAX_CHARS, extract_text
+from bot.service.document_text import MAX_CHARS, DocumentText, extract_text, read_document
 
 FNR = "13097248022"  # A valid test number (check digits hold), not a real person's.
 SENTENCE = f"Jeg heter Åse Ødegård og fødselsnummeret mitt er {FNR}."
@@ -176,3 +176,29 @@ def test_a_pdf_locked_only_against_editing_is_read() -> None:
     out = io.BytesIO()
     writer.write(out)
     assert FNR in (extract_text(out.getvalue(), "pdf") or "")
+
+
+def test_a_scanned_pdf_without_a_text_layer_says_so() -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    found = read_document(out.getvalue(), "pdf")
+    assert found == DocumentText(None, "empty"), "read, and no text in it: not «unreadable»"
+    assert extract_text(out.getvalue(), "pdf") == ""
+
+
+def test_the_kept_text_says_whether_it_is_whole_or_cut() -> None:
+    assert read_document(SENTENCE.encode(), "txt") == DocumentText(SENTENCE, "read")
+    long = read_document(("x" * 99 + "\n").encode() * 10_000, "txt")
+    assert long.state == "cut"
+    assert long.text is not None
+    assert len(long.text) == MAX_CHARS
+    assert read_document(b"not a pdf", "pdf") == DocumentText(None, "unreadable")
+
+
+def test_a_cut_utf8_text_keeps_its_letters() -> None:
+    text = read_document(("æøå" * MAX_CHARS).encode(), "txt")
+    assert text.state == "cut"
+    assert text.text is not None
+    assert set(text.text) == {"æ", "ø", "å"}, "not read as cp1252"

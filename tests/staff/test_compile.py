@@ -14,7 +14,14 @@ from docx.oxml.ns import qn
 
 from bot.__main__ import main
 from bot.consultation.model import Consultation, pick
-from tests.staff.people import HOSTILE_ORG, HOSTILE_TEXT, NN_ANSWER, Q1_ANSWER, THEME_ANSWER
+from tests.staff.people import (
+    HOSTILE_NAME,
+    HOSTILE_ORG,
+    HOSTILE_TEXT,
+    NN_ANSWER,
+    Q1_ANSWER,
+    THEME_ANSWER,
+)
 
 
 def outline(path: Path) -> list[tuple[str, str]]:
@@ -47,26 +54,38 @@ def test_docx_has_every_answer_under_its_theme_and_question(env: Path, c: Consul
         *[("Heading 2", q) for q in questions],
         ("Heading 1", "Innspill som ferdig tekst"),
         ("Heading 1", "Vedlagte dokumenter"),
+        ("Heading 1", "Innsendere"),
     ], "Word's navigation pane shows themes and questions"
     accessibility = under(paragraphs, "Tilgjengelighet")
     pointer = accessibility.pop(0)
     assert pointer.startswith("Se også innspill som ferdig tekst merket med dette temaet: ")
-    assert f"{HOSTILE_ORG} (SMB-" in pointer, "the organisation tagged its text with the theme"
+    assert f"{HOSTILE_ORG} (kontaktperson {HOSTILE_NAME}) (SMB-" in pointer, "tagged by the org"
+    assert accessibility[:3] == [
+        "Svar: 2 av 3 innspill",
+        "Etter innsendertype: Privatperson 2",
+        "Etter fylke: Nordland 1, Oslo 1",
+    ], "an overview of who answered comes first"
     assert under(paragraphs, "Næringsutvikling") == ["Ingen svar."]
-    assert accessibility[1] == NN_ANSWER
-    assert accessibility[0].startswith("privatperson – Bodø (Nordland) – SMB-")
-    assert accessibility[3] == THEME_ANSWER
-    assert accessibility[2].startswith("privatperson – Oslo (Oslo) – SMB-")
+    assert accessibility[3].startswith("Nils Nynorsk – Bodø (Nordland) – SMB-"), "by name"
+    assert accessibility[4] == NN_ANSWER
+    assert accessibility[5].startswith("Kari Nordmann – Oslo (Oslo) – SMB-")
+    assert accessibility[6] == THEME_ANSWER
     first_question = under(paragraphs, questions[0])
     assert first_question[0].startswith("Departementets ordlyd: ")
-    assert first_question[2] == Q1_ANSWER
+    assert first_question[-1] == Q1_ANSWER
     assert under(paragraphs, questions[1])[-1] == "Ingen svar."
     quick = under(paragraphs, "Innspill som ferdig tekst")
-    assert quick[0].startswith(f"{HOSTILE_ORG} – Harstad (Troms) – SMB-")
-    assert quick[0].endswith("MOTTATT ETTER FRISTEN")
-    assert "MOTTATT ETTER FRISTEN" not in " ".join(accessibility)
-    assert quick[1] == HOSTILE_TEXT
-    assert under(paragraphs, "Vedlagte dokumenter")[1] == "vedtak.pdf (1 kB)"
+    org = f"{HOSTILE_ORG} (kontaktperson {HOSTILE_NAME}) – Harstad – Hárstták (Troms) – SMB-"
+    byline = next(text for text in quick if text.startswith(org))
+    assert quick[quick.index(byline) + 1] == HOSTILE_TEXT
+    assert quick[quick.index(byline) + 2] == "Fra vedlegget vedtak.pdf (1 kB):"
+    everything = " ".join(text for _, text in paragraphs)
+    assert "MOTTATT ETTER FRISTEN" not in everything
+    assert "privatperson" not in everything, "never a raw type id"
+    register = under(paragraphs, "Innsendere")
+    late = [text for text in register if "mottatt etter fristen" in text]
+    assert len(late) == 1, "the late mark once per submission, in normal case"
+    assert "vedlegg: vedtak.pdf" in late[0]
 
 
 def test_docx_cover_page_counts_who_answered(env: Path) -> None:

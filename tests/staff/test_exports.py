@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from bot.__main__ import main
 from bot.consultation.model import Consultation, pick
 from bot.conversation.submission import Submission
+from bot.ops.clock import OSLO
 from bot.staff.exports import export_bytes
 from bot.staff.progress import Progress
 from bot.storage import Store
@@ -76,7 +78,11 @@ def test_xlsx_has_a_row_per_submission_in_the_files_column_order(
     assert org["Innspill (ferdig tekst)"] == HOSTILE_TEXT
     assert org["Vedlegg"] == "vedtak.pdf"
     assert (kari["Mottatt etter fristen"], org["Mottatt etter fristen"]) == ("nei", "ja")
-    assert kari["Mottatt"] == "2021-03-01 23:59"
+    received = sheet.cell(row=2 + [r["Navn"] for r in rows].index("Kari Nordmann"), column=2)
+    oslo_wall_time = datetime(2021, 3, 1, 23, 59, tzinfo=OSLO).replace(tzinfo=None)
+    assert received.value == oslo_wall_time, "Norwegian time, as a real date"
+    assert received.is_date, "so Excel's date filter works"
+    assert received.number_format == "yyyy-mm-dd hh:mm"
     assert nils["Språk"] == "nynorsk"
 
 
@@ -116,7 +122,7 @@ def test_each_theme_and_question_has_a_sheet_with_every_answer_and_who_gave_it(
         row[header.index("Svar")].value: row[header.index("Fra")].value
         for row in sheet.iter_rows(min_row=3)
     }
-    assert answers == {NN_ANSWER: "privatperson", THEME_ANSWER: "privatperson"}
+    assert answers == {NN_ANSWER: "Nils Nynorsk", THEME_ANSWER: "Kari Nordmann"}, "by name"
     question_one = book["Spørsmål 1"]
     assert [row[-1].value for row in question_one.iter_rows(min_row=3)] == [Q1_ANSWER]
 
@@ -151,7 +157,7 @@ def test_csv_is_for_norwegian_excel_and_protects_every_column(
 def test_csv_delimiter_can_be_chosen(env: Path) -> None:
     out = env / "komma.csv"
     assert main(["export", "--format", "csv", "--delimiter", ",", "--output", str(out)]) == 0
-    assert [row["Kommune"] for row in read_csv(out, ",")] == ["Bodø", "Oslo", "Harstad"]
+    assert [row["Kommune"] for row in read_csv(out, ",")] == ["Bodø", "Oslo", "Harstad – Hárstták"]
     assert main(["export", "--format", "csv", "--delimiter", ";;"]) == 2
 
 

@@ -34,6 +34,7 @@ from bot.ops.clock import OSLO, utc_now
 from bot.staff.compilation import build_compilation
 from bot.staff.compile_docx import compilation_docx
 from bot.staff.exports import export_bytes
+from bot.staff.material import load_material
 from bot.staff.statistics import content_stats, render_stats
 from bot.storage import Store
 
@@ -138,29 +139,29 @@ class AdminHandlers:
     async def statistics(self) -> str:
         """The figures of ``innspill stats``."""
         stats = await self.store.stats(self.consultation.id)
-        submissions = await self.store.list_submissions(self.consultation.id)
-        stats.update(content_stats(self.consultation, submissions))
+        material = await load_material(self.store, self.consultation.id)
+        stats.update(content_stats(self.consultation, material))
         return render_stats(stats, self.consultation)
 
     async def send_export(self, bot: Bot, chat_id: int) -> None:
         """Every submission as an Excel workbook, sent as a document."""
-        submissions = await self.store.list_submissions(self.consultation.id)
-        data = await asyncio.to_thread(export_bytes, self.consultation, submissions, "xlsx")
+        material = await load_material(self.store, self.consultation.id)
+        data = await asyncio.to_thread(export_bytes, self.consultation, material, "xlsx")
         await bot.send_document(
             chat_id,
             InputFile(data, filename=f"innspill-{self._today()}.xlsx"),
-            caption=f"{len(submissions)} innspill",
+            caption=f"{material.total} innspill",
         )
 
     async def send_compilation(self, bot: Bot, chat_id: int) -> None:
         """Every answer gathered under its theme and question, as a Word document."""
-        submissions = await self.store.list_submissions(self.consultation.id)
-        compilation = build_compilation(self.consultation, submissions)
+        material = await load_material(self.store, self.consultation.id)
+        compilation = await asyncio.to_thread(build_compilation, self.consultation, material)
         data = await asyncio.to_thread(compilation_docx, compilation)
         await bot.send_document(
             chat_id,
             InputFile(data, filename=f"sammenstilling-{self._today()}.docx"),
-            caption=f"Sammenstilling av {len(submissions)} innspill",
+            caption=f"Sammenstilling av {material.total} innspill",
         )
 
     async def outbox(self) -> tuple[str, InlineKeyboardMarkup | None]:

@@ -23,6 +23,8 @@ from bot.consultation.deadline import LATE_LABEL, is_late
 from bot.consultation.model import Consultation
 from bot.conversation.submission import Submission
 from bot.ops.clock import OSLO, utc_now
+from bot.staff.likeness import Likeness
+from bot.staff.material import Material
 from bot.storage import OutboxRecord, Store
 
 log = logging.getLogger(__name__)
@@ -81,14 +83,32 @@ def alert_text(record: OutboxRecord) -> str:
     )
 
 
-def digest_text(c: Consultation, subs: list[Submission], since: datetime, until: datetime) -> str:
-    """The day's count and themes."""
+def digest_text(
+    c: Consultation,
+    subs: list[Submission],
+    since: datetime,
+    until: datetime,
+    likeness: Likeness | None = None,
+) -> str:
+    """The day's count, «Like innspill» groups they joined, and themes.
+
+    ``likeness`` groups every submission so far, so a campaign spread over days is one group.
+    """
     themes = Counter(theme for sub in subs for theme in sub.themes)
     late = sum(is_late(s.received_at, c.deadline) for s in subs)
     span = f"{since.astimezone(OSLO):%d.%m. %H:%M}–{until.astimezone(OSLO):%d.%m. %H:%M}"
     lines = [f"📊 Dagens innspill ({span}): {len(subs)}"]
     if late:
         lines.append(f"{LATE_LABEL}: {late}")
+    today = {sub.reference for sub in subs}
+    joined = [g for g in (likeness.groups if likeness else []) if today & g.references]
+    if joined:
+        grouped = sum(len(today & g.references) for g in joined)
+        total = sum(len(g.members) for g in joined)
+        lines.append(
+            f"Like innspill: {grouped} av dagens i {len(joined)}"
+            f" {'gruppe' if len(joined) == 1 else 'grupper'} ({total} innspill i alt)"
+        )
     if themes:
         lines += ["", "Tema:"]
         lines += [f"  {name}: {n}" for name, n in themes.most_common()]
@@ -132,15 +152,14 @@ class StaffChat:
         # A job may fire a hair before its moment by our clock: a little slack, not a day early.
         until = latest_digest_moment(self.clock() + DIGEST_SLACK, self.digest_time)
         since = until - timedelta(days=1)
-        subs = [
-            s
-            for s in await self.store.list_submissions(self.consultation.id)
-            if since < s.received_at <= until
-        ]
+        # Grouped by what people typed: documents' text is left to the export and compilation,
+        # so the daily digest never reads every document ever uploaded.
+        material = Material(await self.store.list_submissions(self.consultation.id))
+        subs = [s for s in material.submissions if since < s.received_at <= until]
         keyboard = InlineKeyboardMarkup(
             [[InlineKeyboardButton("📥 Hent eksporten (Excel)", callback_data=EXPORT_BUTTON)]]
         )
-        text = digest_text(self.consultation, subs, since, until)
+        text = digest_text(self.consultation, subs, since, until, material.likeness)
         return await self._once(f"digest:{until.date().isoformat()}", text, keyboard)
 
     async def _once(

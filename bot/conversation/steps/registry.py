@@ -61,6 +61,7 @@ FIXED_STEPS: dict[Step, BaseStep] = {
 }
 """The steps every consultation has."""
 
+
 class Elsewhere(BaseStep):
     """A step id this file does not have, such as a question removed while a draft was open.
 

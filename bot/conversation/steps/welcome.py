@@ -41,7 +41,13 @@ class Start(BaseStep):
         languages = Choice(Pick.LANGUAGE, language_button(ctx.c.languages))
         if ctx.closed:
             return [languages]
-        choices = [Choice(Pick.GUIDED, _("Svar på spørsmålene (ca. 10 min)"))]
+        minutes = ctx.c.estimated_minutes
+        guided = (
+            _("Svar på spørsmålene (ca. {minutes} min)").format(minutes=minutes)
+            if minutes
+            else _("Svar på spørsmålene")
+        )
+        choices = [Choice(Pick.GUIDED, guided)]
         if ctx.c.quick_path:
             choices.append(Choice(Pick.QUICK, _("Send en ferdig tekst eller et dokument")))
         choices.append(languages)
