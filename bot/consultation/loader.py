@@ -66,6 +66,7 @@ def load_consultation(path: str | Path) -> Consultation:
         lines = KeyLines(text).scan()
         raise ConsultationError(file, validation_problems(file, exc, data, lines)) from exc
     # Read the municipality register now, with the file: never inside the first step().
+    # (The catalogs and babel's locale data are loaded when the runtime opens.)
     load_municipalities()
     return consultation
 

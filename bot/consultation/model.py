@@ -25,7 +25,8 @@ from pydantic import (
 
 from bot.i18n.languages import SOURCE, Lang, codes
 
-# Short ids keep Telegram's callback data (at most 64 bytes) well inside its limit.
+# Short ids: they become step and choice ids, which stay short for every channel
+# (``bot.conversation.names.MAX_ID_BYTES``).
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,15}$")]
 
 Text = dict[Lang, str]
@@ -88,6 +89,20 @@ class Question(_Frozen):
     help: Text
     optional: bool = True
     """Whether the person may skip it."""
+    kind: str = "text"
+    """How it is asked, read and rendered: a name in the question-kind registry
+    (:data:`bot.conversation.kinds.KINDS`); free text unless the file says otherwise."""
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        # The registry lives with the engine, which imports this model: look it up when used.
+        from bot.conversation.kinds import KINDS
+
+        if value not in KINDS:
+            known = ", ".join(f"{name!r}" for name in sorted(KINDS))
+            raise ValueError(f"unknown question kind {value!r}; known kinds: {known}")
+        return value
 
 
 C = TypeVar("C", bound="Consultation")

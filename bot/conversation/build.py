@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.consultation.model import Consultation, pick
+from bot.consultation.model import Consultation, Question, Theme, pick
 from bot.consultation.municipalities import by_number
 from bot.conversation import flow
 from bot.conversation.session import Session
@@ -32,17 +32,15 @@ def build_submission(
     rtype = flow.respondent_type(c, s)
     municipality = by_number(r.municipality) if r.municipality else None
     answers: list[SubmissionAnswer] = []
+    items = flow.answer_items(c)
     for step in flow.sequence(c, s):
-        if not flow.is_answer_step(step):
-            continue
+        item = items.get(step)
+        if item is None and step != flow.QUICK:
+            continue  # not an answer: a respondent step, the themes, the summary
         answer = s.answers.get(step)
         text = answer.text if answer and answer.text else None
-        if step == flow.QUICK:
-            answers.append(
-                SubmissionAnswer(key="quick", kind="free_text", heading="Innspill", answer=text)
-            )
-        elif step.startswith(flow.THEME_PREFIX):
-            theme = c.theme(step.removeprefix(flow.THEME_PREFIX))
+        if isinstance(item, Theme):
+            theme = item
             answers.append(
                 SubmissionAnswer(
                     key=step,
@@ -52,8 +50,8 @@ def build_submission(
                     skipped=text is None and step in s.skipped,
                 )
             )
-        else:
-            question = c.question(step.removeprefix(flow.QUESTION_PREFIX))
+        elif isinstance(item, Question):
+            question = item
             answers.append(
                 SubmissionAnswer(
                     key=step,
@@ -63,7 +61,12 @@ def build_submission(
                     shown=pick(question.text, s.lang) if s.lang != SOURCE else None,
                     answer=text,
                     skipped=text is None and step in s.skipped,
+                    answer_kind=question.kind,
                 )
+            )
+        else:
+            answers.append(
+                SubmissionAnswer(key="quick", kind="free_text", heading="Innspill", answer=text)
             )
     return Submission(
         reference=reference,
@@ -106,16 +109,14 @@ def localized(c: Consultation, sub: Submission, lang: str) -> Submission:
     """
     if lang == SOURCE or sub.consultation_id != c.id:
         return sub
-    themes = {t.id: t for t in c.themes}
-    questions = {q.id: q for q in c.questions}
+    items = flow.answer_items(c)
     answers = []
     for answer in sub.answers:
-        kind, _, item_id = answer.key.partition(".")
-        if kind == "t" and item_id in themes:
-            theme = themes[item_id]
-            answer = answer.model_copy(update={"heading": pick(theme.title, lang)})
-        elif kind == "q" and item_id in questions:
-            question = questions[item_id]
+        item = items.get(answer.key)  # type: ignore[call-overload]
+        if isinstance(item, Theme):
+            answer = answer.model_copy(update={"heading": pick(item.title, lang)})
+        elif isinstance(item, Question):
+            question = item
             original = pick(question.original, lang) if question.original else None
             answer = answer.model_copy(
                 update={"heading": pick(question.text, lang), "original": original}

@@ -1,40 +1,74 @@
-"""Commands: the names people type (bokmål, nynorsk, English) and what each command does.
+"""Commands: the canonical commands (an enum), the names people type, and what each one does.
 
-The engine parses commands itself, so ``/tilbake`` means the same on Telegram and in the
-terminal. Telegram only allows a-z, 0-9 and _ in registered commands, hence ``/sprak``.
+The engine parses commands itself, so ``/tilbake`` means the same on Telegram, in the terminal
+and on the web. Telegram only allows a-z, 0-9 and _ in registered commands, hence ``/sprak``.
+The names people type are each language's row in the language registry
+(:func:`bot.i18n.languages.command_aliases`); each maps to a :class:`Command` here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 
-from bot.conversation import deadline_notice as deadline
-from bot.conversation import flow, prompts, screens
-from bot.conversation.choices import on_language
+from bot.conversation import deadline_notice, flow
 from bot.conversation.context import Ctx
 from bot.conversation.info import on_help, on_privacy, on_status
+from bot.conversation.names import Pick
 from bot.conversation.navigation import (
     advance,
-    back,
     confirm,
     enter_flow,
     goto,
     remember_return,
-    skip,
+    show,
     start_over,
 )
+from bot.conversation.steps.welcome import switch_language
 from bot.i18n.languages import command_aliases, find_language
 
-OPEN = "open"
-"""Not typed by people: a front end opening the chat (start, or continue where they were).
-``arg`` may name the language the front end was told to use."""
+
+class Command(StrEnum):
+    """What a command does, whatever language it was typed in."""
+
+    START = "start"
+    HELP = "help"
+    STATUS = "status"
+    BACK = "back"
+    SKIP = "skip"
+    CONTINUE = "continue"
+    NEXT = "next"
+    SUMMARY = "summary"
+    CANCEL = "cancel"
+    DELETE = "delete"
+    LANGUAGE = "language"
+    PRIVACY = "privacy"
+    ATTACH = "attach"
+    OPEN = "open"
+    """Not typed by people: a front end opening the chat (start, or continue where they were).
+    ``arg`` may name the language the front end was told to use."""
+    UNKNOWN = "unknown"
+    """A ``/word`` no language has; answered kindly instead of being stored as an answer."""
 
 
-def parse_command(text: str) -> tuple[str, str] | None:
-    """Return ``(canonical_name, argument)`` if ``text`` is a known command, else ``None``.
+_BY_VALUE: dict[str, Command] = {command.value: command for command in Command}
+"""A dictionary lookup, not ``Command(value)``: a failed enum lookup raises, which costs more."""
+
+OPEN = Command.OPEN
+"""The command a front end sends when the chat opens (see :attr:`Command.OPEN`)."""
+
+
+def command_named(name: str) -> Command:
+    """The command a canonical name stands for (front ends send names such as ``"open"``)."""
+    return _BY_VALUE.get(name, Command.UNKNOWN)
+
+
+def parse_command(text: str) -> tuple[Command, str] | None:
+    """Return ``(command, argument)`` if ``text`` is a command, else ``None``.
 
     Accepts Telegram's ``/cmd@BotName`` form and any case. An unknown ``/word`` is returned as
-    ``("unknown", word)`` so the engine can answer it kindly instead of storing it as an answer.
+    ``(Command.UNKNOWN, word)`` so the engine can answer it kindly instead of storing it as an
+    answer.
     """
     stripped = text.strip()
     if not stripped.startswith("/") or len(stripped) < 2:
@@ -43,57 +77,61 @@ def parse_command(text: str) -> tuple[str, str] | None:
     name = head.split("@", 1)[0].lower()
     if not name or not all(ch.isalnum() or ch == "_" for ch in name):
         return None
-    aliases = command_aliases()
-    return aliases.get(name, "unknown"), arg.strip() if name in aliases else name
+    canonical = command_aliases().get(name)
+    if canonical is None:
+        return Command.UNKNOWN, name
+    return command_named(canonical), arg.strip()
 
 
-def is_start(name: str) -> bool:
+_STARTS = frozenset({Command.START, Command.CONTINUE, Command.OPEN})
+
+
+def is_start(command: Command) -> bool:
     """Whether a command begins or resumes the conversation (no "welcome back" before it)."""
-    return name in ("start", "continue", OPEN)
+    return command in _STARTS
 
 
-def on_command(ctx: Ctx, name: str, arg: str) -> None:
-    """Run the command ``name`` (canonical) with its argument."""
-    if name in _NEEDS_A_DRAFT and ctx.s.step in (flow.START, flow.DONE):
+def on_command(ctx: Ctx, command: Command, arg: str) -> None:
+    """Run ``command`` with its argument."""
+    if command in _NEEDS_A_DRAFT and ctx.s.step in (flow.START, flow.DONE):
         ctx.say(ctx._("Du har ikke begynt på et innspill ennå."))
-        screens.show(ctx)
+        show(ctx)
         return
-    _COMMANDS.get(name, _unknown)(ctx, arg)
+    _COMMANDS[command](ctx, arg)
 
 
 def _on_start(ctx: Ctx, arg: str) -> None:
     s = ctx.s
-    wants_quick = (
-        arg.strip().lower() == "rask"
-        and ctx.c.quick_path
-        and not deadline.is_closed(ctx.c, ctx.event.at)
-    )
+    wants_quick = arg.strip().lower() == "rask" and ctx.c.quick_path and not ctx.closed
     if s.status == "draft" and s.has_content and s.step != flow.START:
         confirm(ctx, flow.RESUME, from_confirmation=flow.SUMMARY)
         return
     if s.status == "submitted" and s.step == flow.DONE and not wants_quick:
-        screens.show(ctx)
+        show(ctx)
         return
     if s.status == "submitted":
         start_over(ctx)
     if wants_quick:
-        notice = deadline.notice(ctx)
-        if not ctx.s.notice_shown:
+        # The quick path's link skips the welcome: its deadline and notice come first.
+        notice = deadline_notice.notice(ctx)
+        if not ctx.notice_seen:
             notice += "\n\nℹ️ " + ctx.t(ctx.c.publication_notice)
-            ctx.s.notice_shown = True
+            ctx.notice_told = True
         ctx.say(notice)
-        enter_flow(ctx, prompts.QUICK)
+        enter_flow(ctx, Pick.QUICK)
         return
     ctx.s.step = flow.START
-    screens.show_welcome(ctx)
+    show(ctx)
 
 
 def _on_continue(ctx: Ctx, _arg: str) -> None:
-    if ctx.s.step == flow.START:
-        screens.show_welcome(ctx)
-        return
-    ctx.say(ctx._("Velkommen tilbake! Du fortsetter der du slapp.") + "\n\n" + deadline.notice(ctx))
-    screens.show(ctx)
+    if ctx.s.step != flow.START:
+        ctx.say(
+            ctx._("Velkommen tilbake! Du fortsetter der du slapp.")
+            + "\n\n"
+            + deadline_notice.notice(ctx)
+        )
+    show(ctx)
 
 
 def _on_open(ctx: Ctx, arg: str) -> None:
@@ -107,8 +145,8 @@ def _on_open(ctx: Ctx, arg: str) -> None:
 
 
 def _on_next(ctx: Ctx, _arg: str) -> None:
-    s = ctx.s
-    if flow.is_answer_step(s.step) and flow.is_done(ctx.c, s, s.step):
+    here = ctx.here
+    if here.answer and here.is_done(ctx):
         advance(ctx)
     else:
         ctx.say(ctx._("Skriv svaret først, eller skriv /hopp for å hoppe over."))
@@ -117,7 +155,7 @@ def _on_next(ctx: Ctx, _arg: str) -> None:
 def _on_cancel(ctx: Ctx, _arg: str) -> None:
     if not ctx.s.has_content:
         ctx.say(ctx._("Du har ikke noe utkast å avbryte."))
-        screens.show(ctx)
+        show(ctx)
         return
     confirm(ctx, flow.CANCEL, from_confirmation=flow.SUMMARY)
 
@@ -127,7 +165,7 @@ def _on_language(ctx: Ctx, arg: str) -> None:
     if lang is not None and lang in ctx.c.languages:
         remember_return(ctx, flow.START)
         ctx.s.step = flow.LANGUAGE
-        on_language(ctx, lang)
+        switch_language(ctx, lang)
         return
     confirm(ctx, flow.LANGUAGE, from_confirmation=flow.START)
 
@@ -138,26 +176,27 @@ def _on_attach(ctx: Ctx, _arg: str) -> None:
 
 def _unknown(ctx: Ctx, _arg: str) -> None:
     ctx.say(ctx._("Den kommandoen kjenner jeg ikke. Skriv /hjelp for å se hva du kan gjøre."))
-    screens.show(ctx)
+    show(ctx)
 
 
-_COMMANDS: dict[str, Callable[[Ctx, str], None]] = {
-    "start": _on_start,
-    "continue": _on_continue,
-    OPEN: _on_open,
-    "help": lambda ctx, _arg: on_help(ctx),
-    "status": lambda ctx, _arg: on_status(ctx),
-    "back": lambda ctx, _arg: back(ctx),
-    "skip": lambda ctx, _arg: skip(ctx),
-    "next": _on_next,
-    "summary": lambda ctx, _arg: goto(ctx, flow.SUMMARY),
-    "cancel": _on_cancel,
-    "delete": lambda ctx, _arg: confirm(ctx, flow.DELETE, from_confirmation=flow.START),
-    "language": _on_language,
-    "privacy": lambda ctx, _arg: on_privacy(ctx),
-    "attach": _on_attach,
+_COMMANDS: dict[Command, Callable[[Ctx, str], None]] = {
+    Command.START: _on_start,
+    Command.CONTINUE: _on_continue,
+    Command.OPEN: _on_open,
+    Command.HELP: lambda ctx, _arg: on_help(ctx),
+    Command.STATUS: lambda ctx, _arg: on_status(ctx),
+    Command.BACK: lambda ctx, _arg: ctx.here.on_back(ctx),
+    Command.SKIP: lambda ctx, _arg: ctx.here.on_skip(ctx),
+    Command.NEXT: _on_next,
+    Command.SUMMARY: lambda ctx, _arg: goto(ctx, flow.SUMMARY),
+    Command.CANCEL: _on_cancel,
+    Command.DELETE: lambda ctx, _arg: confirm(ctx, flow.DELETE, from_confirmation=flow.START),
+    Command.LANGUAGE: _on_language,
+    Command.PRIVACY: lambda ctx, _arg: on_privacy(ctx),
+    Command.ATTACH: _on_attach,
+    Command.UNKNOWN: _unknown,
 }
-"""Each canonical command and its handler; anything else is answered as unknown."""
+"""Each command and its handler."""
 
-_NEEDS_A_DRAFT = frozenset({"back", "skip", "next", "summary"})
+_NEEDS_A_DRAFT = frozenset({Command.BACK, Command.SKIP, Command.NEXT, Command.SUMMARY})
 """Commands that mean nothing before a draft is begun (or right after sending)."""

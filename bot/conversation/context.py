@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from gettext import NullTranslations
+from typing import TYPE_CHECKING
 
+from bot.consultation.deadline import is_closed
 from bot.consultation.model import Consultation, Text, pick
 from bot.conversation.events import Choice, Effect, Event, Reply
 from bot.conversation.session import Session
 from bot.i18n.catalogs import gettext_for
 
-MESSAGE_CHARS = 4096
-"""Telegram's limit for one message: replies are joined only while they fit in one."""
+if TYPE_CHECKING:
+    from bot.conversation.steps.base import BaseStep
+    from bot.conversation.steps.registry import StepTable
 
 READABLE_CHARS = 600
 """Longest message a person reads on a phone without scrolling (issue #12); only the summary,
@@ -19,6 +22,19 @@ which repeats their own answers, may be longer."""
 
 SUMMARY_MARK = "📋 "
 """How the summary begins; the one message allowed past READABLE_CHARS."""
+
+
+@dataclass(frozen=True)
+class ChannelLimits:
+    """What one message of the person's channel can hold.
+
+    Each channel fills its own (Telegram's adapter from Telegram's limits), so no channel's
+    numbers are written into the engine.
+    """
+
+    message_chars: int | None = None
+    """The longest message the channel shows; replies are joined only while they fit in one.
+    ``None``: no limit (the terminal, the web)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,8 @@ class Limits:
     """Who runs the bot and answers for the data (told in /personvern); empty: not set."""
     operator_contact: str = ""
     """How to reach the operator (an e-mail address or a web page); empty: not set."""
+    channel: ChannelLimits = ChannelLimits()
+    """What the person's channel can carry (see :class:`ChannelLimits`)."""
 
 
 @dataclass
@@ -47,10 +65,34 @@ class Ctx:
     s: Session
     event: Event
     limits: Limits
+    steps: StepTable
+    """Every step of this consultation as an object (:mod:`bot.conversation.steps.registry`)."""
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
+    notice_told: bool = False
+    """The publication notice was said in this step; :func:`bot.conversation.machine.step`
+    notes it in the session afterwards, so showing a screen never changes the session."""
     _catalog_lang: str = field(default="", repr=False)
     _catalog_found: NullTranslations | None = field(default=None, repr=False)
+
+    @property
+    def here(self) -> BaseStep:
+        """The step the person is at now."""
+        return self.steps.of(self.s.step)
+
+    def step(self, step: str) -> BaseStep:
+        """Any step of this consultation, by its id."""
+        return self.steps.of(step)
+
+    @property
+    def closed(self) -> bool:
+        """Whether the consultation takes no new input now (the deadline rule decides)."""
+        return is_closed(self.c, self.event.at)
+
+    @property
+    def notice_seen(self) -> bool:
+        """Whether the person has read the publication notice (before or in this step)."""
+        return self.notice_told or self.s.notice_shown
 
     def _(self, message: str) -> str:
         """Translate a UI message into the person's language."""
@@ -95,20 +137,21 @@ class Ctx:
         joinable = last is not None and not (
             last.choices or last.replace_previous or replace_previous
         )
-        if last is not None and joinable and _fits(last.text, text):
+        limit = self.limits.channel.message_chars
+        if last is not None and joinable and _fits(last.text, text, limit):
             reply = replace(reply, text=f"{last.text}\n\n{text}")
             self.replies[-1] = reply
             return
         self.replies.append(reply)
 
 
-def _fits(first: str, then: str) -> bool:
+def _fits(first: str, then: str, limit: int | None) -> bool:
     """Whether two texts read well as one message, else they stay two (issue #12).
 
     They join while short enough to read, or when a short lead-in (an acknowledgement, a
-    notice) opens the summary, or when they close it.
+    notice) opens the summary, or when they close it; never beyond the channel's ``limit``.
     """
-    if len(first) + len(then) + 2 > MESSAGE_CHARS:
+    if limit is not None and len(first) + len(then) + 2 > limit:
         return False
     if then.startswith(SUMMARY_MARK):
         return len(first) <= READABLE_CHARS

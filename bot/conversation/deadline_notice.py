@@ -1,36 +1,20 @@
-"""The deadline as people meet it: the notice on every way in, the intro, and whether to send.
+"""The deadline as people meet it: the notice on every way in, the intro, the reminder offer.
 
-The deadline is a calendar day in Norway, so it ends at 24:00 Europe/Oslo whatever the
-server's time zone; :func:`bot.consultation.deadline.is_late` is the one rule for "after it".
+When the deadline day ends, and whether the consultation is closed, is decided in
+:mod:`bot.consultation.deadline` alone; this module only words it for people.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from bot.consultation.deadline import is_late
+from bot.consultation.deadline import deadline_end, has_passed
 from bot.consultation.model import Consultation, Text
 from bot.conversation.context import Ctx
 from bot.i18n.formats import format_date
-from bot.ops.clock import OSLO
 
 NEAR = timedelta(days=7)
 """From this close to the end of the deadline day, the notice says how much time is left."""
-
-
-def deadline_end(c: Consultation) -> datetime:
-    """The moment the deadline day ends: midnight after it, Oslo time."""
-    return datetime.combine(c.deadline + timedelta(days=1), time(0), tzinfo=OSLO)
-
-
-def has_passed(c: Consultation, at: datetime) -> bool:
-    """Whether ``at`` is after the deadline day (in Oslo)."""
-    return is_late(at, c.deadline)
-
-
-def is_closed(c: Consultation, at: datetime) -> bool:
-    """Whether the consultation takes no new input at ``at``."""
-    return c.deadline_policy == "closed" and has_passed(c, at)
 
 
 def can_remind(ctx: Ctx) -> bool:

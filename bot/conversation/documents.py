@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.conversation import flow, screens
 from bot.conversation.context import Ctx
 from bot.conversation.events import (
     DocumentEvent,
@@ -12,9 +11,9 @@ from bot.conversation.events import (
     ForgetAttachments,
     IncomingDocument,
 )
-from bot.conversation.navigation import goto, unskip
+from bot.conversation.navigation import show, unskip
 from bot.conversation.personal_data import find_personal_data
-from bot.conversation.session import Answer, AnswerPart, Attachment, Session
+from bot.conversation.session import Answer, AnswerPart, Attachment
 from bot.conversation.values import clean_answer
 from bot.i18n.formats import format_size
 
@@ -73,7 +72,7 @@ def _over_limits(ctx: Ctx, doc: IncomingDocument, accepted: Sequence[Attachment]
 def on_documents(ctx: Ctx, event: DocumentEvent) -> None:
     """Take the documents that fit; explain each one that does not."""
     s = ctx.s
-    accepting = s.status == "draft" and s.step not in (flow.START, flow.RESUME, flow.DONE)
+    accepting = s.status == "draft" and ctx.here.in_draft
     accepted: list[Attachment] = []
     rejected: list[str] = []
     for doc in event.documents:
@@ -99,14 +98,14 @@ def on_documents(ctx: Ctx, event: DocumentEvent) -> None:
     _forget_unused(ctx, event, accepted)
     if not accepting:
         ctx.say(ctx._("Velg først hvordan du vil svare. Så kan du sende dokumentet."))
-        screens.show(ctx)
+        show(ctx)
         return
     for message in rejected:
         ctx.say(message)
     if accepted:
         _attach(ctx, accepted, event.caption)
     else:
-        screens.show(ctx)
+        show(ctx)
 
 
 def _personal_data_in(ctx: Ctx, doc: IncomingDocument) -> list[str]:
@@ -137,18 +136,16 @@ def _attach(ctx: Ctx, accepted: list[Attachment], caption: str | None) -> None:
     for attachment in accepted:
         if attachment.personal_data:
             ctx.say(_personal_data_note(ctx, attachment))
-    if caption and caption.strip() and _takes_text(s):
-        answer = s.answers.setdefault(_text_step(s), Answer())
+    caption_step = ctx.here.caption_step(ctx)
+    if caption and caption.strip() and caption_step is not None:
+        answer = s.answers.setdefault(caption_step, Answer())
         answer.parts.append(AnswerPart(text=clean_answer(caption)))
     ctx.say(
         ctx.n_(
             "{count} vedlegg mottatt: {names}", "{count} vedlegg mottatt: {names}", len(accepted)
         ).format(count=len(accepted), names=", ".join(a.file_name for a in accepted))
     )
-    if s.step in (flow.QUICK, flow.SUMMARY):
-        goto(ctx, flow.SUMMARY)
-    else:
-        screens.show(ctx)
+    ctx.here.after_documents(ctx)
 
 
 def _personal_data_note(ctx: Ctx, attachment: Attachment) -> str:
@@ -156,12 +153,3 @@ def _personal_data_note(ctx: Ctx, attachment: Attachment) -> str:
         "«{name}» ser ut til å inneholde personopplysninger: {found}. "
         "Innspill blir offentlige, så andre kan lese dette."
     ).format(name=attachment.file_name, found=", ".join(attachment.personal_data[:5]))
-
-
-def _takes_text(s: Session) -> bool:
-    """Whether a caption can join an answer here (not at menus and confirmations)."""
-    return flow.is_answer_step(s.step) or (s.step == flow.SUMMARY and s.flow == "quick")
-
-
-def _text_step(s: Session) -> str:
-    return flow.QUICK if s.step == flow.SUMMARY else s.step

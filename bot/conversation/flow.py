@@ -1,12 +1,14 @@
 """The order of steps, derived from the consultation and what the person has chosen so far.
 
 Nothing about the order is stored: "next", "back" and "status" are all computed from the same
-sequence, so they can never disagree.
+sequence, so they can never disagree. Whether a step is done is the step's own business
+(:mod:`bot.conversation.steps`); the functions here that need it take the step's context.
 """
 
 from __future__ import annotations
 
-from bot.consultation.model import Consultation, RespondentType
+from bot.consultation.model import Consultation, Question, RespondentType, Theme
+from bot.conversation.context import Ctx
 from bot.conversation.names import AnswerStep, Step, StepId
 from bot.conversation.session import Session
 
@@ -35,11 +37,9 @@ DONE = Step.DONE
 
 THEME_PREFIX = "t."
 QUESTION_PREFIX = "q."
-
-ANSWER_STEPS_PREFIXES = (THEME_PREFIX, QUESTION_PREFIX)
-"""Steps whose answer is free text that may span several messages."""
-
-OPTIONAL_RESPONDENT_STEPS = (ORG_NUMBER, BOARD, MUNICIPALITY, EMAIL)
+"""How a theme's and a question's step ids are written (stored in sessions, so kept as they
+are). Only :func:`theme_step` and :func:`question_step` use them: a step is recognised by the
+table of :func:`answer_items`, never by its prefix."""
 
 
 def theme_step(theme_id: str) -> AnswerStep:
@@ -52,9 +52,18 @@ def question_step(question_id: str) -> AnswerStep:
     return AnswerStep(QUESTION_PREFIX + question_id)
 
 
-def is_answer_step(step: str) -> bool:
-    """Whether ``step`` takes a free-text answer (theme, question or the quick path's text)."""
-    return step.startswith(ANSWER_STEPS_PREFIXES) or step == QUICK
+def answer_items(c: Consultation) -> dict[StepId, Theme | Question]:
+    """Each theme's and question's step id, and the theme or question it asks about.
+
+    Built once per file; the engine's step table and the submission both read it.
+    """
+    known = c.derived.get("answer_items")
+    if known is None:
+        known = c.derived["answer_items"] = {
+            **{theme_step(t.id): t for t in c.themes},
+            **{question_step(q.id): q for q in c.questions},
+        }
+    return known
 
 
 def respondent_steps(c: Consultation, s: Session) -> list[StepId]:
@@ -114,27 +123,30 @@ def _sequence(c: Consultation, s: Session) -> list[StepId]:
     return steps
 
 
-def _position_step(step: StepId) -> StepId:
-    """Steps that stand in for a step of the sequence (the pick list is part of "kommune")."""
-    return MUNICIPALITY if step == MUNICIPALITY_PICK else step
+_STANDS_FOR: dict[StepId, StepId] = {MUNICIPALITY_PICK: MUNICIPALITY}
+"""Steps that stand in for a step of the sequence (the pick list is part of "kommune")."""
 
 
-def next_step(c: Consultation, s: Session) -> StepId:
+def next_step(ctx: Ctx) -> StepId:
     """The step after the current one (the summary when the person came from there)."""
+    c, s = ctx.c, ctx.s
     if s.editing_from_summary:
         # Back to the summary, but first through any newly chosen theme still unanswered.
+        items = answer_items(c)
         pending = [
             step
             for step in sequence(c, s)
-            if step.startswith(THEME_PREFIX) and step != s.step and not is_done(c, s, step)
+            if isinstance(items.get(step), Theme)
+            and step != s.step
+            and not ctx.step(step).is_done(ctx)
         ]
         return pending[0] if pending else SUMMARY
     steps = sequence(c, s)
-    current = _position_step(s.step)
+    current = _STANDS_FOR.get(s.step, s.step)
     if current not in steps:
         # A step this path leaves out (an extra detail added from the summary, or a draft
         # saved before the path changed): on to the first step still open.
-        return next(iter(remaining(c, s)), SUMMARY)
+        return next(iter(remaining(ctx)), SUMMARY)
     index = steps.index(current)
     return steps[min(index + 1, len(steps) - 1)]
 
@@ -142,42 +154,16 @@ def next_step(c: Consultation, s: Session) -> StepId:
 def previous_step(c: Consultation, s: Session) -> StepId | None:
     """The step before the current one, or ``None`` at the very first step."""
     steps = sequence(c, s)
-    current = _position_step(s.step)
+    current = _STANDS_FOR.get(s.step, s.step)
     if current not in steps:
         return None
     index = steps.index(current)
     return steps[index - 1] if index > 0 else None
 
 
-def is_done(c: Consultation, s: Session, step: StepId) -> bool:
-    """Whether ``step`` has been answered or deliberately skipped."""
-    if step in s.skipped:
-        return True
-    r = s.respondent
-    values: dict[str, object] = {
-        TYPE: r.type,
-        ORGANISATION: r.organisation,
-        ORG_NUMBER: r.org_number,
-        BOARD: r.board_approved,
-        NAME: r.name,
-        MUNICIPALITY: r.municipality,
-        EMAIL: r.email,
-    }
-    if step in values:
-        return values[step] is not None
-    if step == THEMES:
-        return bool(s.themes)
-    if step == QUICK:
-        return bool(s.answers.get(QUICK) and s.answers[QUICK].text) or bool(s.attachments)
-    if is_answer_step(step):
-        answer = s.answers.get(step)
-        return bool(answer and answer.text)
-    return False
-
-
-def remaining(c: Consultation, s: Session) -> list[StepId]:
+def remaining(ctx: Ctx) -> list[StepId]:
     """Steps of the sequence (before the summary) that are neither answered nor skipped."""
-    return [step for step in sequence(c, s)[:-1] if not is_done(c, s, step)]
+    return [step for step in sequence(ctx.c, ctx.s)[:-1] if not ctx.step(step).is_done(ctx)]
 
 
 def respondent_type(c: Consultation, s: Session) -> RespondentType | None:
@@ -187,30 +173,20 @@ def respondent_type(c: Consultation, s: Session) -> RespondentType | None:
     return c.respondent_types_by_id.get(s.respondent.type)
 
 
-_ALWAYS_KNOWN = frozenset(
-    (
-        *(START, RESUME, LANGUAGE, EDIT, PERSONAL_DATA, CANCEL, DELETE, DONE),
-        MUNICIPALITY_PICK,
-        *OPTIONAL_RESPONDENT_STEPS,
-    )
-)
-"""Steps outside the sequence that every file has, so repair never moves a session off them."""
-
-
-def repair(c: Consultation, s: Session) -> None:
+def repair(ctx: Ctx) -> None:
     """Fit a stored session to the consultation file as it is now.
 
     A file may be corrected while drafts are open (a theme or question removed, a respondent
     type renamed). Unknown choices are dropped and a step that no longer exists is replaced by
     the first open step, so nobody is stuck and nothing still valid is lost.
     """
+    c, s = ctx.c, ctx.s
     theme_ids = c.themes_by_id
     if any(t not in theme_ids for t in s.themes):
         s.themes = [t for t in s.themes if t in theme_ids]
     if s.respondent.type is not None and respondent_type(c, s) is None:
         s.respondent.type = None
-    # The pick list belongs to "kommune"; the quick path reaches the optional respondent
-    # steps and the theme choice from the summary.
-    known_anyway = s.step in _ALWAYS_KNOWN or (s.step == THEMES and bool(c.themes))
-    if not known_anyway and s.step not in sequence(c, s):
-        s.step = next(iter(remaining(c, s)), SUMMARY)
+    # Confirmations, the pick list and the details the quick path adds from the summary may
+    # be where a person is, though their path does not list them.
+    if not ctx.here.may_rest_off_path(ctx) and s.step not in sequence(c, s):
+        s.step = next(iter(remaining(ctx)), SUMMARY)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from bot.conversation import flow, prompts, screens
+from bot.conversation import flow
 from bot.conversation.context import Ctx
 from bot.conversation.events import TextEvent
 from bot.conversation.names import StepId
+from bot.conversation.navigation import show
+from bot.conversation.steps.answers import QuestionAnswer, ThemeAnswer
 
 
 def on_help(ctx: Ctx) -> None:
@@ -14,12 +16,11 @@ def on_help(ctx: Ctx) -> None:
     The ministry's own wording is behind its button under the question, so help stays one
     short message with the question below it.
     """
-    c, s, _ = ctx.c, ctx.s, ctx._
+    _ = ctx._
     lines: list[str] = []
-    if s.step.startswith(flow.THEME_PREFIX):
-        lines.append(ctx.t(c.theme(s.step.removeprefix(flow.THEME_PREFIX)).help))
-    elif s.step.startswith(flow.QUESTION_PREFIX):
-        lines.append(ctx.t(c.question(s.step.removeprefix(flow.QUESTION_PREFIX)).help))
+    here = ctx.here.help(ctx)
+    if here is not None:
+        lines.append(here)
     lines.append(
         "\n".join(
             [
@@ -34,7 +35,7 @@ def on_help(ctx: Ctx) -> None:
     lines.append(_("Du kan ta pause når du vil. Svarene er lagret, og du fortsetter med /start."))
     for line in lines:
         ctx.say(line)
-    screens.show(ctx)
+    show(ctx)
 
 
 def _front_end_commands(ctx: Ctx) -> list[str]:
@@ -83,7 +84,7 @@ def on_privacy(ctx: Ctx) -> None:
         + "\n\n"
         + _("Skriv /slett for å slette alt vi har lagret om deg.")
     )
-    screens.show(ctx)
+    show(ctx)
 
 
 def on_status(ctx: Ctx) -> None:
@@ -96,24 +97,16 @@ def on_status(ctx: Ctx) -> None:
         return
     if s.step == flow.START:
         ctx.say(_("Du har ikke begynt ennå."))
-        screens.show(ctx)
+        show(ctx)
         return
     steps = flow.sequence(c, s)
     lines = [_status_of_content(ctx, steps)]
     skipped = [st for st in steps if st in s.skipped]
-    left = [st for st in flow.remaining(c, s) if st not in s.skipped]
+    left = [st for st in flow.remaining(ctx) if st not in s.skipped]
     if skipped:
-        lines.append(
-            _("Hoppet over: {steps}.").format(
-                steps=", ".join(prompts.step_label(ctx, st) for st in skipped)
-            )
-        )
+        lines.append(_("Hoppet over: {steps}.").format(steps=_labels(ctx, skipped)))
     if left:
-        lines.append(
-            _("Gjenstår: {steps}.").format(
-                steps=", ".join(prompts.step_label(ctx, st) for st in left)
-            )
-        )
+        lines.append(_("Gjenstår: {steps}.").format(steps=_labels(ctx, left)))
     if s.attachments:
         lines.append(
             ctx.n_("{count} vedlegg.", "{count} vedlegg.", len(s.attachments)).format(
@@ -121,12 +114,16 @@ def on_status(ctx: Ctx) -> None:
             )
         )
     ctx.say("\n".join(lines))
-    screens.show(ctx)
+    show(ctx)
+
+
+def _labels(ctx: Ctx, steps: list[StepId]) -> str:
+    return ", ".join(ctx.step(step).label(ctx) for step in steps)
 
 
 def _status_of_content(ctx: Ctx, steps: list[StepId]) -> str:
     """The questions answered (themes are not questions), or the quick path's text."""
-    c, s, _ = ctx.c, ctx.s, ctx._
+    s, _ = ctx.s, ctx._
     if s.flow == "quick":
         answer = s.answers.get(flow.QUICK)
         return (
@@ -134,15 +131,15 @@ def _status_of_content(ctx: Ctx, steps: list[StepId]) -> str:
             if answer and answer.text
             else _("Du har ikke skrevet inn teksten ennå.")
         )
-    questions = [st for st in steps if st.startswith(flow.QUESTION_PREFIX)]
-    answered = [st for st in questions if flow.is_done(c, s, st) and st not in s.skipped]
+    questions = [st for st in steps if isinstance(ctx.step(st), QuestionAnswer)]
+    answered = [st for st in questions if ctx.step(st).is_done(ctx) and st not in s.skipped]
     text = ctx.n_(
         "Du har svart på {done} av {total} spørsmål.",
         "Du har svart på {done} av {total} spørsmål.",
         len(questions),
     ).format(done=len(answered), total=len(questions))
-    themes = [st for st in steps if st.startswith(flow.THEME_PREFIX)]
+    themes = [st for st in steps if isinstance(ctx.step(st), ThemeAnswer)]
     if themes:
-        written = [st for st in themes if flow.is_done(c, s, st) and st not in s.skipped]
+        written = [st for st in themes if ctx.step(st).is_done(ctx) and st not in s.skipped]
         text += " " + _("Tema: {done} av {total}.").format(done=len(written), total=len(themes))
     return text

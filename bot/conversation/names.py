@@ -1,8 +1,8 @@
 """Typed ids for steps and for choices, so the two namespaces cannot be mixed up.
 
-Both are stored (in the session JSON and in Telegram's callback data), so a value here is
-never renamed without a session migration (see :mod:`bot.conversation.session`). Some values are
-the same string in both namespaces (``Step.DONE`` and ``Pick.DONE`` are both ``"done"``);
+Both are stored (in the session JSON, and in what a channel keeps with a button), so a value
+here is never renamed without a session migration (see :mod:`bot.conversation.session`). Some
+values are the same string in both namespaces (``Step.DONE`` and ``Pick.DONE`` are both ``"done"``);
 the types keep them apart, and mypy refuses a ``Pick`` where a step is expected.
 """
 
@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import NewType
+
+MAX_ID_BYTES = 24
+"""Every step id and choice id the engine offers stays this short (UTF-8 bytes), whatever the
+channel: a button carries both, and some channels carry little with a button. A channel checks
+its own limit when it encodes them (Telegram's: ``bot.channels.telegram.callbacks``)."""
 
 
 class Step(StrEnum):

@@ -1,6 +1,9 @@
-"""Moving between steps: go to a step, go on, go back, or start over.
+"""Moving between steps: show, go to, go on, start over, come back from a confirmation.
 
-Every other handler moves through these, so a move always shows the new step.
+Every step object moves through these, so a move always shows the new step.
+
+What a step does on "skip" and "back" is the step's own (:mod:`bot.conversation.steps.base`);
+the order of steps is :mod:`bot.conversation.flow`'s.
 """
 
 from __future__ import annotations
@@ -8,15 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.consultation.model import Consultation
-from bot.conversation import flow, prompts, screens
+from bot.conversation import flow
 from bot.conversation.context import Ctx
 from bot.conversation.events import ForgetAttachments
-from bot.conversation.names import Step, StepId
+from bot.conversation.names import Pick, Step, StepId
 from bot.conversation.session import Session
 from bot.i18n.languages import SOURCE
-
-CONFIRM_STEPS = (flow.CANCEL, flow.DELETE, flow.LANGUAGE, flow.RESUME, flow.EDIT)
-"""Steps that ask something and then go back to ``return_step``."""
 
 
 def new_session(
@@ -34,17 +34,22 @@ def new_session(
     )
 
 
+def show(ctx: Ctx, *, replace_previous: bool = False) -> None:
+    """Show the current step: its text and its choices. Changes nothing in the session."""
+    ctx.here.show(ctx, replace_previous=replace_previous)
+
+
 def goto(ctx: Ctx, step: StepId) -> None:
     """Make ``step`` the current step and show it."""
     if step == flow.SUMMARY:
         ctx.s.editing_from_summary = False
     ctx.s.step = step
-    screens.show(ctx)
+    show(ctx)
 
 
 def advance(ctx: Ctx) -> None:
     """Go on to the next step of the person's path."""
-    goto(ctx, flow.next_step(ctx.c, ctx.s))
+    goto(ctx, flow.next_step(ctx))
 
 
 def confirm(ctx: Ctx, step: Step, *, from_confirmation: Step) -> None:
@@ -64,12 +69,12 @@ def remember_return(ctx: Ctx, from_confirmation: Step) -> None:
     after /avbryt, must still lead back to the question the person was at); the confirmation
     screens themselves are never noted, so two of them cannot send each other back and forth.
     """
-    s = ctx.s
-    if s.step not in CONFIRM_STEPS:
+    s, here = ctx.s, ctx.here
+    if not here.confirms:
         s.return_step = s.step
-    elif s.step == flow.EDIT:
-        s.return_step = flow.SUMMARY  # the edit menu belongs to the summary
-    elif s.return_step is None or s.return_step in CONFIRM_STEPS:
+    elif here.belongs_to is not None:
+        s.return_step = here.belongs_to  # the edit menu belongs to the summary
+    elif s.return_step is None or ctx.step(s.return_step).confirms:
         s.return_step = from_confirmation
 
 
@@ -82,7 +87,7 @@ def return_from_confirmation(ctx: Ctx, default: Step) -> None:
 
 def enter_flow(ctx: Ctx, chosen: str) -> None:
     """Begin the guided or the quick path."""
-    ctx.s.flow = "quick" if chosen == prompts.QUICK and ctx.c.quick_path else "guided"
+    ctx.s.flow = "quick" if chosen == Pick.QUICK and ctx.c.quick_path else "guided"
     goto(ctx, flow.TYPE)
 
 
@@ -116,64 +121,3 @@ def unskip(s: Session, step: StepId) -> None:
     """``step`` is answered after all: it no longer counts as skipped."""
     if step in s.skipped:
         s.skipped.remove(step)
-
-
-def skip(ctx: Ctx) -> None:
-    """Skip the current step if it may be skipped, and go on."""
-    s, _ = ctx.s, ctx._
-    if s.step == flow.SUMMARY:
-        ctx.say(
-            _("Du er på siste steg, så her er det ikke noe å hoppe over.")
-            + " "
-            + _("Trykk «Send inn» for å sende, eller «Endre noe» for å rette."),
-            prompts.choices_for(ctx),
-        )
-        return
-    if not prompts.is_skippable(ctx):
-        ctx.say(_("Dette spørsmålet må du svare på for å gå videre."))
-        screens.show(ctx)
-        return
-    if s.step == flow.MUNICIPALITY_PICK:
-        s.step = flow.MUNICIPALITY
-        s.municipality_candidates = []
-    if not flow.is_done(ctx.c, s, s.step) and s.step not in s.skipped:
-        s.skipped.append(s.step)
-    advance(ctx)
-
-
-def skip_rest(ctx: Ctx) -> None:
-    """Skip this question and every open one after it, and show the summary."""
-    s = ctx.s
-    steps = flow.sequence(ctx.c, s)
-    for step in steps[steps.index(s.step) : -1]:
-        if not flow.is_done(ctx.c, s, step) and prompts.is_skippable(ctx, step):
-            s.skipped.append(step)
-    goto(ctx, flow.SUMMARY)
-
-
-def add_more(ctx: Ctx) -> None:
-    """Back to the answer just given, to add to it; the next typed part moves on again."""
-    previous = prompts.previous_answer(ctx)
-    if previous is None:
-        screens.show(ctx)
-        return
-    goto(ctx, previous)
-
-
-def back(ctx: Ctx) -> None:
-    """One step back: out of a confirmation, or to the previous step of the path."""
-    s, _ = ctx.s, ctx._
-    if s.step == flow.PERSONAL_DATA:
-        s.return_step = None
-        goto(ctx, flow.SUMMARY)
-        return
-    if s.step in CONFIRM_STEPS:
-        return_from_confirmation(ctx, flow.SUMMARY)
-        return
-    previous = flow.previous_step(ctx.c, s)
-    if previous is None:
-        ctx.say(_("Du er på det første spørsmålet."))
-        screens.show(ctx)
-        return
-    s.editing_from_summary = False
-    goto(ctx, previous)

@@ -43,6 +43,10 @@ class SubmissionAnswer(BaseModel):
     """The person chose to skip it; no answer and not skipped means it was never reached."""
     shown: str | None = None
     """The question as the person saw it, when they answered in nynorsk or English."""
+    answer_kind: str = "text"
+    """The question's kind (:data:`bot.conversation.kinds.KINDS`), which renders ``answer``
+    for people: :func:`bot.conversation.kinds.rendered`. Stored submissions from before kinds
+    existed have free text, the default."""
 
 
 class AttachmentInfo(BaseModel):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.conversation import screens
 from bot.conversation.context import Ctx
+from bot.conversation.navigation import show
 from bot.i18n.catalogs import N_
 
 MESSAGES: dict[str, str] = {
@@ -24,4 +24,4 @@ OTHER = N_("Det kan jeg ikke ta imot her. Skriv svaret ditt som tekst.")
 def on_unsupported(ctx: Ctx, kind: str) -> None:
     """Say why this input cannot be used, and ask the question again."""
     ctx.say(ctx._(MESSAGES.get(kind, OTHER)))
-    screens.show(ctx)
+    show(ctx)

@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime as rfc5322_datetime
 
 from bot.consultation.deadline import LATE_LABEL, is_late
+from bot.conversation.kinds import rendered
 from bot.conversation.submission import Submission, SubmissionAnswer
 from bot.i18n.catalogs import N_, gettext_for
 from bot.i18n.formats import format_date, format_datetime, format_size
@@ -105,7 +106,8 @@ def _answer(
         heading = _("Innspill")  # stored in bokmål; the receipt says it in the person's language
     else:
         heading = asked
-    text = clean_body_text(item.answer) if item.answer else None
+    value = rendered(item)  # the question's kind says how its answer reads
+    text = clean_body_text(value) if value else None
     if item.skipped:
         placeholder = _("Hoppet over")
     elif item.kind == "theme":

@@ -30,8 +30,8 @@ from bot.conversation.events import (
     UnsupportedEvent,
 )
 from bot.conversation.machine import new_session, step
-from bot.conversation.sending import deletion_notice
 from bot.conversation.session import Session
+from bot.conversation.steps.confirmations import deletion_notice
 from bot.conversation.submission import Submission
 from bot.i18n.languages import SOURCE, Lang, resolve_language
 from bot.mail.size import attachment_allowance

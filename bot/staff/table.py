@@ -13,6 +13,7 @@ from datetime import datetime
 from bot.consultation.deadline import is_late
 from bot.consultation.model import Consultation, pick
 from bot.conversation import flow
+from bot.conversation.kinds import rendered
 from bot.conversation.submission import Submission, SubmissionAnswer
 from bot.i18n.languages import SOURCE, language_name
 from bot.ops.clock import OSLO
@@ -117,13 +118,13 @@ def answer_text(answer: SubmissionAnswer) -> str | None:
     """An answer as staff read it, or ``None`` when there is none.
 
     Every staff tool reads answers through this one function, so how an answer is rendered
-    for staff (a question kind's own rendering) is decided in one place.
+    for staff is decided in one place: by the question's kind (:mod:`bot.conversation.kinds`).
     """
-    return answer.answer or None
+    return rendered(answer)
 
 
 def answered(sub: Submission, key: str) -> str | None:
-    """The text the person gave for ``key``, if any."""
+    """The answer the person gave for ``key``, as its question's kind renders it, if any."""
     found = _answer(sub, key)
     return answer_text(found) if found is not None else None
 

@@ -1,14 +1,24 @@
-"""The engine and mail composition stay pure: their source imports no I/O and reads no clock.
+"""The engine and mail composition stay pure: their source does no I/O and reads no clock.
 
 A ``sys.modules`` check misses what other libraries already loaded, so this reads the source
-itself (``ast``) and fails on a forbidden import or a call that reads the time.
+itself (``ast``) and fails on a forbidden import, a call that reads the time, or one that opens
+or reads a file. What the engine loads lazily from disk (catalogs, babel's locale data, the
+municipality register) must be loaded when the runtime opens, for every channel: a
+conversation runs here with every file read refused inside ``step()``.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
+import contextlib
+import io
+import pathlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import babel.localedata
 import pytest
 
 from tests.conftest import ROOT, SEED
@@ -35,10 +45,17 @@ FORBIDDEN_MODULES = (
     "secrets",
     "socket",
     "uuid",
+    "io",
+    "os",
+    "pathlib",
+    "shutil",
+    "tempfile",
 )
 """Modules (and everything under them) that bring a clock, randomness or I/O along."""
 FORBIDDEN_CALLS = ("now", "today", "utcnow")
 """Attribute or function calls that read the clock."""
+FILE_CALLS = ("open", "read_text", "read_bytes", "write_text", "write_bytes", "iterdir", "glob")
+"""Calls that open, read or write a file (``open(...)``, ``Path(...).read_text()``, ...)."""
 ALLOWED_NAMES = frozenset({"bot.ops.clock.OSLO"})
 """Constants that live beside the clock but read nothing: the time zone people read times in."""
 
@@ -62,6 +79,8 @@ def impurities(source: str) -> list[str]:
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             if name in FORBIDDEN_CALLS:
                 found.append(f"{name}() call on line {node.lineno}")
+            elif name in FILE_CALLS:
+                found.append(f"file access {name}() on line {node.lineno}")
     return found
 
 
@@ -98,6 +117,19 @@ def test_pure_file_has_no_io_and_no_clock(path: Path) -> None:
         "from datetime import date\nx = date.today()",
         "from datetime import datetime\nx = datetime.utcnow()",
         "def f(clock):\n    return clock.now()",
+        "import io",
+        "from io import BytesIO",
+        "import os",
+        "from os import environ",
+        "import os.path",
+        "from pathlib import Path",
+        "import pathlib",
+        "text = open('kommuner.csv').read()",
+        "with open('x', 'rb') as f:\n    pass",
+        "from bot.ops.resources import locales_dir\nx = (locales_dir() / 'a').read_text()",
+        "def f(p):\n    return p.read_bytes()",
+        "def f(p):\n    return p.open('rb')",
+        "def f(p):\n    p.write_text('x')",
     ],
 )
 def test_the_checker_catches_each_forbidden_snippet(snippet: str) -> None:
@@ -132,3 +164,78 @@ def test_the_municipality_register_is_read_at_load_not_inside_a_step(
     t.send("Kari Nordmann")
     t.send("Harstad")
     assert "Kommune: Harstad – Hárstták ✅" in t.text
+
+
+@contextlib.contextmanager
+def _no_file_reads() -> Iterator[None]:
+    """Every way the engine's libraries open a file fails while this is active."""
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a conversation step read a file")
+
+    targets = [
+        (builtins, "open"),
+        (io, "open"),
+        (pathlib.Path, "open"),
+        (pathlib.Path, "read_bytes"),
+        (pathlib.Path, "read_text"),
+        (pathlib.Path, "exists"),
+        (pathlib.Path, "stat"),
+    ]
+    saved = [(owner, name, getattr(owner, name)) for owner, name in targets]
+    for owner, name in targets:
+        setattr(owner, name, refused)
+    try:
+        yield
+    finally:
+        for owner, name, value in saved:
+            setattr(owner, name, value)
+
+
+async def test_no_step_reads_a_file_in_any_language_once_the_runtime_is_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a step would read lazily, every channel's runtime reads when it opens."""
+    from bot.app import Runtime
+    from bot.consultation import municipalities
+    from bot.conversation.machine import step as real_step
+    from bot.i18n import catalogs, formats
+    from bot.ops.settings import Settings
+    from bot.service import conversations
+    from tests.conversation.talk import ServiceTalk
+
+    # As in a fresh process: nothing of the catalogs, babel or the register is loaded yet.
+    for cached in (catalogs.translations, formats.babel_locale, formats.format_date):
+        cached.cache_clear()
+    monkeypatch.setattr(babel.localedata, "_cache", {})
+    municipalities._index.cache_clear()
+    settings = Settings(
+        _env_file=None,
+        conversation_file=SEED,
+        database_path=tmp_path / "db.sqlite3",
+        outbox_dir=tmp_path / "outbox",
+    )
+    runtime = await Runtime.open(settings)
+    steps: list[str] = []
+
+    def step_without_files(*args: Any, **kwargs: Any) -> Any:
+        with _no_file_reads():
+            outcome = real_step(*args, **kwargs)
+        steps.append(outcome.session.step)
+        return outcome
+
+    monkeypatch.setattr(conversations, "step", step_without_files)
+    try:
+        for lang in runtime.consultation.languages:
+            t = ServiceTalk(runtime.service, user=f"web:{lang}", language_code=lang)
+            await t.command("start")
+            await t.click(t.buttons().choices[0].label)  # the guided path
+            await t.press(t.buttons().step or "", "privatperson")
+            await t.send("Kari Nordmann")
+            await t.send("Harstad")
+            await t.command("status")
+            await t.command("summary")
+            assert "📋" in t.text
+    finally:
+        await runtime.close()
+    assert len(steps) == 7 * len(runtime.consultation.languages)

@@ -19,8 +19,8 @@ from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from bot.channels.telegram.staff_chat import BACKGROUND
+from bot.consultation.deadline import deadline_end
 from bot.consultation.model import Consultation
-from bot.conversation.deadline_notice import deadline_end
 from bot.conversation.session import Session
 from bot.i18n.catalogs import N_, gettext_for
 from bot.i18n.formats import format_date

@@ -11,10 +11,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
 from bot.channels.telegram import callbacks
+from bot.conversation.context import ChannelLimits
 from bot.conversation.events import Choice, Reply
 
 MAX_MESSAGE_CHARS: int = MessageLimit.MAX_TEXT_LENGTH
 """Telegram's limit for one text message (4096), from PTB, as the sender takes it too."""
+
+TELEGRAM_LIMITS = ChannelLimits(message_chars=MAX_MESSAGE_CHARS)
+"""What the engine must know of Telegram: how long one message may be."""
 
 SELECTED = "✅"
 NOT_SELECTED = "⬜"
