@@ -17,7 +17,7 @@ import logging
 import signal
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -33,7 +33,6 @@ from bot.channels.telegram.application import (
 from bot.channels.telegram.handlers import TelegramHandlers
 from bot.channels.telegram.ordering import AlbumCollector
 from bot.channels.telegram.purge_notice import PURGED, PurgeNotice
-from bot.channels.telegram.render import TELEGRAM_LIMITS
 from bot.channels.telegram.timed_jobs import start_reminders, start_staff_chat
 from bot.channels.telegram.updates import AnyApplication, update_source
 from bot.consultation.loader import load_consultation
@@ -214,8 +213,6 @@ def build_telegram(
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     options = options or telegram_options(settings)
     albums = AlbumCollector(options.album_delay)
-    # The conversation now speaks through Telegram: replies join only while one message holds them.
-    runtime.service.limits = replace(runtime.service.limits, channel=TELEGRAM_LIMITS)
 
     async def post_init(app: AnyApplication) -> None:
         renamed = await runtime.store.adopt_legacy_update_keys(update_source(app.bot.id))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from bot.app import Runtime
+from bot.conversation.capabilities import ChannelCapabilities, DocumentWay
 from bot.conversation.commands import OPEN, parse_command
 from bot.conversation.events import Reply
 from bot.i18n.catalogs import gettext_for
@@ -28,6 +29,10 @@ from bot.service.conversations import ConversationService
 from bot.service.uploads import IncomingFile
 
 PROMPT = "›"
+
+TERMINAL = ChannelCapabilities(documents=DocumentWay.COMMAND)
+"""What the engine must know of the terminal: no message length limit, and a document is
+sent with ``/vedlegg FIL``. Passed with every event."""
 
 T = TypeVar("T")
 
@@ -76,7 +81,7 @@ class TerminalChat:
     async def _greet(self) -> None:
         """Open the chat: a new person starts, someone who comes back continues."""
         handled = await self.service.handle_command(
-            self.user_id, OPEN, self.lang or "", language_code=self.lang
+            self.user_id, OPEN, self.lang or "", language_code=self.lang, channel=TERMINAL
         )
         self._print(handled.replies)
 
@@ -89,7 +94,9 @@ class TerminalChat:
         if self._was_cut(line):
             self._print([Reply(await self._cut_line_message(len(line)))])
             return
-        handled = await self.service.handle_text(self.user_id, line, numbered_choices=True)
+        handled = await self.service.handle_text(
+            self.user_id, line, numbered_choices=True, channel=TERMINAL
+        )
         self._print(handled.replies)
 
     def _was_cut(self, line: str) -> bool:
@@ -115,7 +122,7 @@ class TerminalChat:
             return [Reply(_("Jeg finner ikke filen «{path}».").format(path=str(path)))]
         name = Path(path).name
         file = IncomingFile(file_name=name, mime_type=None, size=len(data), data=data)
-        return (await self.service.handle_files(self.user_id, [file])).replies
+        return (await self.service.handle_files(self.user_id, [file], channel=TERMINAL)).replies
 
     async def run(self) -> None:
         """Talk until the input ends or Ctrl-C; every answer is saved as it arrives."""

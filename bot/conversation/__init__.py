@@ -1,8 +1,9 @@
 """The conversation engine: pure, synchronous, free of Telegram, SQLite, e-mail and the clock.
 
 Everything here is a function of (consultation, session, event). Time and fresh ids come in
-with the event, and what a channel can carry comes in as its limits (``ChannelLimits``), so
-every path can be tested in microseconds and shared by all channels.
+with the event, and what the person's channel can do comes with it (``ChannelCapabilities``:
+how long a message may be, how a document is sent), so every path can be tested in
+microseconds and shared by all channels.
 ``tests/conversation/test_purity.py`` reads this package's source and fails on I/O or a clock;
 what would be read lazily (catalogs, babel's data, the municipality register) is loaded when
 the runtime opens, for every channel, and the test refuses file reads inside ``step()``.
@@ -38,7 +39,8 @@ Where each rule lives:
 - ``names``: typed step ids (``Step``, ``AnswerStep``) and choice ids (``Pick``).
 - ``session``: the stored conversation state, its format version and migrations.
 - ``events``: events in, replies and effects out; ``context``: one step's working state
-  (``Ctx``) and the limits the engine keeps (``Limits``, ``ChannelLimits``).
+  (``Ctx``) and the limits the engine keeps (``Limits``); ``capabilities``: what
+  the person's channel can do (``ChannelCapabilities``, passed by the channel per event).
 - ``values``, ``personal_data``, ``matching``: parsing small values, spotting personal data,
   typed choices; ``build``, ``submission``: what is sent to the ministry.
 """

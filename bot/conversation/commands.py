@@ -12,6 +12,7 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from bot.conversation import deadline_notice, flow
+from bot.conversation.attaching import send_a_document
 from bot.conversation.context import Ctx
 from bot.conversation.info import on_help, on_privacy, on_status
 from bot.conversation.names import Pick
@@ -171,7 +172,7 @@ def _on_language(ctx: Ctx, arg: str) -> None:
 
 
 def _on_attach(ctx: Ctx, _arg: str) -> None:
-    ctx.say(ctx._("Send dokumentet som en fil, så legger jeg det ved innspillet."))
+    ctx.say(send_a_document(ctx))
 
 
 def _unknown(ctx: Ctx, _arg: str) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.consultation.deadline import is_closed
 from bot.consultation.model import Consultation, Text, pick
+from bot.conversation.capabilities import ANY_CHANNEL, ChannelCapabilities
 from bot.conversation.events import Choice, Effect, Event, Reply
 from bot.conversation.session import Session
 from bot.i18n.catalogs import gettext_for
@@ -22,19 +23,6 @@ which repeats their own answers, may be longer."""
 
 SUMMARY_MARK = "📋 "
 """How the summary begins; the one message allowed past READABLE_CHARS."""
-
-
-@dataclass(frozen=True)
-class ChannelLimits:
-    """What one message of the person's channel can hold.
-
-    Each channel fills its own (Telegram's adapter from Telegram's limits), so no channel's
-    numbers are written into the engine.
-    """
-
-    message_chars: int | None = None
-    """The longest message the channel shows; replies are joined only while they fit in one.
-    ``None``: no limit (the terminal, the web)."""
 
 
 @dataclass(frozen=True)
@@ -53,8 +41,9 @@ class Limits:
     """Who runs the bot and answers for the data (told in /personvern); empty: not set."""
     operator_contact: str = ""
     """How to reach the operator (an e-mail address or a web page); empty: not set."""
-    channel: ChannelLimits = ChannelLimits()
-    """What the person's channel can carry (see :class:`ChannelLimits`)."""
+    channel: ChannelCapabilities = ANY_CHANNEL
+    """What the person's channel can carry and how a document is sent there (the channel
+    passes its own with each event; see :mod:`bot.conversation.capabilities`)."""
 
 
 @dataclass

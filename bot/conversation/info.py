@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.conversation import flow
+from bot.conversation.capabilities import DocumentWay
 from bot.conversation.context import Ctx
-from bot.conversation.events import TextEvent
 from bot.conversation.names import StepId
 from bot.conversation.navigation import show
 from bot.conversation.steps.answers import QuestionAnswer, ThemeAnswer
@@ -39,9 +39,8 @@ def on_help(ctx: Ctx) -> None:
 
 
 def _front_end_commands(ctx: Ctx) -> list[str]:
-    """Commands only a front end knows: the terminal (it numbers choices) sends local files."""
-    event = ctx.event
-    if isinstance(event, TextEvent) and event.numbered_choices:
+    """Commands only a channel knows: the terminal sends local files with /vedlegg."""
+    if ctx.limits.channel.documents == DocumentWay.COMMAND:
         return [ctx._("/vedlegg FIL – send en fil fra maskinen, for eksempel en lang tekst")]
     return []
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from bot.consultation.model import Consultation
+from bot.conversation.capabilities import ChannelCapabilities
 from bot.conversation.context import Limits
 from bot.conversation.events import (
     ChoiceEvent,
@@ -129,12 +130,15 @@ class ConversationService:
         follows_ref: str | None = None,
         update_key: str | Sequence[str] | None = None,
         language_code: str | None = None,
+        channel: ChannelCapabilities | None = None,
     ) -> Handled:
         """The person wrote something (commands included; the engine tells them apart).
 
         ``numbered_choices``: the front end shows choices as numbered lines (the terminal), so
         a typed number or label picks a choice wherever one is offered. ``follows_ref``: the
         ref of the message right before this one in the chat, if the front end knows it.
+        ``channel`` (on every ``handle_*``): what the front end's channel can do, passed with
+        each event; ``None`` keeps the service's own (``limits.channel``).
         """
         return await self._handle(
             user_id,
@@ -148,6 +152,7 @@ class ConversationService:
             ),
             update_key=update_key,
             language_code=language_code,
+            channel=channel,
         )
 
     async def handle_choice(
@@ -158,6 +163,7 @@ class ConversationService:
         *,
         update_key: str | None = None,
         language_code: str | None = None,
+        channel: ChannelCapabilities | None = None,
     ) -> Handled:
         """The person pressed a button offered at ``step_id``."""
         return await self._handle(
@@ -165,6 +171,7 @@ class ConversationService:
             lambda at, fresh: ChoiceEvent(at=at, fresh_id=fresh, step=step_id, choice=choice),
             update_key=update_key,
             language_code=language_code,
+            channel=channel,
             pressed_step=step_id,
         )
 
@@ -176,6 +183,7 @@ class ConversationService:
         *,
         update_key: str | None = None,
         language_code: str | None = None,
+        channel: ChannelCapabilities | None = None,
     ) -> Handled:
         """A command by its canonical name (see :mod:`bot.conversation.commands`).
 
@@ -187,6 +195,7 @@ class ConversationService:
             lambda at, fresh: CommandEvent(at=at, fresh_id=fresh, name=name, arg=arg),
             update_key=update_key,
             language_code=language_code,
+            channel=channel,
         )
 
     async def handle_edit(
@@ -197,6 +206,7 @@ class ConversationService:
         *,
         update_key: str | None = None,
         language_code: str | None = None,
+        channel: ChannelCapabilities | None = None,
     ) -> Handled:
         """The person edited an earlier message."""
         return await self._handle(
@@ -204,6 +214,7 @@ class ConversationService:
             lambda at, fresh: EditEvent(at=at, fresh_id=fresh, message_ref=message_ref, text=text),
             update_key=update_key,
             language_code=language_code,
+            channel=channel,
         )
 
     async def handle_unsupported(
@@ -213,6 +224,7 @@ class ConversationService:
         *,
         update_key: str | Sequence[str] | None = None,
         language_code: str | None = None,
+        channel: ChannelCapabilities | None = None,
     ) -> Handled:
         """Input the conversation cannot use (sticker, photo, voice, …)."""
         return await self._handle(
@@ -220,6 +232,7 @@ class ConversationService:
             lambda at, fresh: UnsupportedEvent(at=at, fresh_id=fresh, kind=kind),
             update_key=update_key,
             language_code=language_code,
+            channel=channel,
         )
 
     async def handle_files(
@@ -230,6 +243,7 @@ class ConversationService:
         caption: str | None = None,
         update_key: str | Sequence[str] | None = None,
         language_code: str | None = None,
+        channel: ChannelCapabilities | None = None,
     ) -> Handled:
         """One or more documents; the content decides the type, not the name.
 
@@ -247,6 +261,7 @@ class ConversationService:
             ),
             update_key=update_key,
             language_code=language_code,
+            channel=channel,
             accepted=accepted,
         )
 
@@ -268,6 +283,7 @@ class ConversationService:
         *,
         update_key: str | Sequence[str] | None,
         language_code: str | None,
+        channel: ChannelCapabilities | None = None,
         accepted: Sequence[Accepted] = (),
         pressed_step: str | None = None,
     ) -> Handled:
@@ -295,7 +311,7 @@ class ConversationService:
                 self.consultation,
                 session,
                 make_event(now, self._make_id()),
-                limits=self._limits_for(session, len(accepted)),
+                limits=self._limits_for(session, len(accepted), channel),
             )
             submission = None
             outbox: list[OutboxItem] = []
@@ -393,11 +409,14 @@ class ConversationService:
                 return action
         return None
 
-    def _limits_for(self, session: Session, incoming: int) -> Limits:
-        """The engine's limits for this draft: how many bytes of documents still fit.
+    def _limits_for(
+        self, session: Session, incoming: int, channel: ChannelCapabilities | None
+    ) -> Limits:
+        """The engine's limits for this draft and the channel the event came from.
 
         The setting limits the encoded e-mail; documents grow by a third in base64 and the
         answers are in it three times, so the bytes left for documents depend on the draft.
+        The channel comes with each event: one process may serve Telegram and the web chat.
         """
         text = "".join(answer.text for answer in session.answers.values())
         allowance = _attachment_allowance(
@@ -405,4 +424,8 @@ class ConversationService:
             text_bytes=len(text.encode("utf-8")),
             count=len(session.attachments) + max(incoming, 1),
         )
-        return replace(self.limits, max_submission_bytes=allowance)
+        return replace(
+            self.limits,
+            max_submission_bytes=allowance,
+            channel=self.limits.channel if channel is None else channel,
+        )

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import count
 
 from bot.consultation.model import Consultation
+from bot.conversation.capabilities import ChannelCapabilities
 from bot.conversation.context import Limits
 from bot.conversation.events import (
     ChoiceEvent,
@@ -161,6 +162,9 @@ class ServiceTalk(_Reading):
     service: ConversationService
     user: str = "u"
     language_code: str | None = None
+    channel: ChannelCapabilities | None = None
+    """The channel the person talks through, passed with every event (``None``: the
+    service's own)."""
     replies: list[Reply] = field(default_factory=list)
     heard: list[Reply] = field(default_factory=list)
     """Every reply of the whole conversation, in order."""
@@ -174,20 +178,26 @@ class ServiceTalk(_Reading):
 
     async def send(self, text: str) -> list[Reply]:
         return self._keep(
-            await self.service.handle_text(self.user, text, language_code=self.language_code)
+            await self.service.handle_text(
+                self.user, text, language_code=self.language_code, channel=self.channel
+            )
         )
 
     async def command(self, name: str, arg: str = "") -> list[Reply]:
         return self._keep(
             await self.service.handle_command(
-                self.user, name, arg, language_code=self.language_code
+                self.user, name, arg, language_code=self.language_code, channel=self.channel
             )
         )
 
     async def press(self, step_id: str, choice: str) -> list[Reply]:
         return self._keep(
             await self.service.handle_choice(
-                self.user, step_id, choice, language_code=self.language_code
+                self.user,
+                step_id,
+                choice,
+                language_code=self.language_code,
+                channel=self.channel,
             )
         )
 
@@ -198,6 +208,10 @@ class ServiceTalk(_Reading):
     async def upload(self, *files: IncomingFile, caption: str | None = None) -> list[Reply]:
         return self._keep(
             await self.service.handle_files(
-                self.user, files, caption=caption, language_code=self.language_code
+                self.user,
+                files,
+                caption=caption,
+                language_code=self.language_code,
+                channel=self.channel,
             )
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.consultation.model import Consultation
-from bot.conversation.context import ChannelLimits, Limits
+from bot.conversation.capabilities import ChannelCapabilities
+from bot.conversation.context import Limits
 from bot.conversation.names import MAX_ID_BYTES
 from tests.conversation.talk import Talk
 from tests.conversation.test_message_size_and_reading import every_screen
@@ -31,7 +32,7 @@ def test_the_summary_and_its_send_prompt_join_while_the_channel_holds_them(
     assert SEND_PROMPT in summary.text, "a channel without a limit gets one message"
 
     limit = len(summary.text) - 10
-    narrow = summary_with_a_long_answer(consultation, Limits(channel=ChannelLimits(limit)))
+    narrow = summary_with_a_long_answer(consultation, Limits(channel=ChannelCapabilities(limit)))
     summary = next(r for r in narrow.replies if "📋 Oppsummering" in r.text)
     assert SEND_PROMPT not in summary.text, "the send prompt would not fit: a message of its own"
     assert len(summary.text) <= limit

@@ -49,7 +49,7 @@ async def test_a_refused_submission_is_told_in_the_chat_and_gets_no_receipt(
             await lag.send("Harstad Byforening")
             await lag.wait_for_reply("Hva heter du?")
             await lag.send("Kari Nordmann")
-            await lag.wait_for_reply("send det som dokument")
+            await lag.wait_for_reply("send det som fil med 📎")
             await lag.send("Vi vil ha flere boliger i sentrum.")
             await lag.wait_for_reply("Når du trykker «Send inn»")
             # The quick path asks no e-mail question (#12): the address comes from the summary.

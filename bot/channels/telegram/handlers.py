@@ -34,7 +34,7 @@ from telegram.ext import (
 from bot.channels.telegram import callbacks, flood
 from bot.channels.telegram.latest import LatestMessages
 from bot.channels.telegram.ordering import AlbumCollector, album_of
-from bot.channels.telegram.render import SELECTED
+from bot.channels.telegram.render import SELECTED, TELEGRAM
 from bot.channels.telegram.reply_sender import send_replies
 from bot.channels.telegram.updates import (
     IN_ALBUM,
@@ -125,6 +125,7 @@ class TelegramHandlers:
             follows_ref=str(message.message_id - 1),
             update_key=update_keys(update, context.bot.id),
             language_code=message.from_user.language_code,
+            channel=TELEGRAM,
         )
         await self._reply(context.bot, message.chat_id, handled.replies)
 
@@ -153,6 +154,7 @@ class TelegramHandlers:
             press.choice,
             update_key=update_key(update, context.bot.id),
             language_code=query.from_user.language_code,
+            channel=TELEGRAM,
         )
         await send_replies(
             context.bot,
@@ -176,6 +178,7 @@ class TelegramHandlers:
             message.text,
             update_key=update_key(update, context.bot.id),
             language_code=message.from_user.language_code,
+            channel=TELEGRAM,
         )
         await self._reply(context.bot, message.chat_id, handled.replies)
 
@@ -192,6 +195,7 @@ class TelegramHandlers:
             caption=message.caption,
             update_key=update_key(update, context.bot.id),
             language_code=message.from_user.language_code,
+            channel=TELEGRAM,
         )
         await self._reply(context.bot, message.chat_id, handled.replies)
 
@@ -216,11 +220,12 @@ class TelegramHandlers:
                 caption=caption,
                 update_key=keys,
                 language_code=lang_code,
+                channel=TELEGRAM,
             )
         else:
             kind = next((k for k in map(unsupported_kind, parts) if k != "other"), "other")
             handled = await self.service.handle_unsupported(
-                user, kind, update_key=keys, language_code=lang_code
+                user, kind, update_key=keys, language_code=lang_code, channel=TELEGRAM
             )
         log.info("album of %d part(s) handled (media group %s)", len(parts), album_of(update))
         await self._reply(context.bot, first.chat_id, handled.replies)
@@ -236,6 +241,7 @@ class TelegramHandlers:
             unsupported_kind(message),
             update_key=update_key(update, context.bot.id),
             language_code=message.from_user.language_code,
+            channel=TELEGRAM,
         )
         await self._reply(context.bot, message.chat_id, handled.replies)
 

@@ -11,14 +11,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
 from bot.channels.telegram import callbacks
-from bot.conversation.context import ChannelLimits
+from bot.conversation.capabilities import ChannelCapabilities, DocumentWay
 from bot.conversation.events import Choice, Reply
 
 MAX_MESSAGE_CHARS: int = MessageLimit.MAX_TEXT_LENGTH
 """Telegram's limit for one text message (4096), from PTB, as the sender takes it too."""
 
-TELEGRAM_LIMITS = ChannelLimits(message_chars=MAX_MESSAGE_CHARS)
-"""What the engine must know of Telegram: how long one message may be."""
+TELEGRAM = ChannelCapabilities(message_chars=MAX_MESSAGE_CHARS, documents=DocumentWay.SEND_FILE)
+"""What the engine must know of Telegram: how long one message may be, and that a document
+is sent as a file. The handlers pass it with every event."""
 
 SELECTED = "✅"
 NOT_SELECTED = "⬜"

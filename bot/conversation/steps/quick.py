@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.conversation import flow
+from bot.conversation.attaching import paste_or_send
 from bot.conversation.context import Ctx
 from bot.conversation.events import Choice
 from bot.conversation.kinds.free_text import so_far
@@ -24,9 +25,7 @@ class Quick(AnswerStep):
 
     def text(self, ctx: Ctx) -> str:
         """What to send, and the text so far."""
-        text = ctx._(
-            "Lim inn innspillet ditt her, eller send det som dokument (PDF, Word, ODT eller tekst)."
-        )
+        text = paste_or_send(ctx)  # how a document is sent depends on the channel
         answer = self.given(ctx)
         if answer and answer.text:
             text += "\n\n" + so_far(ctx, answer.text)

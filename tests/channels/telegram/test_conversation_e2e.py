@@ -12,6 +12,7 @@ import pytest
 
 from bot.app import Runtime
 from bot.channels.telegram.updates import user_key
+from bot.conversation.capabilities import ANY_CHANNEL
 from bot.ops.settings import Settings
 from tests.channels.telegram.conftest import run_bot
 from tests.channels.telegram.fake_bot_api import FakeBotApi, FakeUser
@@ -141,7 +142,9 @@ async def test_an_association_sends_a_document_by_the_quick_path(
     await lag.send("Harstad idrettslag")
     await lag.wait_for_reply("Hva heter du?")
     await lag.send("Kari Nordmann")
-    await lag.wait_for_reply("send det som dokument")
+    # Telegram's own way to send a document, passed with the event, not set on the service.
+    await lag.wait_for_reply("send det som fil med 📎")
+    assert bot.service.limits.channel == ANY_CHANNEL
     await lag.send_document("Styrets innspill.pdf", PDF, caption="Vedtatt av styret 12. februar.")
     await lag.wait_for_reply("1 vedlegg mottatt")
     await lag.wait_for_reply("Når du trykker «Send inn»")

@@ -65,7 +65,7 @@ async def at_the_text_step(user: FakeUser) -> None:
     await user.send("Ola Flom")
     await user.wait_for_reply("Hvilken kommune")
     await user.send("Harstad")
-    await user.wait_for_reply("dokument")
+    await user.wait_for_reply("Lim inn innspillet")
 
 
 async def chat(user: FakeUser, rounds: int) -> list[float]:
