@@ -74,7 +74,11 @@ def _shallow(model: M, **changes: Any) -> M:
 
 
 class AnswerPart(BaseModel):
-    """One message's worth of an answer; several parts make one answer."""
+    """One message's worth of an answer; several parts make one answer.
+
+    A part with no text notes a message that belonged to the answer but did not fit in it
+    (:mod:`bot.conversation.kinds.too_long`), so the messages after it still join the answer.
+    """
 
     text: str
     message_ref: str | None = None
@@ -84,11 +88,20 @@ class Answer(BaseModel):
     """The answer to one step (a theme, a question or the quick path's free text)."""
 
     parts: list[AnswerPart] = Field(default_factory=list)
+    cut: bool = False
+    """Text was cut off to keep the answer within its limit, so the answer is full: a later
+    part of the same paste would leave a gap where the cut-off text was. Added with a
+    default, so a session stored before it loads unchanged."""
 
     @property
     def text(self) -> str:
         """The whole answer, its parts joined as paragraphs."""
         return "\n\n".join(p.text for p in self.parts if p.text.strip())
+
+    @property
+    def kept_parts(self) -> int:
+        """How many parts hold text (what the person is told the answer has)."""
+        return sum(1 for p in self.parts if p.text.strip())
 
 
 class Respondent(BaseModel):

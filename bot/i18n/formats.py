@@ -39,6 +39,11 @@ def format_datetime(value: datetime, lang: str) -> str:
     )
 
 
+def format_count(count: int, lang: str) -> str:
+    """A whole number with the language's digit grouping: "30 000" ("30,000" in English)."""
+    return format_decimal(count, format="#,##0", locale=babel_locale(lang))
+
+
 KIB = 1024
 """Sizes are counted in binary units, as Telegram counts its 20 MB download limit."""
 

@@ -102,6 +102,8 @@ def every_screen(c: Consultation, lang: str) -> list[Reply]:
     note = IncomingDocument("notat.pdf", "application/pdf", 1000, "A1", text="Ring 912 34 567")
     quick.upload(note)
     quick.send("ok")
+    quick.send("Vi trenger flere boliger for unge i sentrum. " * 1500)  # over the answer's limit
+    quick.send("Og dette kom med i samme lange melding.")  # the answer is full now
     quick.pick(Pick.EDIT)
     quick.pick(Pick.BACK_TO_SUMMARY)
     quick.pick(Pick.SEND)
@@ -139,7 +141,12 @@ def test_no_message_is_longer_than_600_characters_except_the_summary(
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
 def test_the_conversation_as_shown_reads_at_lix_35_or_lower(c: Consultation, lang: str) -> None:
     # The summary repeats the person's own answers; the rest is ours to keep plain.
-    shown = {r.text for r in every_screen(c, lang) if not r.text.startswith(SUMMARY_MARK)}
+    # A short lead-in (an acknowledgement) may open the summary's message; it counts alone.
+    shown = {
+        r.text.split("\n\n" + SUMMARY_MARK)[0]
+        for r in every_screen(c, lang)
+        if not r.text.startswith(SUMMARY_MARK)
+    }
     score = lix(sorted(shown))
     assert score <= 35, f"{lang}: LIX {score:.1f}"
 

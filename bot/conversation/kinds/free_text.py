@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.conversation.context import Ctx
 from bot.conversation.events import Choice
 from bot.conversation.kinds.question_kind import QuestionKind
+from bot.conversation.kinds.too_long import fit, say_cut, say_full
 from bot.conversation.names import Pick
 from bot.conversation.session import Answer, AnswerPart
 from bot.conversation.values import clean_answer
@@ -30,13 +31,26 @@ class FreeText(QuestionKind):
         return [Choice(Pick.REPLACE, ctx._("Skriv nytt svar"))] if answered else []
 
     def take_text(self, ctx: Ctx, answer: Answer, raw: str, message_ref: str | None) -> bool:
-        """Add a part; refused (and said why) when the answer would grow too long."""
+        """Add a part, up to the answer's limit (:mod:`bot.conversation.kinds.too_long`).
+
+        What does not fit is cut off, the person is told, and the answer is full from then
+        on: the next part of a split paste would otherwise follow the cut with a gap. When
+        nothing fits, nothing is kept and ``False`` is returned; the refused part still notes
+        its message, with no text, so the parts after it are known to continue this answer
+        instead of becoming the answer to the next question.
+        """
         text = clean_answer(raw)
-        if len(answer.text) + len(text) > ctx.limits.max_answer_chars:
-            ctx.say(
-                ctx._("Svaret er blitt veldig langt. Send resten som dokument, eller gå videre.")
-            )
-            return False
+        used = len(answer.text)
+        room = ctx.limits.max_answer_chars - used - (2 if used else 0)  # parts join with \n\n
+        if answer.cut or len(text) > room:
+            kept = "" if answer.cut else fit(text, room)
+            if not kept:
+                say_full(ctx, text)
+                answer.parts.append(AnswerPart(text="", message_ref=message_ref))
+                return False
+            say_cut(ctx, kept, len(text))
+            text = kept
+            answer.cut = True
         answer.parts.append(AnswerPart(text=text, message_ref=message_ref))
         ctx.s.personal_data_acknowledged = False
         return True

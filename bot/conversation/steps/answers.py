@@ -13,7 +13,7 @@ from collections.abc import Callable
 from bot.consultation.model import Question, Theme
 from bot.conversation import flow
 from bot.conversation.context import Ctx
-from bot.conversation.events import Choice, TextEvent
+from bot.conversation.events import Choice, Reply, TextEvent
 from bot.conversation.kinds import FREE_TEXT, QuestionKind
 from bot.conversation.names import Pick, StepId
 from bot.conversation.navigation import advance, goto, show, unskip
@@ -59,19 +59,18 @@ class AnswerStep(BaseStep):
         mer på forrige svar» on the next question.
         """
         answer = ctx.s.answers.setdefault(self.id, Answer())
+        said = _last_said(ctx)
         if not self.kind.take_text(ctx, answer, raw, message_ref):
             show(ctx)
             return
+        # When the kind said what it kept (a long text cut short), that is the receipt.
+        if _last_said(ctx) is said:
+            ctx.say(_receipt(ctx, answer))
         self.taken(ctx, answer)
 
     def taken(self, ctx: Ctx, answer: Answer) -> None:
-        """The answer was given: no longer skipped, acknowledged, and on to the next step."""
+        """The answer was given: no longer skipped, and on to the next step."""
         unskip(ctx.s, self.id)
-        count = len(answer.parts)
-        if count == 1:
-            ctx.say(ctx._("Lagret ✅"))
-        else:
-            ctx.say(ctx._("Lagt til ✅ Svaret har nå {count} deler.").format(count=count))
         self.after_answer(ctx)
 
     def after_answer(self, ctx: Ctx) -> None:
@@ -86,7 +85,7 @@ class AnswerStep(BaseStep):
             return
         ctx.say(
             ctx._("Lagt til på «{where}» ✅ Svaret har nå {count} deler.").format(
-                where=self.label(ctx), count=len(answer.parts)
+                where=self.label(ctx), count=answer.kept_parts
             )
         )
         # The current question (or summary) again, in the same message: the message that
@@ -156,6 +155,7 @@ class AskedAnswer(AnswerStep):
             return
         answer = ctx.s.answers.setdefault(self.id, Answer())
         if self.kind.take_choice(ctx, answer, choice):
+            ctx.say(ctx._("Lagret ✅"))
             self.taken(ctx, answer)
 
     def _buttons(self) -> dict[str, Callable[[Ctx], None]]:
@@ -309,3 +309,15 @@ def skip_rest(ctx: Ctx) -> None:
         if not target.is_done(ctx) and target.is_skippable(ctx):
             s.skipped.append(step)
     goto(ctx, flow.SUMMARY)
+
+
+def _receipt(ctx: Ctx, answer: Answer) -> str:
+    """What a typed answer's receipt says: the first part, or one more part."""
+    if answer.kept_parts <= 1:
+        return ctx._("Lagret ✅")
+    return ctx._("Lagt til ✅ Svaret har nå {count} deler.").format(count=answer.kept_parts)
+
+
+def _last_said(ctx: Ctx) -> Reply | None:
+    """The last message queued so far (a new one, or a longer one, means something was said)."""
+    return ctx.replies[-1] if ctx.replies else None

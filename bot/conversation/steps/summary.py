@@ -100,7 +100,7 @@ class Summary(BaseStep):
             return
         raw = event.text
         if len(raw.split()) >= MORE_TEXT_MIN_WORDS:
-            ctx.s.step = flow.QUICK
+            # Taken into the text from here: refused (too long), the summary is shown again.
             QUICK.add_text(ctx, raw, event.message_ref)
             return
         shown = raw.strip() if len(raw.strip()) <= 40 else raw.strip()[:39] + "…"

@@ -1,0 +1,64 @@
+"""The edges people still met (issue #23), tried on Telegram as a person would: the real bot
+over HTTP against the fake Bot API."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import Runtime
+from bot.channels.telegram.updates import user_key
+from bot.conversation import flow
+from bot.conversation.session import Session
+from tests.channels.telegram.fake_bot_api import FakeBotApi, FakeUser
+from tests.conversation.test_long_answers import LIMIT, paste
+
+pytestmark = pytest.mark.slow
+
+GUIDED = "Svar på spørsmålene (ca. 10 min)"
+
+
+async def to_the_first_theme(person: FakeUser) -> None:
+    await person.send("/start")
+    await person.wait_for_reply("Hvordan vil du svare?")
+    await person.click(GUIDED)
+    await person.wait_for_reply("Hvem svarer du for?")
+    await person.click("Privatperson")
+    await person.wait_for_reply("Hva heter du?")
+    await person.send("Kari Nordmann")
+    await person.wait_for_reply("Hvilken kommune")
+    await person.send("Harstad")
+    await person.wait_for_reply("kvittering på e-post")
+    await person.click("Nei takk")
+    await person.wait_for_reply("Hvilke tema")
+    await person.click("Tjenester")
+    await person.wait_for_reply("✅")
+    await person.click("Ferdig ➡️")
+    await person.wait_for_reply("Tema 1 av 1")
+
+
+async def session(bot: Runtime, person: FakeUser) -> Session:
+    found = await bot.service.session_of(user_key(person.id))
+    assert found is not None
+    return found
+
+
+async def test_a_paste_split_by_the_app_is_kept_up_to_the_limit_and_nothing_lands_elsewhere(
+    api: FakeBotApi, bot: Runtime
+) -> None:
+    kari = api.user(2301)
+    await to_the_first_theme(kari)
+    text = paste(50_000)
+    start = kari.mark()
+    for offset in range(0, len(text), 4096):  # as Telegram's app sends a long paste
+        await kari.send(text[offset : offset + 4096])
+    await kari.settle()
+    said = "\n".join(r.text for r in kari.replies_since(start))
+    assert "Meldingen var for lang" in said
+    assert "Legg resten i en fil, og send den med 📎." in said
+    now = await session(bot, kari)
+    answer = now.answers[flow.theme_step("tjenester")].text
+    assert LIMIT - 4096 < len(answer) <= LIMIT
+    assert answer.startswith(text[:4096]), "the parts joined in the order they were sent"
+    first_question = flow.question_step("q1")
+    assert first_question not in now.answers or not now.answers[first_question].text
+    assert now.step == first_question

@@ -1,0 +1,39 @@
+"""The edges people still met (issue #23), tried in the terminal as a person would: the chat
+as a subprocess fed through a pipe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.i18n.formats import format_count
+from tests.channels.terminal.test_terminal_e2e import chat
+from tests.conversation.test_long_answers import paste
+
+pytestmark = pytest.mark.slow
+
+TO_THE_QUICK_INPUT = ["2", "1", "Kari Nordmann", "Harstad"]
+"""The quick path as a private person: the prompt for the text or a document comes next."""
+TO_THE_FIRST_THEME = ["1", "1", "Kari Nordmann", "Harstad", "Nei takk", "5", "Ferdig"]
+"""The guided path with one theme chosen (Tjenester): its question comes next."""
+
+
+def test_the_quick_path_says_how_to_send_a_file_here(tmp_path: Path) -> None:
+    result = chat(tmp_path, TO_THE_QUICK_INPUT, "--user", "lag")
+    assert result.returncode == 0, result.stderr
+    assert "skriv /vedlegg og filstien, for eksempel /vedlegg innspill.pdf" in result.stdout
+    assert "📎" not in result.stdout
+
+
+def test_a_50000_character_line_is_kept_up_to_the_limit_and_said_so(tmp_path: Path) -> None:
+    text = paste(50_000).replace("\n\n", " ")  # one line, as a paste without line breaks
+    result = chat(tmp_path, [*TO_THE_FIRST_THEME, text, "/oppsummering"], "--user", "kari")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Meldingen var for lang. Et svar kan ha opptil 30\xa0000 tegn" in out
+    assert f"av {format_count(len(text), 'nb')} tegn" in out
+    assert "Legg resten i en fil, og send den med /vedlegg FIL." in out
+    assert "Spørsmål 1 av 6" in out, "the theme counts as answered; on to the questions"
+    summary = out[out.rindex("📋 Oppsummering") :]
+    assert "Avsnitt 1." in summary
