@@ -41,9 +41,12 @@ def show(ctx: Ctx, *, replace_previous: bool = False) -> None:
 
 def goto(ctx: Ctx, step: StepId) -> None:
     """Make ``step`` the current step and show it."""
+    s = ctx.s
     if step == flow.SUMMARY:
-        ctx.s.editing_from_summary = False
-    ctx.s.step = step
+        s.editing_from_summary = False
+    if s.adding_to is not None and s.adding_to != step:
+        s.adding_to = None  # «Legg til» holds at the answer it was chosen at, until one leaves
+    s.step = step
     show(ctx)
 
 

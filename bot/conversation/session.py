@@ -151,6 +151,10 @@ class Session(BaseModel):
     skipped: list[str] = Field(default_factory=list)
     attachments: list[Attachment] = Field(default_factory=list)
     editing_from_summary: bool = False
+    adding_to: StepId | None = None
+    """The answer typed text adds to, chosen with «Legg til»; at any other answered step,
+    typed text replaces the answer (people retype the whole corrected answer). Added with a
+    default, so a session stored before it loads unchanged."""
     notice_shown: bool = False
     remind_deadline: bool = False
     """Asked for a reminder 7 days and 1 day before the deadline. Added with a default, so a
@@ -172,7 +176,7 @@ class Session(BaseModel):
     def _migrate(cls, data: Any) -> Any:
         return migrate(data) if isinstance(data, dict) else data
 
-    @field_validator("step", "return_step", mode="before")
+    @field_validator("step", "return_step", "adding_to", mode="before")
     @classmethod
     def _typed_step(cls, value: Any) -> Any:
         # A fixed step comes back as its Step member, every other one as an AnswerStep.

@@ -78,6 +78,9 @@ def every_screen(c: Consultation, lang: str) -> list[Reply]:
         guided.everywhere()
         guided.send("Vi trenger flere boliger for unge.")
         guided.pick(Pick.NEXT)
+    guided.command("back")  # back at an answered theme: typing would replace it
+    guided.pick(Pick.ADD)  # «Legg til»: typing adds
+    guided.pick(Pick.NEXT)
     for _question in c.questions:
         guided.everywhere()
         if Pick.ORIGINAL in [ch.id for ch in guided.t.buttons().choices]:

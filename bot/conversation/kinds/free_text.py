@@ -15,20 +15,40 @@ QUOTED_CHARS = 300
 
 
 class FreeText(QuestionKind):
-    """Typed text, in parts that join as paragraphs; «Skriv nytt svar» starts it again."""
+    """Typed text, in parts that join as paragraphs.
+
+    Back at an answered question, typed text replaces the answer (people retype the whole
+    corrected answer); «Legg til» makes it join the answer instead, and «Erstatt svaret»
+    removes it at once. The screen says which of the two typing will do.
+    """
 
     name = "text"
     free_text = True
 
     def prompt(self, ctx: Ctx, answer: Answer | None) -> str:
-        """The answer so far and how to add to it, or how to answer."""
-        if answer and answer.text:
-            return so_far(ctx, answer.text)
-        return ctx._("Skriv svaret ditt. Trenger du eksempler, skriv /hjelp.")
+        """The answer so far and what typing does to it now, or how to answer."""
+        if not (answer and answer.text):
+            return ctx._("Skriv svaret ditt. Trenger du eksempler, skriv /hjelp.")
+        if adds_to_answer(ctx):
+            then = ctx._("Skriv det du vil legge til. Det kommer etter svaret du har.")
+        else:
+            then = ctx._(
+                "Skriver du noe nå, erstatter det svaret over. "
+                "Vil du heller legge til, velg «Legg til»."
+            )
+        return so_far(ctx, answer.text) + "\n\n" + then
 
     def choices(self, ctx: Ctx, answer: Answer | None, *, answered: bool) -> list[Choice]:
-        """Once answered: write a new answer instead of adding to this one."""
-        return [Choice(Pick.REPLACE, ctx._("Skriv nytt svar"))] if answered else []
+        """Once answered: replace the answer, or add to it.
+
+        The same two in either mode, so a button pressed on the message before stays valid.
+        """
+        if not answered:
+            return []
+        return [
+            Choice(Pick.REPLACE, ctx._("Erstatt svaret")),
+            Choice(Pick.ADD, ctx._("Legg til")),
+        ]
 
     def take_text(self, ctx: Ctx, answer: Answer, raw: str, message_ref: str | None) -> bool:
         """Add a part, up to the answer's limit (:mod:`bot.conversation.kinds.too_long`).
@@ -61,12 +81,11 @@ class FreeText(QuestionKind):
 
 
 def so_far(ctx: Ctx, text: str) -> str:
-    """The start of an answer shown again, and how to add to it."""
+    """The start of an answer shown again (what typing does to it is said after it)."""
     short = text if len(text) <= QUOTED_CHARS else text[: QUOTED_CHARS - 1].rstrip() + "…"
-    return (
-        ctx._("Svaret ditt så langt:")
-        + "\n"
-        + ctx._("«{text}»").format(text=short)
-        + "\n\n"
-        + ctx._("Skriv mer for å legge til, eller velg under.")
-    )
+    return ctx._("Svaret ditt så langt:") + "\n" + ctx._("«{text}»").format(text=short)
+
+
+def adds_to_answer(ctx: Ctx) -> bool:
+    """Whether typed text at the current step joins its answer («Legg til» was chosen)."""
+    return ctx.s.adding_to is not None and ctx.s.adding_to == ctx.s.step

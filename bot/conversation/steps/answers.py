@@ -15,6 +15,7 @@ from bot.conversation import flow
 from bot.conversation.context import Ctx
 from bot.conversation.events import Choice, Reply, TextEvent
 from bot.conversation.kinds import FREE_TEXT, QuestionKind
+from bot.conversation.kinds.free_text import adds_to_answer
 from bot.conversation.names import Pick, StepId
 from bot.conversation.navigation import advance, goto, show, unskip
 from bot.conversation.session import Answer
@@ -51,21 +52,30 @@ class AnswerStep(BaseStep):
         """One more part of the answer; then on to the next step at once."""
         self.add_text(ctx, event.text, event.message_ref)
 
-    def add_text(self, ctx: Ctx, raw: str, message_ref: str | None) -> None:
+    def add_text(
+        self, ctx: Ctx, raw: str, message_ref: str | None, *, adding: bool = False
+    ) -> None:
         """Read ``raw`` into this step's answer (the current step), acknowledge it, and go on.
 
-        The acknowledgement and the next question arrive as one message. More for this answer
-        can still come: parts sent before the next question appeared, or through «Legg til
-        mer på forrige svar» on the next question.
+        Back at an answered step, the text replaces the answer unless the person chose to add
+        to it («Legg til», «Legg til mer på forrige svar»), or ``adding`` says so: people
+        retype the whole corrected answer. The old answer stays until the new text is taken.
+        The acknowledgement and the next question arrive as one message. More for this
+        answer can still come: parts sent before the next question appeared, or through
+        «Legg til mer på forrige svar» on the next question.
         """
-        answer = ctx.s.answers.setdefault(self.id, Answer())
+        given = self.given(ctx)
+        adding = adding or adds_to_answer(ctx)
+        replacing = given is not None and bool(given.text) and not adding
+        answer = Answer() if replacing or given is None else given
         said = _last_said(ctx)
         if not self.kind.take_text(ctx, answer, raw, message_ref):
             show(ctx)
             return
+        ctx.s.answers[self.id] = answer
         # When the kind said what it kept (a long text cut short), that is the receipt.
         if _last_said(ctx) is said:
-            ctx.say(_receipt(ctx, answer))
+            ctx.say(_receipt(ctx, answer, replaced=replacing))
         self.taken(ctx, answer)
 
     def taken(self, ctx: Ctx, answer: Answer) -> None:
@@ -163,16 +173,24 @@ class AskedAnswer(AnswerStep):
             Pick.SKIP: self.on_skip,
             Pick.NEXT: advance,
             Pick.REPLACE: self.replace,
+            Pick.ADD: self.add,
             Pick.MORE: add_more,
             Pick.SKIP_REST: skip_rest,
             Pick.ORIGINAL: self.show_original,
         }
 
     def replace(self, ctx: Ctx) -> None:
-        """«Skriv nytt svar»: the answer is removed, and the next text is the new one."""
+        """«Erstatt svaret»: the answer is removed now, and the question asked again."""
         ctx.s.answers.pop(self.id, None)
+        ctx.s.adding_to = None
         ctx.s.personal_data_acknowledged = False
         ctx.say(ctx._("Svaret er fjernet. Skriv det nye svaret."))
+        show(ctx)
+
+    def add(self, ctx: Ctx) -> None:
+        """«Legg til»: the next typed text joins the answer instead of replacing it."""
+        ctx.s.adding_to = self.id
+        show(ctx)
 
     def can_skip_rest(self, ctx: Ctx) -> bool:
         """Whether «Hopp over resten» is offered here (questions only)."""
@@ -297,6 +315,7 @@ def add_more(ctx: Ctx) -> None:
     if previous is None:
         show(ctx)
         return
+    ctx.s.adding_to = previous  # asked for in so many words: typing adds, not replaces
     goto(ctx, previous)
 
 
@@ -311,8 +330,10 @@ def skip_rest(ctx: Ctx) -> None:
     goto(ctx, flow.SUMMARY)
 
 
-def _receipt(ctx: Ctx, answer: Answer) -> str:
-    """What a typed answer's receipt says: the first part, or one more part."""
+def _receipt(ctx: Ctx, answer: Answer, *, replaced: bool) -> str:
+    """What a typed answer's receipt says: a new answer, the first part, or one more part."""
+    if replaced:
+        return ctx._("Nytt svar lagret ✅")
     if answer.kept_parts <= 1:
         return ctx._("Lagret ✅")
     return ctx._("Lagt til ✅ Svaret har nå {count} deler.").format(count=answer.kept_parts)

@@ -8,10 +8,14 @@ from bot.conversation import flow
 from bot.conversation.attaching import paste_or_send
 from bot.conversation.context import Ctx
 from bot.conversation.events import Choice
-from bot.conversation.kinds.free_text import so_far
+from bot.conversation.kinds.free_text import adds_to_answer, so_far
 from bot.conversation.names import Pick, Step, StepId
 from bot.conversation.navigation import advance, goto
 from bot.conversation.steps.answers import AnswerStep
+from bot.i18n.catalogs import N_
+
+ADD_PROMPT = N_("Skriv eller lim inn det du vil legge til. Det kommer etter teksten du har.")
+"""What to type after choosing to add to the quick path's text."""
 
 
 class Quick(AnswerStep):
@@ -28,7 +32,14 @@ class Quick(AnswerStep):
         text = paste_or_send(ctx)  # how a document is sent depends on the channel
         answer = self.given(ctx)
         if answer and answer.text:
-            text += "\n\n" + so_far(ctx, answer.text)
+            text += "\n\n" + so_far(ctx, answer.text) + "\n\n"
+            if adds_to_answer(ctx):
+                text += ctx._(ADD_PROMPT)
+            else:
+                text += ctx._(
+                    "Skriver du noe nå, erstatter det teksten over. "
+                    "Vil du heller legge til, velg «Legg til mer tekst»."
+                )
         return text
 
     def is_answered(self, ctx: Ctx) -> bool:
@@ -61,6 +72,7 @@ class Quick(AnswerStep):
     def replace(self, ctx: Ctx) -> None:
         """The text is removed; the next text (or document) is the input."""
         ctx.s.answers.pop(self.id, None)
+        ctx.s.adding_to = None
         ctx.s.personal_data_acknowledged = False
         ctx.say(ctx._("Teksten er fjernet. Lim inn den nye teksten, eller send et dokument."))
 
@@ -89,7 +101,8 @@ class Quick(AnswerStep):
 def add_text(ctx: Ctx) -> None:
     """The quick path's text is added to on purpose: the next text joins it."""
     ctx.s.step = flow.QUICK
-    ctx.say(ctx._("Skriv eller lim inn det du vil legge til. Det kommer etter teksten du har."))
+    ctx.s.adding_to = flow.QUICK
+    ctx.say(ctx._(ADD_PROMPT))
 
 
 QUICK = Quick()

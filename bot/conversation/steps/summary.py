@@ -100,8 +100,8 @@ class Summary(BaseStep):
             return
         raw = event.text
         if len(raw.split()) >= MORE_TEXT_MIN_WORDS:
-            # Taken into the text from here: refused (too long), the summary is shown again.
-            QUICK.add_text(ctx, raw, event.message_ref)
+            # More of the input, taken from here: refused (too long), the summary is shown again.
+            QUICK.add_text(ctx, raw, event.message_ref, adding=True)
             return
         shown = raw.strip() if len(raw.strip()) <= 40 else raw.strip()[:39] + "…"
         ctx.say(

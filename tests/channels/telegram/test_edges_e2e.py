@@ -62,3 +62,32 @@ async def test_a_paste_split_by_the_app_is_kept_up_to_the_limit_and_nothing_land
     first_question = flow.question_step("q1")
     assert first_question not in now.answers or not now.answers[first_question].text
     assert now.step == first_question
+
+
+async def test_back_at_an_answer_the_retyped_answer_replaces_it_and_legg_til_adds(
+    api: FakeBotApi, bot: Runtime
+) -> None:
+    kari = api.user(2302)
+    await to_the_first_theme(kari)
+    await kari.send("Bussen går for sjelden.")
+    await kari.wait_for_reply("Spørsmål 1 av 6")
+    await kari.send("/tilbake")
+    screen = await kari.wait_for_reply("Skriver du noe nå, erstatter det svaret over.")
+    assert "Erstatt svaret" in screen.labels
+    assert "Legg til" in screen.labels
+    await kari.send("Bussen går for sjelden, særlig om kvelden.")
+    await kari.wait_for_reply("Nytt svar lagret ✅")
+    theme = flow.theme_step("tjenester")
+    assert (await session(bot, kari)).answers[theme].text == (
+        "Bussen går for sjelden, særlig om kvelden."
+    )
+
+    await kari.send("/tilbake")
+    await kari.wait_for_reply("erstatter det svaret over")
+    await kari.click("Legg til")
+    await kari.wait_for_reply("Skriv det du vil legge til. Det kommer etter svaret du har.")
+    await kari.send("Og den er ofte full.")
+    await kari.wait_for_reply("Lagt til ✅ Svaret har nå 2 deler.")
+    assert (await session(bot, kari)).answers[theme].text == (
+        "Bussen går for sjelden, særlig om kvelden.\n\nOg den er ofte full."
+    )

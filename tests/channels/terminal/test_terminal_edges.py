@@ -37,3 +37,17 @@ def test_a_50000_character_line_is_kept_up_to_the_limit_and_said_so(tmp_path: Pa
     assert "Spørsmål 1 av 6" in out, "the theme counts as answered; on to the questions"
     summary = out[out.rindex("📋 Oppsummering") :]
     assert "Avsnitt 1." in summary
+
+
+def test_back_at_an_answer_the_retyped_answer_replaces_it(tmp_path: Path) -> None:
+    lines = [*TO_THE_FIRST_THEME, "Bussen går for sjelden.", "/tilbake"]
+    lines += ["Bussen går for sjelden, særlig om kvelden.", "/oppsummering"]
+    result = chat(tmp_path, lines, "--user", "kari")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Skriver du noe nå, erstatter det svaret over." in out
+    assert "  2) Erstatt svaret\n  3) Legg til\n" in out
+    assert "Nytt svar lagret ✅" in out
+    summary = out[out.rindex("📋 Oppsummering") :]
+    assert "Bussen går for sjelden, særlig om kvelden." in summary
+    assert "Bussen går for sjelden.\n" not in summary, "one version, not both"
