@@ -112,6 +112,18 @@ def every_screen(c: Consultation, lang: str) -> list[Reply]:
     quick.pick(Pick.SEND)
     quick.pick(Pick.SEND)
 
+    both = Recorder(c, lang)  # personal data typed and in a document, then in the text only
+    both.command("start", "rask")
+    both.pick("privatperson")
+    both.send("Kari")
+    both.send("Bodø")
+    both.send("Ring naboen min på 912 34 567 om dette.")
+    both.upload(IncomingDocument("klage.pdf", "application/pdf", 900, "A2", text="15076500565"))
+    both.pick(Pick.SEND)
+    both.pick("rm-A2")  # «Fjern vedlegg: klage.pdf»
+    both.pick(Pick.SEND)
+    both.pick(Pick.SEND)
+
     empty = Recorder(c, lang)
     empty.command("start")
     empty.pick(Pick.GUIDED)
@@ -122,7 +134,7 @@ def every_screen(c: Consultation, lang: str) -> list[Reply]:
     empty.pick(Pick.SEND)
     empty.command("cancel")
     empty.pick(Pick.YES)
-    return guided.seen + quick.seen + empty.seen
+    return guided.seen + quick.seen + both.seen + empty.seen
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])

@@ -9,15 +9,21 @@ from __future__ import annotations
 from bot.conversation import flow
 from bot.conversation.build import build_submission, reference_for
 from bot.conversation.context import Ctx
-from bot.conversation.events import Choice, Submit
+from bot.conversation.events import Choice, ForgetAttachments, Submit
 from bot.conversation.names import Pick, Step, StepId
-from bot.conversation.navigation import fresh_session, goto
+from bot.conversation.navigation import fresh_session, goto, show
 from bot.conversation.personal_data import find_personal_data
+from bot.conversation.session import Attachment
 from bot.conversation.steps.base import BaseStep
+from bot.conversation.steps.personal_data_question import REMOVE_PREFIX, personal_data_question
 
 
 class PersonalData(BaseStep):
-    """The text seems to hold personal data: send anyway, or change it first."""
+    """What will be sent seems to hold personal data: send anyway, or change it first.
+
+    Typed text can be changed in the chat; a document cannot, so for a document the way out
+    is to remove it. The question names what it found where, and offers what fits.
+    """
 
     id = Step.PERSONAL_DATA
 
@@ -25,22 +31,35 @@ class PersonalData(BaseStep):
         """Part of the summary."""
         return ctx._("Oppsummeringen")
 
+    def text(self, ctx: Ctx) -> str:
+        """What was found, in the text and in which documents, and what the person can do."""
+        return personal_data_question(ctx, _typed_personal_data(ctx), _documents_to_check(ctx))
+
     def choices(self, ctx: Ctx) -> list[Choice]:
-        """Send, or go back and change."""
-        return [
-            Choice(Pick.SEND, ctx._("Send likevel")),
-            Choice(Pick.EDIT, ctx._("Gå tilbake og endre")),
+        """Send; change the text, if it holds the data; remove each document that does."""
+        choices = [Choice(Pick.SEND, ctx._("Send likevel"))]
+        if _typed_personal_data(ctx):
+            choices.append(Choice(Pick.EDIT, ctx._("Gå tilbake og endre")))
+        choices += [
+            Choice(
+                f"{REMOVE_PREFIX}{document.id}",
+                ctx._("Fjern vedlegg: {name}").format(name=document.file_name),
+            )
+            for document in _documents_to_check(ctx)
         ]
+        return choices
 
     def on_choice(self, ctx: Ctx, choice: str) -> None:
-        """Send although the text seems to hold personal data, or go and change it."""
+        """Send although it seems to hold personal data, change the text, or remove a document."""
         if choice == Pick.SEND and ctx.closed:
             goto(ctx, flow.SUMMARY)
         elif choice == Pick.SEND:
             ctx.s.personal_data_acknowledged = True
             submit(ctx)
-        else:
+        elif choice == Pick.EDIT:
             goto(ctx, flow.EDIT)
+        else:
+            _remove_document(ctx, choice.removeprefix(REMOVE_PREFIX))
 
     def may_rest_off_path(self, ctx: Ctx) -> bool:
         """Asked from the summary."""
@@ -50,6 +69,16 @@ class PersonalData(BaseStep):
         """/tilbake: the summary."""
         ctx.s.return_step = None
         goto(ctx, flow.SUMMARY)
+
+
+def _remove_document(ctx: Ctx, attachment_id: str) -> None:
+    """Take a document out of the draft, and show the summary to send what is left."""
+    s = ctx.s
+    removed = next(a for a in s.attachments if a.id == attachment_id)
+    s.attachments.remove(removed)
+    ctx.effects.append(ForgetAttachments((removed.id,)))
+    ctx.say(ctx._("Vedlegget «{name}» er fjernet.").format(name=removed.file_name))
+    goto(ctx, flow.SUMMARY)
 
 
 def try_to_send(ctx: Ctx) -> None:
@@ -71,18 +100,9 @@ def try_to_send(ctx: Ctx) -> None:
     if not _has_content(ctx):
         _refuse_empty(ctx)
         return
-    findings = _personal_data(ctx)
-    if findings and not s.personal_data_acknowledged:
+    if not s.personal_data_acknowledged and (_documents_to_check(ctx) or _typed_personal_data(ctx)):
         s.step = flow.PERSONAL_DATA
-        shown = ", ".join(findings[:5])
-        ctx.say(
-            ctx._(
-                "Teksten ser ut til å inneholde personopplysninger: {found}. "
-                "Innspill blir offentlige, så andre kan lese dette. "
-                "Vil du sende likevel, eller endre teksten først?"
-            ).format(found=shown),
-            ctx.here.choices(ctx),
-        )
+        show(ctx)
         return
     submit(ctx)
 
@@ -123,13 +143,17 @@ def _missing_required(ctx: Ctx) -> list[StepId]:
     ]
 
 
-def _personal_data(ctx: Ctx) -> list[str]:
-    """Masked excerpts of personal data in what will be sent, typed or in a document."""
+def _typed_personal_data(ctx: Ctx) -> list[str]:
+    """Masked excerpts of personal data in the answers that will be sent."""
     s = ctx.s
     texts = [s.answers[step].text for step in _answer_steps(ctx) if step in s.answers]
     found = find_personal_data("\n\n".join(texts), own_email=s.respondent.email)
-    in_documents = [excerpt for a in s.attachments for excerpt in a.personal_data]
-    return list(dict.fromkeys([*(f.excerpt for f in found), *in_documents]))
+    return list(dict.fromkeys(f.excerpt for f in found))
+
+
+def _documents_to_check(ctx: Ctx) -> list[Attachment]:
+    """The documents in which personal data was found when they were uploaded."""
+    return [a for a in ctx.s.attachments if a.personal_data]
 
 
 def submit(ctx: Ctx) -> None:

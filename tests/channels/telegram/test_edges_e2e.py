@@ -91,3 +91,33 @@ async def test_back_at_an_answer_the_retyped_answer_replaces_it_and_legg_til_add
     assert (await session(bot, kari)).answers[theme].text == (
         "Bussen går for sjelden, særlig om kvelden.\n\nOg den er ofte full."
     )
+
+
+async def test_personal_data_only_in_a_document_offers_to_remove_it_not_to_edit_it(
+    api: FakeBotApi, bot: Runtime
+) -> None:
+    lag = api.user(2303)
+    await lag.send("/start rask")
+    await lag.wait_for_reply("Hvem svarer du for?")
+    await lag.click("Privatperson")
+    await lag.wait_for_reply("Hva heter du?")
+    await lag.send("Kari Nordmann")
+    await lag.wait_for_reply("Hvilken kommune")
+    await lag.send("Harstad")
+    await lag.wait_for_reply("Lim inn innspillet")
+    await lag.send("Vi vil ha flere tog mellom byene.")
+    await lag.wait_for_reply("Når du trykker «Send inn»")
+    naboen = "Naboen min har fødselsnummer 15076500565.".encode()
+    await lag.send_document("klage.txt", naboen, "text/plain")
+    await lag.wait_for_reply("Når du trykker «Send inn»")
+    await lag.click("✅ Send inn")
+    question = await lag.wait_for_reply("Dokumentet «klage.txt» ser ut til å inneholde")
+    assert "Et dokument kan ikke endres her." in question.text
+    assert "Teksten ser ut til" not in question.text
+    assert question.labels == ["Send likevel", "Fjern vedlegg: klage.txt"]
+    await lag.click("Fjern vedlegg: klage.txt")
+    await lag.wait_for_reply("Vedlegget «klage.txt» er fjernet.")
+    await lag.wait_for_reply("Når du trykker «Send inn»")
+    assert (await session(bot, lag)).attachments == []
+    await lag.click("✅ Send inn")
+    await lag.wait_for_reply("Referansenummer")

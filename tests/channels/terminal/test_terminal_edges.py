@@ -51,3 +51,20 @@ def test_back_at_an_answer_the_retyped_answer_replaces_it(tmp_path: Path) -> Non
     summary = out[out.rindex("📋 Oppsummering") :]
     assert "Bussen går for sjelden, særlig om kvelden." in summary
     assert "Bussen går for sjelden.\n" not in summary, "one version, not both"
+
+
+def test_personal_data_only_in_a_document_offers_to_remove_it(tmp_path: Path) -> None:
+    klage = tmp_path / "klage.txt"
+    klage.write_text("Naboen min har fødselsnummer 15076500565.", encoding="utf-8")
+    lines = [*TO_THE_QUICK_INPUT, "Vi vil ha flere tog mellom byene.", f"/vedlegg {klage}"]
+    lines += ["1", "2", "1"]  # Send inn; Fjern vedlegg: klage.txt; Send inn
+    result = chat(tmp_path, lines, "--user", "lag")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Dokumentet «klage.txt» ser ut til å inneholde personopplysninger" in out
+    assert "  1) Send likevel\n  2) Fjern vedlegg: klage.txt\n" in out
+    assert "Gå tilbake og endre" not in out
+    assert "Vedlegget «klage.txt» er fjernet." in out
+    assert "Referansenummer" in out
+    (eml,) = [f for f in (tmp_path / "outbox").glob("*.eml") if "receipt" not in f.name]
+    assert b"klage.txt" not in eml.read_bytes()
