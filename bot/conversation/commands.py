@@ -94,9 +94,12 @@ def is_start(command: Command) -> bool:
 
 def on_command(ctx: Ctx, command: Command, arg: str) -> None:
     """Run ``command`` with its argument."""
-    if command in _NEEDS_A_DRAFT and ctx.s.step in (flow.START, flow.DONE):
+    if command in _NEEDS_A_DRAFT and ctx.s.step == flow.START:
         ctx.say(ctx._("Du har ikke begynt på et innspill ennå."))
         show(ctx)
+        return
+    if command in _NEEDS_A_DRAFT and ctx.s.step == flow.DONE:
+        show(ctx)  # sent: the reference, and the way to send another
         return
     _COMMANDS[command](ctx, arg)
 

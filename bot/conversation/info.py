@@ -32,7 +32,11 @@ def on_help(ctx: Ctx) -> None:
             ]
         )
     )
-    lines.append(_("Du kan ta pause når du vil. Svarene er lagret, og du fortsetter med /start."))
+    s = ctx.s
+    if s.status == "draft" and s.has_content:  # nothing to come back to before or after
+        lines.append(
+            _("Du kan ta pause når du vil. Svarene er lagret, og du fortsetter med /start.")
+        )
     for line in lines:
         ctx.say(line)
     show(ctx)

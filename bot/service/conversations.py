@@ -39,7 +39,7 @@ from bot.mail.size import attachment_allowance
 from bot.ops import metrics
 from bot.ops.clock import utc_now
 from bot.service.abuse_limits import WINDOW, AbuseLimits, Action, refusal
-from bot.service.delivery import DeliveryPlan, no_receipt_notice
+from bot.service.delivery import DeliveryPlan, without_receipt_promise
 from bot.service.ids import new_id
 from bot.service.locks import KeyedLocks
 from bot.service.uploads import Accepted, IncomingFile, read_uploads
@@ -79,6 +79,8 @@ class _Step:
     session: Session
     submitted: Submission | None = None
     delete_all: bool = False
+    had_draft: bool = False
+    """A draft with something in it was there before everything was deleted."""
 
 
 class ConversationService:
@@ -321,13 +323,18 @@ class ConversationService:
                 if isinstance(effect, Submit):
                     submission = effect.submission
                     outbox, refused = self._delivery.rows_for(submission, reads)
-                    if refused:
-                        replies.append(Reply(text=no_receipt_notice(session.lang)))
+                    if refused and session.respondent.email:
+                        replies = without_receipt_promise(
+                            replies, session.lang, session.respondent.email
+                        )
                 elif isinstance(effect, ForgetAttachments):
                     forget.extend(effect.attachment_ids)
                 elif isinstance(effect, DeleteAllData):
                     # Nothing is saved: the deletion runs after this transaction.
-                    return None, _Step(replies, outcome.session, delete_all=True)
+                    had_draft = session.status == "draft" and session.has_content
+                    return None, _Step(
+                        replies, outcome.session, delete_all=True, had_draft=had_draft
+                    )
             counted = [Action.UPLOAD] * len(accepted)
             if submission is not None:
                 counted.append(Action.SUBMISSION)
@@ -384,6 +391,7 @@ class ConversationService:
                     done.session.lang,
                     erased_submissions=report.submissions,
                     awaiting_delivery=report.pending_deliveries,
+                    had_draft=done.had_draft,
                 )
                 # Keep nothing on disk, not even an empty session: the next message starts
                 # afresh. Only this process remembers the language, so the next reply is not

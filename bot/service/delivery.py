@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.conversation.events import Reply
+from bot.conversation.steps.sending import receipt_promise
 from bot.conversation.submission import Submission
 from bot.i18n.catalogs import gettext_for
 from bot.i18n.languages import SOURCE
@@ -22,6 +24,22 @@ def no_receipt_notice(lang: str) -> str:
         "den adressen har fått så mange kvitteringer i dag som vi sender. "
         "Ta vare på referansenummeret over."
     )
+
+
+def without_receipt_promise(replies: list[Reply], lang: str, email: str) -> list[Reply]:
+    """``replies`` with the promise of a receipt replaced by why none is sent this time.
+
+    The engine promised one before storage counted the address's receipts today; the person
+    must not read both. Where the promise is not found, the notice comes last.
+    """
+    promise = receipt_promise(lang, email)
+    notice = no_receipt_notice(lang)
+    for index, reply in enumerate(replies):
+        if promise in reply.text:
+            changed = [*replies]
+            changed[index] = replace(reply, text=reply.text.replace(promise, notice))
+            return changed
+    return [*replies, Reply(text=notice)]
 
 
 @dataclass(frozen=True)

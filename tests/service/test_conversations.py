@@ -190,9 +190,10 @@ async def test_deleting_says_what_is_gone_now_and_what_goes_after_delivery(
     await talk.send("/slett")
     await talk.click("Ja, slett alt")
     said = talk.text
-    assert "Slettet nå: utkastet ditt, svarene, navnet" in said
+    assert "utkastet" not in said, "there was no draft after sending: none is said to be gone"
     assert "ikke levert til departementet ennå" in said
     assert "sletter kopien vår så snart det er sendt" in said
+    assert "Alt annet vi hadde lagret om deg, er slettet." in said
     assert "Alt vi hadde lagret" not in said, "nothing is said to be gone that is still here"
 
 

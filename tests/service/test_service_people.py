@@ -84,8 +84,8 @@ async def test_an_ordinary_document_is_sent_without_a_warning(
 @pytest.mark.parametrize(
     ("lang", "deleted", "next_reply"),
     [
-        ("nn", "Sletta no: utkastet ditt", "Korleis vil du svare?"),
-        ("en", "Deleted now: your draft", "How do you want"),
+        ("nn", "Alt vi hadde lagra om deg, er sletta.", "Korleis vil du svare?"),
+        ("en", "Everything we had stored about you has been deleted.", "How do you want"),
     ],
 )
 async def test_after_deleting_everything_the_next_reply_keeps_the_language(

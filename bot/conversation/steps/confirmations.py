@@ -74,20 +74,28 @@ class Delete(Confirmation):
         # knows whether a submission still waits to be delivered.
 
 
-def deletion_notice(lang: str, *, erased_submissions: int, awaiting_delivery: int) -> str:
-    """What was deleted now, and what is erased only once it has been delivered."""
+def deletion_notice(
+    lang: str, *, erased_submissions: int, awaiting_delivery: int, had_draft: bool = True
+) -> str:
+    """What was deleted now, and what is erased only once it has been delivered.
+
+    Each line says only what happened: a draft is named only when there was one, and a
+    submission still waiting to be delivered is not said to be gone.
+    """
     _ = gettext_for(lang).gettext
-    lines = [
-        _(
-            "Slettet nå: utkastet ditt, svarene, navnet, e-postadressen og dokumentene "
-            "du har sendt meg."
+    lines = []
+    if had_draft:
+        lines.append(
+            _(
+                "Slettet nå: utkastet ditt, med svarene, navnet, e-postadressen og dokumentene "
+                "i det."
+            )
         )
-    ]
     if erased_submissions:
         lines.append(
             _(
-                "Kopien vi hadde av innspill du har sendt, er også slettet. Departementet "
-                "har fortsatt innspillet."
+                "Kopien vi hadde av innspill du har sendt, er slettet. Departementet har "
+                "fortsatt innspillet."
             )
         )
     if awaiting_delivery:
@@ -96,6 +104,12 @@ def deletion_notice(lang: str, *, erased_submissions: int, awaiting_delivery: in
                 "Innspillet du sendte, er ikke levert til departementet ennå. Det blir levert, "
                 "og vi sletter kopien vår så snart det er sendt."
             )
+        )
+    if not had_draft and not erased_submissions:
+        lines.append(
+            _("Alt annet vi hadde lagret om deg, er slettet.")
+            if awaiting_delivery
+            else _("Alt vi hadde lagret om deg, er slettet.")
         )
     lines.append(_("Skriv /start hvis du vil begynne på nytt."))
     return "\n\n".join(lines)

@@ -16,6 +16,7 @@ from bot.conversation.personal_data import find_personal_data
 from bot.conversation.session import Attachment
 from bot.conversation.steps.base import BaseStep
 from bot.conversation.steps.personal_data_question import REMOVE_PREFIX, personal_data_question
+from bot.i18n.catalogs import gettext_for
 
 
 class PersonalData(BaseStep):
@@ -171,7 +172,16 @@ def submit(ctx: Ctx) -> None:
     text = _("Takk! Innspillet ditt er sendt til {ministry}.").format(ministry=ctx.t(c.ministry))
     text += "\n\n" + _("Referansenummer: {reference}").format(reference=reference)
     if s.respondent.email and ctx.limits.send_receipts:
-        text += "\n" + _("Du får en kvittering på e-post til {email}.").format(
-            email=s.respondent.email
-        )
+        text += "\n" + receipt_promise(ctx.s.lang, s.respondent.email)
     ctx.say(text, ctx.here.choices(ctx))
+
+
+def receipt_promise(lang: str, email: str) -> str:
+    """The promise of a receipt after sending.
+
+    The service takes it back when the address has had as many receipts today as are sent
+    (only storage knows), so one function says it for both.
+    """
+    return (
+        gettext_for(lang).gettext("Du får en kvittering på e-post til {email}.").format(email=email)
+    )

@@ -121,3 +121,42 @@ async def test_personal_data_only_in_a_document_offers_to_remove_it_not_to_edit_
     assert (await session(bot, lag)).attachments == []
     await lag.click("✅ Send inn")
     await lag.wait_for_reply("Referansenummer")
+
+
+CONTRADICTIONS = (
+    "Svarene er lagret",  # nothing is kept for later: it was sent
+    "Du har ikke begynt",  # it was begun, and sent
+    "Slettet nå: utkastet",  # there was no draft left to delete
+    "Alt vi hadde lagret om deg, er slettet",  # a copy was kept, or waits to be delivered
+)
+
+
+async def test_after_sending_and_after_deleting_nothing_says_the_opposite(
+    api: FakeBotApi, bot: Runtime
+) -> None:
+    kari = api.user(2304)
+    await kari.send("/start rask")
+    await kari.wait_for_reply("Hvem svarer du for?")
+    await kari.click("Privatperson")
+    await kari.wait_for_reply("Hva heter du?")
+    await kari.send("Kari Nordmann")
+    await kari.wait_for_reply("Hvilken kommune")
+    await kari.send("Harstad")
+    await kari.wait_for_reply("Lim inn innspillet")
+    await kari.send("Vi vil ha flere tog mellom byene.")
+    await kari.wait_for_reply("Når du trykker «Send inn»")
+    await kari.click("✅ Send inn")
+    done = await kari.wait_for_reply("Referansenummer")
+    reference = done.text.split("Referansenummer: ", 1)[1].split()[0]
+    after_sending = kari.mark()
+    for command in ("/hjelp", "/tilbake", "/oppsummering"):
+        await kari.send(command)
+        await kari.wait_for_reply(f"Referansenummer: {reference}")
+    await kari.send("/slett")
+    await kari.wait_for_reply("Vil du slette alt")
+    await kari.click("Ja, slett alt")
+    await kari.wait_for_reply("Skriv /start hvis du vil begynne på nytt.")
+    said = "\n".join(reply.text for reply in kari.replies_since(after_sending))
+    assert "ikke levert til departementet ennå" in said or "Kopien vi hadde" in said
+    for contradiction in CONTRADICTIONS:
+        assert contradiction not in said

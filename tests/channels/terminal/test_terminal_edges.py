@@ -68,3 +68,21 @@ def test_personal_data_only_in_a_document_offers_to_remove_it(tmp_path: Path) ->
     assert "Referansenummer" in out
     (eml,) = [f for f in (tmp_path / "outbox").glob("*.eml") if "receipt" not in f.name]
     assert b"klage.txt" not in eml.read_bytes()
+
+
+def test_after_sending_and_deleting_the_terminal_says_nothing_untrue(tmp_path: Path) -> None:
+    lines = [*TO_THE_QUICK_INPUT, "Vi vil ha flere tog mellom byene.", "1"]  # Send inn
+    lines += ["/hjelp", "/tilbake", "/slett", "1"]  # then: Ja, slett alt
+    result = chat(tmp_path, lines, "--user", "kari")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    after = out[out.index("Referansenummer: SMB-") :]
+    assert "Innspillet ditt er sendt. Referansenummer: SMB-" in after  # /hjelp and /tilbake
+    for contradiction in ("Svarene er lagret", "Du har ikke begynt", "Slettet nå: utkastet"):
+        assert contradiction not in after
+    # Delivered by then (the worker runs beside the chat), or still waiting: said as it is.
+    delivered = "Kopien vi hadde av innspill du har sendt, er slettet." in after
+    waiting = "Innspillet du sendte, er ikke levert til departementet ennå." in after
+    assert delivered != waiting
+    outbox = f"📨 1 e-post lagt i {tmp_path / 'outbox'}/"
+    assert after.rstrip().splitlines()[-2:] == ["Ha det!", outbox]
