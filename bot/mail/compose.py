@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime as rfc5322_datetime
 
 from bot.consultation.deadline import LATE_LABEL, is_late
-from bot.conversation.submission import Submission, SubmissionAnswer
+from bot.conversation.submission import Channel, Submission, SubmissionAnswer
 from bot.i18n.catalogs import N_, format_date, format_datetime, format_size, gettext_for
 from bot.mail.body_text import clean_body_text, one_line
 from bot.mail.headers import (
@@ -46,6 +46,13 @@ _LANGUAGE_NAMES = {"nb": N_("bokmål"), "nn": N_("nynorsk"), "en": N_("engelsk")
 _LATE = N_("Mottatt etter fristen")
 """``bot.consultation.deadline.LATE_LABEL``, marked here so the receipt reads in every language."""
 _ASKED_IN = {"nn": N_("Stilt på nynorsk"), "en": N_("Stilt på engelsk")}
+_CAME_IN = {
+    Channel.TELEGRAM: N_("Dette innspillet kom inn via Telegram-boten innspill."),
+    Channel.WEB: N_("Dette innspillet kom inn via nettsiden til innspill."),
+    Channel.TERMINAL: N_("Dette innspillet kom inn via innspill i terminalen (en test)."),
+}
+"""The opening line: which channel the person used (staff may want to answer the same way)."""
+_CAME_IN_SOMEHOW = N_("Dette innspillet kom inn via innspill.")
 
 
 def _respondent_section(sub: Submission, lang: str, _: Translate) -> Section:
@@ -170,7 +177,7 @@ def _lead(sub: Submission, lang: str, _: Translate) -> list[Field]:
 
 def _opening(sub: Submission, _: Translate) -> tuple[str, ...]:
     """How the input came in and where a reply goes, before anything else."""
-    lines = [_("Dette innspillet kom inn via Telegram-boten innspill.")]
+    lines = [_(_CAME_IN.get(sub.channel or "", _CAME_IN_SOMEHOW))]
     address = safe_address(sub.respondent.email)
     if address:
         lines.append(

@@ -16,7 +16,7 @@ from bot.consultation.model import Consultation, Text, pick
 from bot.conversation import flow
 from bot.conversation.submission import Submission
 from bot.ops.clock import OSLO
-from bot.staff.table import answer_columns, answered, quick_text, who
+from bot.staff.table import answer_columns, answered, channel_text, quick_text, who
 
 QUICK_HEADING = "Innspill som ferdig tekst"
 _LANGUAGES = {"nb": "bokmål", "nn": "nynorsk", "en": "engelsk"}
@@ -88,6 +88,7 @@ def build_compilation(c: Consultation, submissions: list[Submission]) -> Compila
             ("Etter innsendertype", _count(s.respondent.type_label for s in submissions)),
             ("Etter fylke", _count(s.respondent.county or "(ikke oppgitt)" for s in submissions)),
             ("Etter språk", _count(_LANGUAGES.get(s.language, s.language) for s in submissions)),
+            ("Etter kanal", _count(channel_text(s) or "(ukjent)" for s in submissions)),
         ],
         sections=_answer_sections(c, submissions) + _other_sections(c, submissions),
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.consultation.deadline import is_late
 from bot.consultation.model import Consultation, pick
 from bot.conversation import flow
-from bot.conversation.submission import Submission, SubmissionAnswer
+from bot.conversation.submission import CHANNEL_NAMES, Submission, SubmissionAnswer
 from bot.ops.clock import OSLO
 
 SKIPPED = "hoppet over"
@@ -30,6 +30,7 @@ RESPONDENT_COLUMNS = (
     "Mottatt etter fristen",
     "Språk",
     "Måte",
+    "Kanal",
     "Innsendertype",
     "Navn",
     "Organisasjon",
@@ -137,6 +138,7 @@ def respondent_values(sub: Submission, c: Consultation) -> list[str]:
         late_text(sub, c),
         _LANGUAGES.get(sub.language, sub.language),
         _FLOWS.get(sub.flow, sub.flow),
+        channel_text(sub),
         r.type_label,
         r.name,
         r.organisation or "",
@@ -150,6 +152,11 @@ def respondent_values(sub: Submission, c: Consultation) -> list[str]:
         "; ".join(a.file_name for a in sub.attachments),
         quick_text(sub) or ("" if sub.flow == "guided" else "(bare vedlegg)"),
     ]
+
+
+def channel_text(sub: Submission) -> str:
+    """How it came in: ``Telegram``, ``nettsiden`` or ``terminalen`` (empty if unknown)."""
+    return CHANNEL_NAMES.get(sub.channel, "") if sub.channel else ""
 
 
 def who(sub: Submission) -> str:

@@ -26,6 +26,7 @@ from bot.storage.db import to_db_time
 from bot.storage.job_log import JobLog
 from bot.storage.stepping import SessionCache, StepJob, Stepped, Stepper, step_batch
 from bot.storage.types import DeletionReport, NewAttachment, OutboxItem, OutboxRecord
+from bot.storage.web_visitors import WebVisitors
 
 T = TypeVar("T")
 
@@ -44,6 +45,8 @@ class Store:
         self._db = database
         self.jobs = JobLog(database)
         """What timed work (digests, cards, reminders) has been sent."""
+        self.web = WebVisitors(database)
+        """The web chat's second devices and resume codes."""
         self._cache = SessionCache()
         self._queued: list[tuple[StepJob[Any], asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
