@@ -16,8 +16,11 @@ from bot.i18n.catalogs import Lang
 
 
 class Channel(StrEnum):
-    """How a submission came in. The service sets it (it knows which front end called it);
-    the engine does not, so every front end shares every rule."""
+    """How a submission came in.
+
+    The service sets it (it knows which front end called it); the engine does not, so every
+    front end shares every rule.
+    """
 
     TELEGRAM = "telegram"
     WEB = "web"

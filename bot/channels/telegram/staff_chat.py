@@ -52,8 +52,7 @@ def latest_digest_moment(now: datetime, at: time) -> datetime:
 
 
 def card_text(c: Consultation, sub: Submission) -> str:
-    """Who, where, by which channel, which themes, the first lines, the reference, and whether
-    it came late."""
+    """Who, where, which themes, the first lines, the reference, and whether it came late."""
     r = sub.respondent
     who = f"{r.organisation} ({r.type_label})" if r.organisation else f"{r.name} ({r.type_label})"
     lines = [f"📨 Nytt innspill {sub.reference}", f"Fra: {who}"]
