@@ -1,9 +1,9 @@
 """The one place where the parts are wired together, started and stopped.
 
-Both front ends (Telegram and the terminal) get the same :class:`Runtime`: the consultation,
-the store, the conversation service, the outbox worker that delivers submissions, and the
-daily purge of abandoned drafts. This is also the only module that reads :class:`Settings`
-to build them: every part below gets plain values, not the settings object.
+Every front end (Telegram, the web chat and the terminal) gets the same :class:`Runtime`: the
+consultation, the store, the conversation service, the outbox worker that delivers
+submissions, and the daily purge of abandoned drafts. This is also the only module that reads
+:class:`Settings` to build them: every part below gets plain values, not the settings object.
 
 For Telegram, :func:`build_telegram` builds the PTB ``Application`` around a runtime, starts
 the runtime's background work in ``post_init`` and closes the runtime in ``post_shutdown``.
@@ -16,9 +16,11 @@ import contextlib
 import logging
 import signal
 import ssl
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from aiohttp import web
 
 from bot.channels.telegram.admin import AdminHandlers, register_admin_menu
 from bot.channels.telegram.application import (
@@ -34,6 +36,9 @@ from bot.channels.telegram.ordering import AlbumCollector
 from bot.channels.telegram.purge_notice import PURGED, PurgeNotice
 from bot.channels.telegram.timed_jobs import start_reminders, start_staff_chat
 from bot.channels.telegram.updates import AnyApplication, update_source
+from bot.channels.web.channel_state import WebOptions
+from bot.channels.web.server import build_web_app, serving
+from bot.channels.web.throttle import trusted_networks
 from bot.consultation.loader import load_consultation
 from bot.consultation.model import Consultation
 from bot.conversation.context import Limits
@@ -293,10 +298,78 @@ async def run_telegram(
     except BaseException:
         await runtime.close()
         raise
-    async with running(app, options=options, webhook=webhook):
+    async with contextlib.AsyncExitStack() as stack:
+        await stack.enter_async_context(running(app, options=options, webhook=webhook))
+        if settings.web_enabled:
+            # The same runtime: one database, one outbox worker, one service for both.
+            await stack.enter_async_context(web_serving(settings, runtime))
         mode = "webhook" if webhook else "long polling"
         log.info("Telegram bot @%s is running (%s)", app.bot.username, mode)
         await _until_stopped(stop)
+
+
+def web_options(settings: Settings) -> WebOptions:
+    """The web chat's settings as plain values."""
+    return WebOptions(
+        public_url=settings.web_public_url,
+        trusted_proxies=trusted_networks(settings.web_trusted_proxy),
+        embed_origins=tuple(settings.web_embed_origins),
+        posts_per_minute=settings.web_posts_per_minute,
+        new_people_per_hour=settings.web_new_people_per_hour,
+        resume_attempts_per_hour=settings.web_resume_attempts_per_hour,
+        max_upload_bytes=settings.web_max_upload_bytes,
+        # The cookie outlives an untouched draft by a day, so a person who comes back in
+        # time finds it; after that there is nothing left to find.
+        cookie_days=settings.draft_retention_days + 1,
+        operator_name=settings.operator_name or "",
+        operator_contact=settings.operator_contact or "",
+        draft_retention_days=settings.draft_retention_days,
+    )
+
+
+def build_web(settings: Settings, runtime: Runtime) -> web.Application:
+    """The web chat around ``runtime``'s service and store (it does not start the runtime)."""
+    return build_web_app(
+        runtime.service,
+        runtime.consultation,
+        runtime.store.web,
+        web_options(settings),
+        clock=runtime.clock,
+    )
+
+
+@contextlib.asynccontextmanager
+async def web_serving(
+    settings: Settings,
+    runtime: Runtime,
+    *,
+    listen: str | None = None,
+    port: int | None = None,
+) -> AsyncIterator[int]:
+    """Serve the web chat while the block runs; yields the port it listens on."""
+    app = build_web(settings, runtime)
+    async with serving(
+        app, listen or settings.web_listen, settings.web_port if port is None else port
+    ) as bound:
+        yield bound
+
+
+async def run_web(
+    settings: Settings,
+    *,
+    listen: str | None = None,
+    port: int | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """The web chat alone until SIGINT/SIGTERM (or ``stop``): ``innspill web``."""
+    runtime = await Runtime.open(settings)
+    try:
+        await runtime.start_background()
+        async with web_serving(settings, runtime, listen=listen, port=port) as bound:
+            log.info("web chat is running (port %s)", bound)
+            await _until_stopped(stop)
+    finally:
+        await runtime.close()
 
 
 async def _until_stopped(stop: asyncio.Event | None) -> None:

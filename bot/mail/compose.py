@@ -46,7 +46,7 @@ _LANGUAGE_NAMES = {"nb": N_("bokmål"), "nn": N_("nynorsk"), "en": N_("engelsk")
 _LATE = N_("Mottatt etter fristen")
 """``bot.consultation.deadline.LATE_LABEL``, marked here so the receipt reads in every language."""
 _ASKED_IN = {"nn": N_("Stilt på nynorsk"), "en": N_("Stilt på engelsk")}
-_CAME_IN = {
+_CAME_IN: dict[str, str] = {
     Channel.TELEGRAM: N_("Dette innspillet kom inn via Telegram-boten innspill."),
     Channel.WEB: N_("Dette innspillet kom inn via nettsiden til innspill."),
     Channel.TERMINAL: N_("Dette innspillet kom inn via innspill i terminalen (en test)."),
