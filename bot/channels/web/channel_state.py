@@ -29,6 +29,11 @@ UPLOAD_OVERHEAD = 64 * 1024
 """Room for the multipart headers and the other fields around the files."""
 
 
+def see_other(location: str) -> web.Response:
+    """``303 See Other``: after a post, the browser loads ``location`` with a GET."""
+    return web.Response(status=303, headers={"Location": location})
+
+
 @dataclass(frozen=True)
 class WebOptions:
     """The web chat's settings, as plain values (``bot.app`` reads them from ``Settings``)."""
@@ -160,8 +165,7 @@ class ChannelState:
 
     def back_to_chat(self, visitor: Visitor, *, problem: bool = False) -> web.StreamResponse:
         """303 to the chat, at the question (or at the problem to fix)."""
-        response = web.HTTPSeeOther("/#problem" if problem else "/#sporsmal")
-        return self.keep(response, visitor)
+        return self.keep(see_other("/#problem" if problem else "/#sporsmal"), visitor)
 
     def refuse(self, request: web.Request, visitor: Visitor, status: int) -> web.Response:
         """An error page in the visitor's language; nothing was changed."""

@@ -29,7 +29,6 @@ PROBLEMS = {
     "no_file": N_("Velg en fil før du trykker «Last opp»."),
     "too_large": N_("Filen er for stor. Den kan være på høyst {size}."),
     "duplicate": N_("Dette var sendt allerede. Her er samtalen slik den står nå."),
-    "stale": N_("Det valget hører til et eldre spørsmål. Svar på spørsmålet under."),
 }
 """What went wrong with the last form, shown once above the form (bokmål msgids)."""
 FIELD_OF_PROBLEM = {"empty": "svar-tekst", "no_file": "dokument", "too_large": "dokument"}

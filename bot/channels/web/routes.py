@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
-from bot.channels.web.channel_state import UPLOAD_OVERHEAD, ChannelState
+from bot.channels.web.channel_state import UPLOAD_OVERHEAD, ChannelState, see_other
 from bot.channels.web.chat_page import ChatView, chat_page
 from bot.conversation.commands import OPEN, parse_command
 from bot.i18n.catalogs import format_size
@@ -75,7 +75,9 @@ class ChatRoutes:
             resume_code=visitor.resume_code if state.visitors.has_code(visitor) else None,
             upload_limit=format_size(state.options.max_upload_bytes, lang),
         )
-        response = web.Response(text=chat_page(page, view), content_type="text/html")
+        html = chat_page(page, view)
+        page.problem = None  # a problem is shown once, with the form it is about
+        response = web.Response(text=html, content_type="text/html")
         return state.keep(response, visitor) if visitor.new else response
 
     async def answer(self, request: web.Request) -> web.StreamResponse:
@@ -91,7 +93,7 @@ class ChatRoutes:
         command = parse_command(text)
         if command is not None and command[0] == "privacy":
             # The web has its own privacy page (it speaks of cookies, not Telegram ids).
-            return state.keep(web.HTTPSeeOther("/personvern"), visitor)
+            return state.keep(see_other("/personvern"), visitor)
         handled = await state.service.handle_text(
             visitor.user_key,
             text,
@@ -108,10 +110,8 @@ class ChatRoutes:
         visitor = posted.visitor
         page = state.page_for_post(request, visitor)
         step, choice = posted.text("step"), posted.text("choice")
+        # An old page's button goes to the service too: the engine answers it as Telegram's.
         label = page.choice_label(step, choice)
-        if label is None and page.current() is not None:
-            page.show_problem("stale")
-            return state.back_to_chat(visitor, problem=True)
         handled = await state.service.handle_choice(
             visitor.user_key,
             step,
