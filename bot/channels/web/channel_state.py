@@ -149,18 +149,21 @@ class ChannelState:
     def keep(self, response: web.StreamResponse, visitor: Visitor) -> web.StreamResponse:
         """Give the visitor their cookie (again, so it lasts while they use the chat)."""
         embedded = bool(self.options.embed_origins) and self.options.https
-        response.set_cookie(
-            COOKIE,
-            visitor.token,
-            max_age=self.options.cookie_days * 24 * 3600,
-            path="/",
-            httponly=True,
-            secure=self.options.https,
+        parts = [
+            f"{COOKIE}={visitor.token}",
+            f"Max-Age={self.options.cookie_days * 24 * 3600}",
+            "Path=/",
+            "HttpOnly",
             # In another site's iframe a Lax cookie is never sent; there it must be None
             # (which browsers allow only with Secure), partitioned by the embedding site.
-            samesite="None" if embedded else "Lax",
-            partitioned=True if embedded else None,
-        )
+            "SameSite=None" if embedded else "SameSite=Lax",
+        ]
+        if self.options.https:
+            parts.append("Secure")
+        if embedded:
+            parts.append("Partitioned")
+        # Written by hand: Python 3.11's cookie module knows no Partitioned attribute.
+        response.headers.add("Set-Cookie", "; ".join(parts))
         return response
 
     def back_to_chat(self, visitor: Visitor, *, problem: bool = False) -> web.StreamResponse:

@@ -7,6 +7,7 @@ import logging
 from aiohttp import web
 
 from bot.channels.web.channel_state import ChannelState
+from bot.channels.web.visitors import Visitor
 from bot.channels.web.info_pages import (
     accessibility_page,
     delete_page,
@@ -34,8 +35,7 @@ class InfoRoutes:
         app.router.add_get("/slett", self.delete)
         app.router.add_get("/helse", self.health)
 
-    async def _html(self, request: web.Request, page: str) -> web.StreamResponse:
-        visitor = await self.state.visitor(request)
+    def _html(self, visitor: Visitor, page: str) -> web.StreamResponse:
         response = web.Response(text=page, content_type="text/html")
         return self.state.keep(response, visitor) if visitor.new else response
 
@@ -52,7 +52,7 @@ class InfoRoutes:
             operator_name=options.operator_name,
             operator_contact=options.operator_contact,
         )
-        return await self._html(request, page)
+        return self._html(visitor, page)
 
     async def accessibility(self, request: web.Request) -> web.StreamResponse:
         """``/tilgjengelighet``: the accessibility statement."""
@@ -62,14 +62,14 @@ class InfoRoutes:
         page = accessibility_page(
             state.info_view(lang, visitor), contact=state.options.operator_contact
         )
-        return await self._html(request, page)
+        return self._html(visitor, page)
 
     async def delete(self, request: web.Request) -> web.StreamResponse:
         """``/slett``: what deleting does; its button asks the chat to delete (it confirms)."""
         state = self.state
         visitor = await state.visitor(request)
         lang = state.page_language(request, visitor)
-        return await self._html(request, delete_page(state.info_view(lang, visitor)))
+        return self._html(visitor, delete_page(state.info_view(lang, visitor)))
 
     async def resume_form(self, request: web.Request) -> web.StreamResponse:
         """``/fortsett``: type the code from another device."""
@@ -78,7 +78,7 @@ class InfoRoutes:
         lang = state.page_language(request, visitor)
         own = visitor.resume_code if state.visitors.has_code(visitor) else None
         page = resume_page(state.info_view(lang, visitor), own_code=own, problem=None)
-        return await self._html(request, page)
+        return self._html(visitor, page)
 
     async def resume(self, request: web.Request) -> web.StreamResponse:
         """A resume code: this device continues as its owner, or the person is told why not.
