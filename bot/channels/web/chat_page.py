@@ -93,7 +93,7 @@ def _question_line(text: str) -> str:
 
 def _message(message: Message, lang: str, *, current: bool, new: bool) -> str:
     _ = translator(lang)
-    who = _("Innspill skrev:") if message.from_bot else _("Du skrev:")
+    who = _("Boten skrev:") if message.from_bot else _("Du skrev:")
     classes = "msg bot" if message.from_bot else "msg me"
     attrs = ""
     if current:

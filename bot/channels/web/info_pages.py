@@ -156,7 +156,7 @@ def resume_page(view: InfoView, *, own_code: str | None, problem: str | None) ->
     error = ""
     invalid = ""
     if problem is not None:
-        message = _(RESUME_TOO_MANY if problem == "too_many" else RESUME_WRONG)
+        message = _(RESUME_TOO_MANY) if problem == "too_many" else _(RESUME_WRONG)
         error = (
             '<div class="problem" role="alert" tabindex="-1" id="problem">'
             f'<p id="kode-feil" class="field-problem">{esc(message)}</p></div>'

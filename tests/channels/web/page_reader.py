@@ -85,6 +85,10 @@ class Page:
         return "\n".join(m.text for m in self.messages)
 
 
+SPEAKERS = ("Boten skrev:", "Du skrev:", "Boten skreiv:", "Du skreiv:", "The bot wrote:", "You wrote:")
+"""Who said it, as screen readers hear it before each message (the catalogs' words)."""
+
+
 class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -142,8 +146,7 @@ class _Reader(HTMLParser):
             self._in_title = False
         elif tag == "li" and self._message is not None and self._capture is not None:
             text = "".join(self._capture).strip()
-            for prefix in ("Innspill skrev:", "Du skrev:", "Innspill skreiv:", "Du skreiv:",
-                           "Innspill wrote:", "You wrote:"):
+            for prefix in SPEAKERS:
                 text = text.removeprefix(prefix).strip()
             self._message.text = text
             self.page.messages.append(self._message)
