@@ -7,13 +7,13 @@ import logging
 from aiohttp import web
 
 from bot.channels.web.channel_state import ChannelState
-from bot.channels.web.visitors import Visitor
 from bot.channels.web.info_pages import (
     accessibility_page,
     delete_page,
     privacy_page,
     resume_page,
 )
+from bot.channels.web.visitors import Visitor
 from bot.consultation.model import pick
 
 log = logging.getLogger(__name__)

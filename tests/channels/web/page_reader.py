@@ -85,7 +85,10 @@ class Page:
         return "\n".join(m.text for m in self.messages)
 
 
-SPEAKERS = ("Boten skrev:", "Du skrev:", "Boten skreiv:", "Du skreiv:", "The bot wrote:", "You wrote:")
+SPEAKERS = (
+    *("Boten skrev:", "Du skrev:", "Boten skreiv:", "Du skreiv:"),
+    *("The bot wrote:", "You wrote:"),
+)
 """Who said it, as screen readers hear it before each message (the catalogs' words)."""
 
 

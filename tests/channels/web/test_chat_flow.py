@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.channels.web.server import STATE
+from bot.channels.web.visitors import own_key
 from bot.conversation.submission import Channel
 from bot.mail.compose import compose_ministry_message
 from tests.channels.web.conftest import WebRig
@@ -41,9 +43,9 @@ async def test_a_person_without_javascript_sends_a_submission(web: WebRig) -> No
     assert sent.respondent.name == "Kari Nordmann"
     assert any(a.answer == "Flere bussavganger mellom byen og bygdene." for a in sent.answers)
     mail = compose_ministry_message(sent, [], mail_from="a@b.no", to="c@d.no", message_id="<x@y>")
-    assert "Dette innspillet kom inn via nettsiden til innspill." in mail.get_body(
-        ("plain",)
-    ).get_content()  # type: ignore[union-attr]
+    plain = mail.get_body(("plain",))
+    assert plain is not None
+    assert "Dette innspillet kom inn via nettsiden til innspill." in plain.get_content()
     assert sent.reference in text
 
 
@@ -83,8 +85,8 @@ async def test_the_page_greets_a_known_person_again_after_a_restart(web: WebRig)
     await browser.press("Svar på spørsmålene")
     await browser.press("Privatperson")
     # A new process knows the person by their cookie, but has no page for them.
-    state = next(iter(web.server.app._state.values()))  # noqa: SLF001
-    state.transcripts.forget(next(iter(state.transcripts._pages)))  # noqa: SLF001
+    assert browser.cookie is not None
+    web.server.app[STATE].transcripts.forget(own_key(browser.cookie))
     page = await browser.open()
     assert "Velkommen tilbake" in page.text
     assert "Hva heter du?" in page.question
@@ -96,7 +98,8 @@ async def test_an_empty_answer_is_a_problem_to_fix_not_an_answer(web: WebRig) ->
     await browser.press("Svar på spørsmålene")
     await browser.press("Privatperson")
     page = await browser.type("   ")
-    assert page.problems and "Skriv svaret ditt" in page.problems[0]
+    assert page.problems
+    assert "Skriv svaret ditt" in page.problems[0]
     assert page.title.startswith("Feil:")
     assert "Hva heter du?" in page.question
     page = await browser.open()

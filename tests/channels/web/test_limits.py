@@ -39,8 +39,7 @@ async def test_a_post_too_large_is_refused_before_its_body_is_read(web: WebRig) 
     assert status.startswith("HTTP/1.1 413"), "a text post is capped well below an upload"
     status = await raw_request(
         web,
-        "POST /svar HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-        f"Cookie: {cookie}\r\n\r\n",
+        f"POST /svar HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nCookie: {cookie}\r\n\r\n",
     )
     assert status.startswith("HTTP/1.1 411"), "a post must say how long it is"
 
@@ -110,7 +109,9 @@ def test_the_client_is_the_last_hop_no_trusted_proxy_vouches_for() -> None:
 def test_a_window_limit_counts_per_key_and_forgets_after_its_window() -> None:
     now = [0.0]
     limit = WindowLimit(2, 60.0, clock=lambda: now[0])
-    assert limit.allow("a") and limit.allow("a") and not limit.allow("a")
+    assert limit.allow("a")
+    assert limit.allow("a")
+    assert not limit.allow("a")
     assert limit.allow("b")
     now[0] = 61.0
     assert limit.allow("a")

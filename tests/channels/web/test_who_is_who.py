@@ -21,7 +21,9 @@ async def test_the_cookie_is_random_http_only_and_lax(web: WebRig) -> None:
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # plain http on loopback
-    assert first.cookie and second.cookie and first.cookie != second.cookie
+    assert first.cookie
+    assert second.cookie
+    assert first.cookie != second.cookie
     assert len(first.cookie) >= 43  # 32 random bytes
 
 
@@ -39,7 +41,9 @@ async def test_an_embeddable_chat_sends_its_cookie_inside_the_frame(make_web: We
     browser = await web.browser()
     await browser.open()
     cookie = browser.response_headers["Set-Cookie"]
-    assert "SameSite=None" in cookie and "Secure" in cookie and "Partitioned" in cookie
+    assert "SameSite=None" in cookie
+    assert "Secure" in cookie
+    assert "Partitioned" in cookie
     policy = browser.response_headers["Content-Security-Policy"]
     assert "frame-ancestors https://kommune.example" in policy
     assert "X-Frame-Options" not in browser.response_headers
@@ -51,7 +55,9 @@ async def test_every_form_carries_the_csrf_token(web: WebRig) -> None:
     posting = [form for form in page.forms if form.method == "post"]
     assert len(posting) >= 4
     tokens = {form.hidden.get("csrf") for form in posting}
-    assert len(tokens) == 1 and None not in tokens and "" not in tokens
+    assert len(tokens) == 1
+    assert None not in tokens
+    assert "" not in tokens
 
 
 async def test_a_post_without_cookie_or_token_changes_nothing(web: WebRig) -> None:
@@ -91,7 +97,8 @@ async def test_a_resume_code_continues_the_draft_on_another_device(web: WebRig) 
     shown = re.search(r"[2-9A-Z]{5}-[2-9A-Z]{5}", phone.html)
     assert shown is not None, "the page shows the resume code once the person has begun"
     code = shown.group(0)
-    assert phone.cookie is not None and code == resume_code(phone.cookie)
+    assert phone.cookie is not None
+    assert code == resume_code(phone.cookie)
     assert "Hva heter du?" in page.question
 
     laptop = await web.browser()
