@@ -121,7 +121,7 @@ def _chat(page: Page, lang: str) -> str:
     return (
         '<section class="conversation" aria-labelledby="samtale-tittel">'
         f'<h2 id="samtale-tittel" class="visually-hidden">{esc(_(CONVERSATION))}</h2>'
-        f'<ol class="chat" id="chat">{items}</ol></section>'
+        f'<ol class="chat" id="chat" data-turn="{page.turn}">{items}</ol></section>'
     )
 
 
