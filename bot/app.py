@@ -37,13 +37,13 @@ from bot.channels.telegram.purge_notice import PURGED, PurgeNotice
 from bot.channels.telegram.timed_jobs import start_reminders, start_staff_chat
 from bot.channels.telegram.updates import AnyApplication, update_source
 from bot.channels.web.channel_state import WebOptions
-from bot.channels.web.server import build_web_app, serving
+from bot.channels.web.server import STATE, build_web_app, serving
 from bot.channels.web.throttle import trusted_networks
 from bot.consultation.loader import load_consultation
 from bot.consultation.model import Consultation
 from bot.conversation.context import Limits
 from bot.mail.headers import address_domain
-from bot.mail.notify import ChatNotifier
+from bot.mail.notify import ChatNotifier, SendText
 from bot.mail.outbox import OutboxWorker
 from bot.mail.transport import FileTransport, SmtpTransport, Transport
 from bot.ops.clock import utc_now
@@ -92,6 +92,8 @@ class Runtime:
     submitted_hooks: list[Callable[[], None]] = field(default_factory=list)
     """Called after each new submission is stored (the worker's wake-up comes first)."""
     purge_interval_seconds: float = PURGE_INTERVAL_SECONDS
+    senders: dict[str, SendText] = field(default_factory=dict)
+    """How each running front end reaches its people, by key prefix (``tg``, ``web``)."""
     _purger: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
@@ -140,7 +142,17 @@ class Runtime:
             ),
         )
         hooks.append(worker.notify)
-        return cls(settings, consultation, store, service, worker, notifier, clock, hooks)
+        runtime = cls(settings, consultation, store, service, worker, notifier, clock, hooks)
+        notifier.attach(runtime.tell)
+        return runtime
+
+    async def tell(self, user_id: str, text: str) -> None:
+        """Tell a person something (a failed delivery) through the front end they use."""
+        send = self.senders.get(user_id.partition(":")[0])
+        if send is None:
+            log.warning("no running front end can tell this person (%s)", user_id[:3])
+            return
+        await send(user_id, text)
 
     async def start_background(self) -> None:
         """Start delivering mail and purge drafts nobody has touched for too long."""
@@ -224,14 +236,14 @@ def build_telegram(
             if user_id.startswith("tg:") and user_id[3:].lstrip("-").isdigit():
                 await app.bot.send_message(chat_id=int(user_id[3:]), text=text)
 
-        runtime.notifier.attach(tell)
+        runtime.senders["tg"] = tell
         await runtime.start_background()
         await start_reminders(app, runtime)
         if settings.staff_chat_id is not None:
             await start_staff_chat(app, runtime, settings.staff_chat_id, settings.digest_time)
 
     async def post_shutdown(_app: AnyApplication) -> None:
-        runtime.notifier.attach(None)
+        runtime.senders.pop("tg", None)
         await runtime.close()
 
     app = build_application(
@@ -348,6 +360,7 @@ async def web_serving(
 ) -> AsyncIterator[int]:
     """Serve the web chat while the block runs; yields the port it listens on."""
     app = build_web(settings, runtime)
+    runtime.senders["web"] = app[STATE].tell
     async with serving(
         app, listen or settings.web_listen, settings.web_port if port is None else port
     ) as bound:

@@ -20,6 +20,7 @@ from bot.channels.web.throttle import Network, Throttle, client_address
 from bot.channels.web.transcript import Page, Transcripts
 from bot.channels.web.visitors import COOKIE, Visitor, VisitorBook, csrf_matches
 from bot.consultation.model import Consultation, pick
+from bot.conversation.events import Reply
 from bot.i18n.catalogs import resolve_language
 from bot.service.conversations import ConversationService, Handled
 
@@ -240,6 +241,16 @@ class ChannelState:
         page.add_turn(said, handled.replies)
         await self.visitors.register_code(visitor, self.clock())
         return page
+
+    async def tell(self, user_id: str, text: str) -> None:
+        """A message from outside the conversation (a failed delivery), on the person's page.
+
+        It shows the next time they look, if this process has their page; a web page cannot
+        be reached otherwise.
+        """
+        page = self.transcripts.get(user_id)
+        if page is not None:
+            page.add_turn(None, [Reply(text)])
 
     @staticmethod
     def new_turn() -> str:
