@@ -18,6 +18,8 @@ from bench.report import Report, command_line
 from bench.web_report import BEGIN, END, WebFigures, merge, section, write
 
 DRAFTS = 10_000
+WEB_CHANGES = (Path(__file__).parent / "web_changes.md").read_text(encoding="utf-8").strip()
+"""The web chat's profile and what changed after it, kept in its section."""
 
 
 SHIPPED_PACED = 30
@@ -105,10 +107,22 @@ async def run_web_bench(size: str, figures: WebFigures) -> None:
         result = await run_web(scenario, c)
         figures.closed.append(result)
         _print_web(result)
-    figures.ratio_run = await run_web(WebScenario("web, closed loop, N=200", 200, t), c)
+    plain = await run_web(WebScenario("web, closed loop, N=200", 200, t), c)
+    figures.closed.append(plain)
+    _print_web(plain)
+    figures.ratio_run = await run_web(
+        WebScenario("web with chat.js, closed loop, N=200", 200, t, script=True), c
+    )
     _print_web(figures.ratio_run)
+    paced_plain = await run_web(
+        WebScenario("web, paced (0-2 s pauses: an action a second), N=100", 100, t * 3, 2.0), c
+    )
+    figures.closed.append(paced_plain)
+    _print_web(paced_plain)
     figures.paced = await run_web(
-        WebScenario("web, paced (0-2 s pauses: an action a second), N=100", 100, t * 3, pace=2.0),
+        WebScenario(
+            "web with chat.js, paced (an action a second), N=100", 100, t * 3, 2.0, script=True
+        ),
         c,
     )
     _print_web(figures.paced)
@@ -144,6 +158,7 @@ def web_main(args: argparse.Namespace, command: str) -> None:
         micro.bench_service(c, engine_step, figures.service_users)
     )
     asyncio.run(run_web_bench(args.size or "short", figures))
+    figures.notes.append(WEB_CHANGES)
     text = section(figures)
     print(text)
     write(args.output, text)

@@ -138,6 +138,8 @@ class WebScenario:
     pace: float = 0.0
     telegram_users: int = 0
     """People on Telegram at the same time (the process then serves both channels)."""
+    script: bool = False
+    """People post as ``chat.js`` does: one request per action instead of two."""
 
 
 async def run_web(scenario: WebScenario, c: Consultation, *, seed: int = 7) -> Result:
@@ -173,7 +175,8 @@ async def _play(
     stats = Stats()
     pause = paced(rng, scenario.pace) if scenario.pace else None
     web_people = [
-        WebPerson(server.url, FIRST_USER + n, c, stats, pause=pause) for n in range(scenario.users)
+        WebPerson(server.url, FIRST_USER + n, c, stats, pause=pause, script=scenario.script)
+        for n in range(scenario.users)
     ]
     telegram_stats = Stats()
     telegram_people = (

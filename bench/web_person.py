@@ -1,9 +1,10 @@
-"""A simulated person in the web chat: a browser without JavaScript, over HTTP.
+"""A simulated person in the web chat: a browser without JavaScript (or with), over HTTP.
 
 It reads each page as :class:`bench.person.Person` reads Telegram's messages (the current
 question and its buttons) and decides the same way, then posts the page's form with its
 cookie, CSRF token and turn id, and follows the redirect to the next page: one action is one
-post and the page it leads to. Pages are read with a few regular expressions, not a full HTML
+post and the page it leads to (with ``script``, the post as ``chat.js`` sends it, answered
+with the next page in one response). Pages are read with a few regular expressions, not a full HTML
 parser, so the driver stays cheap beside the server it measures.
 """
 
@@ -107,7 +108,9 @@ class WebPerson(Person):
         *,
         pause: Callable[[], float] | None = None,
         reply_timeout: float = 30.0,
+        script: bool = False,
     ) -> None:
+        """``script``: post as ``chat.js`` does (the next page in the same response)."""
         super().__init__(
             None,  # type: ignore[arg-type]  # no Bot API: the web is reached over HTTP
             _User(number),  # type: ignore[arg-type]
@@ -117,6 +120,7 @@ class WebPerson(Person):
             reply_timeout=reply_timeout,
         )
         self.base_url = base_url
+        self.headers = {"X-Requested-With": "fetch"} if script else {}
         self.session: aiohttp.ClientSession | None = None
         self.page = WebPage()
 
@@ -134,7 +138,9 @@ class WebPerson(Person):
             )
         started = time.perf_counter()
         try:
-            async with self.session.request(method, self.base_url + path, data=data) as answer:
+            async with self.session.request(
+                method, self.base_url + path, data=data, headers=self.headers
+            ) as answer:
                 body = await answer.text()
                 status = answer.status
         except (aiohttp.ClientError, TimeoutError) as error:

@@ -63,7 +63,11 @@ def section(figures: WebFigures) -> str:
         "in a subprocess (its CPU and peak RSS are its own) with the per-person and "
         "per-address limits lifted, since every simulated person comes from 127.0.0.1. The "
         "in-process service (`bench/micro.py`, the same people's events without HTTP) runs "
-        "in the same run, for the ratio.",
+        "in the same run, for the ratio. Rows marked *with chat.js* post as the script does "
+        "(the next page in the answer to the post, one request per action). *Both channels*: "
+        "`innspill run` with `WEB_ENABLED=true`, the web people's actions counted, 100 "
+        "Telegram people (through the Bot API fake) at the same time; *Telegram only* is the "
+        "same process without the web chat and its people.",
         "",
         "| run | actions / s | submissions / s | p50 (ms) | p99 (ms) | server CPU ms / action "
         "| peak RSS (MB) | driver CPU ms / action | stuck |",

@@ -10,13 +10,13 @@ token and a one-off ``turn`` id (the update key, so a double submit is applied o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.channels.web.page_shell import (
     LANGUAGE_NAMES,
     Assets,
     Html,
     esc,
-    paragraphs,
     shell,
     translator,
 )
@@ -67,6 +67,10 @@ class ChatView:
     upload_limit: str
 
 
+HIDDEN = "\x00hidden\x00"
+"""Where a cached form template takes the page's hidden fields (CSRF token and turn id)."""
+
+
 def _hidden(view: ChatView) -> str:
     return (
         f'<input type="hidden" name="csrf" value="{esc(view.csrf)}">'
@@ -103,7 +107,7 @@ def _message(message: Message, lang: str, *, current: bool, new: bool) -> str:
         attrs += " data-new"
     return (
         f'<li class="{classes}"{attrs}><span class="visually-hidden">{esc(who)} </span>'
-        f'<div class="text">{paragraphs(message.text)}</div></li>'
+        f'<div class="text">{message.html}</div></li>'
     )
 
 
@@ -188,15 +192,20 @@ def _text_form(page: Page, view: ChatView, lang: str, has_choices: bool) -> str:
 
 
 def _upload_form(page: Page, view: ChatView, lang: str) -> str:
-    _ = translator(lang)
     invalid = page.problem in ("no_file", "too_large")
-    hint = _("PDF, Word (DOCX), ODT eller tekst, høyst {size}.").format(size=view.upload_limit)
+    return _upload_template(lang, view.upload_limit, invalid).replace(HIDDEN, _hidden(view))
+
+
+@lru_cache(maxsize=64)
+def _upload_template(lang: str, upload_limit: str, invalid: bool) -> str:
+    _ = translator(lang)
+    hint = _("PDF, Word (DOCX), ODT eller tekst, høyst {size}.").format(size=upload_limit)
     described = ' aria-describedby="dokument-hint"' + (' aria-invalid="true"' if invalid else "")
     return (
         f'<details class="upload"{" open" if invalid else ""}>'
         f"<summary>{esc(_(ATTACH))}</summary>"
         '<form method="post" action="/vedlegg" enctype="multipart/form-data" data-enhance>'
-        f"{_hidden(view)}"
+        f"{HIDDEN}"
         f'<label for="dokument">{esc(_(CHOOSE_FILE))}</label>'
         f'<p class="hint" id="dokument-hint">{esc(hint)}</p>'
         f'<input type="file" id="dokument" name="dokument" multiple accept="{ACCEPTED_FILES}"'
@@ -206,6 +215,11 @@ def _upload_form(page: Page, view: ChatView, lang: str) -> str:
 
 
 def _tools(view: ChatView, lang: str) -> str:
+    return _tools_template(lang).replace(HIDDEN, _hidden(view))
+
+
+@lru_cache(maxsize=8)
+def _tools_template(lang: str) -> str:
     _ = translator(lang)
     buttons = "".join(
         f'<button type="submit" name="command" value="{name}" class="secondary">'
@@ -215,7 +229,7 @@ def _tools(view: ChatView, lang: str) -> str:
     return (
         '<section class="tools" aria-labelledby="verktoy-tittel">'
         f'<h2 id="verktoy-tittel">{esc(_(MORE))}</h2>'
-        f'<form method="post" action="/kommando" data-enhance>{_hidden(view)}'
+        f'<form method="post" action="/kommando" data-enhance>{HIDDEN}'
         f'<div class="buttons">{buttons}</div></form></section>'
     )
 
@@ -237,15 +251,20 @@ def _resume(view: ChatView, lang: str) -> str:
 
 def language_switch(view: ChatView, lang: str) -> Html:
     """Three buttons that change the conversation's language (a post, like the others)."""
+    return Html(_switch_template(lang).replace(HIDDEN, _hidden(view)))
+
+
+@lru_cache(maxsize=8)
+def _switch_template(lang: str) -> str:
     _ = translator(lang)
     buttons = "".join(
         f'<button type="submit" name="command" value="language:{code}" lang="{code}" '
         f'aria-pressed="{"true" if code == lang else "false"}">{esc(LANGUAGE_NAMES[code])}</button>'
         for code in LANGS
     )
-    return Html(
+    return (
         f'<form method="post" action="/kommando" class="languages" data-enhance>'
-        f'{_hidden(view)}<div role="group" aria-label="{esc(_(LANGUAGE))}">{buttons}</div></form>'
+        f'{HIDDEN}<div role="group" aria-label="{esc(_(LANGUAGE))}">{buttons}</div></form>'
     )
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from functools import lru_cache
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bot.channels.web.channel_state import UPLOAD_OVERHEAD, ChannelState, see_other
 from bot.channels.web.chat_page import ChatView, chat_page
@@ -27,6 +29,8 @@ COMMANDS = frozenset({"back", "skip", "summary", "status", "help", "delete", "ca
 """Commands a button may post (``language:<code>`` too); anything else is ignored."""
 LANGUAGE_PREFIX = "language:"
 QUICK_PATH = "rask"
+_size_text = lru_cache(maxsize=16)(format_size)
+"""The upload limit as people read it (babel's formatting is slow to run on every page)."""
 """``/?rask`` opens the quick path, as Telegram's ``?start=rask`` does."""
 
 
@@ -40,10 +44,32 @@ class ChatRoutes:
     def register(self, app: web.Application) -> None:
         """Add the routes."""
         app.router.add_get("/", self.show)
-        app.router.add_post("/svar", self.answer)
-        app.router.add_post("/valg", self.choose)
-        app.router.add_post("/kommando", self.command)
-        app.router.add_post("/vedlegg", self.upload)
+        app.router.add_post("/svar", self._page_for_script(self.answer))
+        app.router.add_post("/valg", self._page_for_script(self.choose))
+        app.router.add_post("/kommando", self._page_for_script(self.command))
+        app.router.add_post("/vedlegg", self._page_for_script(self.upload))
+
+    def _page_for_script(self, post: Handler) -> Handler:
+        """Our script posts with ``X-Requested-With: fetch``: it gets the next page at once.
+
+        Without the script the browser must follow the redirect (post/redirect/get); the
+        script swaps the page in place, so it is sent the page the redirect leads to in the
+        same response, one request instead of two.
+        """
+
+        async def handle(request: web.Request) -> web.StreamResponse:
+            response = await post(request)
+            location = response.headers.get("Location", "")
+            if response.status != 303 or not location.startswith("/#"):
+                return response
+            if request.headers.get("X-Requested-With") != "fetch":
+                return response
+            page = await self.show(request)
+            for cookie in response.headers.getall("Set-Cookie", []):
+                page.headers.add("Set-Cookie", cookie)
+            return page
+
+        return handle
 
     async def show(self, request: web.Request) -> web.StreamResponse:
         """The chat page; a visitor this process has no page for is greeted by the service."""
@@ -73,7 +99,7 @@ class ChatRoutes:
             turn=state.new_turn(),
             assets=state.assets,
             resume_code=visitor.resume_code if state.visitors.has_code(visitor) else None,
-            upload_limit=format_size(state.options.max_upload_bytes, lang),
+            upload_limit=_size_text(state.options.max_upload_bytes, lang),
         )
         html = chat_page(page, view)
         page.problem = None  # a problem is shown once, with the form it is about

@@ -15,6 +15,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from bot.channels.web.page_shell import paragraphs
 from bot.conversation.events import Choice, Reply
 
 MAX_MESSAGES = 24
@@ -33,6 +34,12 @@ class Message:
     from_bot: bool = True
     choices: tuple[Choice, ...] = ()
     step: str | None = None
+    html: str = field(default="", compare=False)
+    """The text as escaped HTML paragraphs, made once (a page shows it many times)."""
+
+    def __post_init__(self) -> None:
+        if not self.html:
+            object.__setattr__(self, "html", paragraphs(self.text))
 
 
 @dataclass

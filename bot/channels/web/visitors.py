@@ -22,6 +22,7 @@ import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from bot.service.user_keys import web_user_key
 from bot.storage.web_visitors import WebVisitors
@@ -108,12 +109,12 @@ class Visitor:
     new: bool
     """No valid cookie came with the request: the response sets one."""
 
-    @property
+    @cached_property
     def csrf(self) -> str:
         """The CSRF token to put in this visitor's forms."""
         return csrf_token(self.token)
 
-    @property
+    @cached_property
     def resume_code(self) -> str:
         """The code this visitor can type on another device."""
         return resume_code(self.token)

@@ -104,3 +104,17 @@ async def test_an_empty_answer_is_a_problem_to_fix_not_an_answer(web: WebRig) ->
     assert "Hva heter du?" in page.question
     page = await browser.open()
     assert not page.problems  # shown once
+
+
+async def test_our_script_gets_the_next_page_in_the_answer_to_its_post(web: WebRig) -> None:
+    browser = await web.browser()
+    page = await browser.open()
+    form, button = page.button("Svar på spørsmålene")
+    async with browser.client.post(
+        "/valg",
+        data={**form.hidden, button.name: button.value},
+        headers={"X-Requested-With": "fetch"},
+        allow_redirects=False,
+    ) as response:
+        assert response.status == 200
+        assert "Hvem svarer du for?" in read_page(await response.text()).question
