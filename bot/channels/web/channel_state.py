@@ -193,12 +193,14 @@ class ChannelState:
         if request.content_length > limit:
             raise self._error(request, None, 413)
         visitor = await self.visitor(request)
-        form = await request.post()
-        sent = form.get("csrf")
-        if visitor.new or not csrf_matches(visitor.token, sent if isinstance(sent, str) else None):
+        if visitor.new:  # no cookie: refused before the body is read
             raise self._error(request, visitor, 403)
         if not self.throttle.posts.allow(self.address(request)):
             raise self._error(request, visitor, 429)
+        form = await request.post()
+        sent = form.get("csrf")
+        if not csrf_matches(visitor.token, sent if isinstance(sent, str) else None):
+            raise self._error(request, visitor, 403)
         turn = form.get("turn")
         key = f"web:t{turn}" if isinstance(turn, str) and turn.isalnum() else None
         return Posted(visitor, form, key)
@@ -232,6 +234,7 @@ class ChannelState:
             self.visitors.forget(visitor.user_key)
             page = self.transcripts.open(visitor.user_key, handled.lang or page.lang)
             page.add_turn(None, handled.replies)
+            self.transcripts.settle(visitor.user_key, page)
             return page
         if not handled.replies:
             page.show_problem("duplicate")
@@ -239,6 +242,7 @@ class ChannelState:
         if handled.lang is not None:
             page.lang = handled.lang
         page.add_turn(said, handled.replies)
+        self.transcripts.settle(visitor.user_key, page)
         await self.visitors.register_code(visitor, self.clock())
         return page
 
@@ -251,6 +255,7 @@ class ChannelState:
         page = self.transcripts.get(user_id)
         if page is not None:
             page.add_turn(None, [Reply(text)])
+            self.transcripts.settle(user_id, page)
 
     @staticmethod
     def new_turn() -> str:

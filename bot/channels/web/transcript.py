@@ -24,6 +24,13 @@ MAX_PEOPLE = 5_000
 """People whose page is kept; the one idle longest is forgotten first."""
 IDLE_SECONDS = 6 * 3600.0
 """A page untouched this long is forgotten (the answers are stored; only the page goes)."""
+OWN_CHARS = 2_000
+"""The person's own message is shown up to this long (the summary shows all of it)."""
+PAGE_CHARS = 200_000
+"""Older messages go once a page holds more text than this (the newest always stays)."""
+ALL_CHARS = 50_000_000
+"""All pages together; beyond it the page idle longest is forgotten, so a flood of long
+texts cannot exhaust the memory (about 150 MB of text and its HTML at most)."""
 
 
 @dataclass(frozen=True)
@@ -55,11 +62,14 @@ class Page:
     turn: int = 0
     """Bumped on every change, so a page can tell whether it is still the newest."""
     touched: float = 0.0
+    weight: int = 0
+    """Characters of text on the page."""
 
     def add_turn(self, said: str | None, replies: Sequence[Reply]) -> None:
         """The person said ``said`` (``None``: a toggle or a command); the bot answered."""
         if said is not None:
-            self.messages.append(Message(said, from_bot=False))
+            shown = said if len(said) <= OWN_CHARS else said[: OWN_CHARS - 1].rstrip() + "…"
+            self.messages.append(Message(shown, from_bot=False))
         count = 0
         for reply in replies:
             if reply.replace_previous and self._replace_current(reply):
@@ -71,6 +81,9 @@ class Page:
                 )
             )
             count += 1
+        self.weight = sum(len(m.text) for m in self.messages)
+        while self.weight > PAGE_CHARS and len(self.messages) > 1:
+            self.weight -= len(self.messages.popleft().text)
         self.newest = min(count, len(self.messages))
         self.problem = None
         self.turn += 1
@@ -108,6 +121,9 @@ class Transcripts:
         """Pages are timed by ``clock`` (monotonic seconds)."""
         self._pages: OrderedDict[str, Page] = OrderedDict()
         self._clock = clock
+        self._weight = 0
+        """Characters on all pages, as last settled."""
+        self._weights: dict[str, int] = {}
 
     def get(self, user_key: str) -> Page | None:
         """The person's page, or ``None`` if this process has none (new, restarted, idle)."""
@@ -116,7 +132,7 @@ class Transcripts:
             return None
         now = self._clock()
         if now - page.touched > IDLE_SECONDS:
-            del self._pages[user_key]
+            self.forget(user_key)
             return None
         page.touched = now
         self._pages.move_to_end(user_key)
@@ -127,13 +143,23 @@ class Transcripts:
         page = Page(lang, touched=self._clock())
         self._pages[user_key] = page
         self._pages.move_to_end(user_key)
+        self.settle(user_key, page)
         while len(self._pages) > MAX_PEOPLE:
-            self._pages.popitem(last=False)
+            self.forget(next(iter(self._pages)))
         return page
+
+    def settle(self, user_key: str, page: Page) -> None:
+        """Count a changed page's text in the total; forget the idlest pages beyond it."""
+        self._weight += page.weight - self._weights.get(user_key, 0)
+        self._weights[user_key] = page.weight
+        while self._weight > ALL_CHARS and len(self._pages) > 1:
+            oldest = next(iter(self._pages))
+            self.forget(oldest if oldest != user_key else list(self._pages)[1])
 
     def forget(self, user_key: str) -> None:
         """Drop the person's page (they deleted their data, or moved to another person)."""
         self._pages.pop(user_key, None)
+        self._weight -= self._weights.pop(user_key, 0)
 
     def __len__(self) -> int:
         return len(self._pages)
