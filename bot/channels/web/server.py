@@ -58,9 +58,7 @@ def _safety(state: ChannelState) -> Middleware:
             if error.status in (404, 405) and error.content_type != "text/html":
                 response = state.refuse(request, Visitor("", "", new=True), 404)
             else:
-                response = web.Response(
-                    status=error.status, text=error.text, headers=error.headers
-                )
+                response = web.Response(status=error.status, text=error.text, headers=error.headers)
         except Exception:
             log.exception("web request failed: %s %s", request.method, request.path)
             response = state.refuse(request, Visitor("", "", new=True), 500)
