@@ -25,7 +25,9 @@ ENV DATABASE_PATH=/data/innspill.sqlite3 \
 VOLUME ["/data"]
 # The bot saves every step before replying; on SIGTERM it stops taking updates and closes cleanly.
 STOPSIGNAL SIGTERM
-# One line per check (database, catalogs, consultation, outbox, Bot API); exit 1 marks it unhealthy.
+# One line per check (database, catalogs, consultation, outbox, Bot API, web chat); exit 1: unhealthy.
 HEALTHCHECK --interval=60s --timeout=20s --start-period=30s --retries=3 \
     CMD ["innspill", "health"]
+# The web chat, when WEB_ENABLED=true (published on loopback in docker-compose.yml).
+EXPOSE 8080
 CMD ["innspill", "run"]

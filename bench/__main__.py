@@ -12,11 +12,14 @@ import time
 from pathlib import Path
 
 from bench import grouping, micro
-from bench.load import Scenario, consultation, run_pair, run_scenario
+from bench.load import Result, Scenario, consultation, run_pair, run_scenario
 from bench.process import INNSPILL, REPO
 from bench.report import Report, command_line
+from bench.web_report import BEGIN, END, WebFigures, merge, section, write
 
 DRAFTS = 10_000
+WEB_CHANGES = (Path(__file__).parent / "web_changes.md").read_text(encoding="utf-8").strip()
+"""The web chat's profile and what changed after it, kept in its section."""
 
 
 SHIPPED_PACED = 30
@@ -90,6 +93,78 @@ async def run(size: str, report: Report) -> None:
         )
 
 
+async def run_web_bench(size: str, figures: WebFigures) -> None:
+    """The web chat's scenarios (issue #20), each printed as it finishes."""
+    from bench.load import Scenario
+    from bench.process import INNSPILL_UNCAPPED
+    from bench.web_load import WebScenario, run_web
+
+    c = consultation()
+    long = size == "full"
+    t = 10.0 if long else 4.0
+    closed = [WebScenario(f"web, closed loop, N={n}", n, t) for n in (1, 100, 500)]
+    for scenario in closed:
+        result = await run_web(scenario, c)
+        figures.closed.append(result)
+        _print_web(result)
+    plain = await run_web(WebScenario("web, closed loop, N=200", 200, t), c)
+    figures.closed.append(plain)
+    _print_web(plain)
+    figures.ratio_run = await run_web(
+        WebScenario("web with chat.js, closed loop, N=200", 200, t, script=True), c
+    )
+    _print_web(figures.ratio_run)
+    paced_plain = await run_web(
+        WebScenario("web, paced (0-2 s pauses: an action a second), N=100", 100, t * 3, 2.0), c
+    )
+    figures.closed.append(paced_plain)
+    _print_web(paced_plain)
+    figures.paced = await run_web(
+        WebScenario(
+            "web with chat.js, paced (an action a second), N=100", 100, t * 3, 2.0, script=True
+        ),
+        c,
+    )
+    _print_web(figures.paced)
+    figures.telegram_only = await run_scenario(
+        INNSPILL_UNCAPPED, Scenario("Telegram only, closed loop, N=100", 100, t), c
+    )
+    _print_web(figures.telegram_only)
+    figures.both = await run_web(
+        WebScenario("both channels, closed loop, N=100 + 100 on Telegram", 100, t, 0.0, 100),
+        c,
+    )
+    _print_web(figures.both)
+
+
+def _print_web(result: Result) -> None:
+    print(
+        f"{result.scenario.label:<60} {result.actions_per_s:7.1f} act/s  "
+        f"p50 {result.latency(0.5):6.1f} ms  p99 {result.latency(0.99):6.1f} ms  "
+        f"RSS {result.peak_rss_mb:5.1f} MB  stuck {len(result.stuck)}",
+        flush=True,
+    )
+
+
+def web_main(args: argparse.Namespace, command: str) -> None:
+    """``python -m bench --web``: the in-process service, then the web chat; the section."""
+    from datetime import UTC, datetime
+
+    figures = WebFigures(command, datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    c = consultation()
+    engine_step = micro.bench_engine(c)
+    figures.service_users = 200
+    figures.service_events_per_s = asyncio.run(
+        micro.bench_service(c, engine_step, figures.service_users)
+    )
+    asyncio.run(run_web_bench(args.size or "short", figures))
+    figures.notes.append(WEB_CHANGES)
+    text = section(figures)
+    print(text)
+    write(args.output, text)
+    print(f"written to {args.output}")
+
+
 def main(argv: list[str] | None = None) -> Report:
     """Run, print and write the report."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
@@ -100,8 +175,14 @@ def main(argv: list[str] | None = None) -> Report:
         "--output", type=Path, default=REPO / "docs" / "performance.md", help="report file"
     )
     parser.add_argument("--no-micro", action="store_true", help="skip the in-process figures")
+    parser.add_argument(
+        "--web", action="store_true", help="only the web chat's figures (issue #20)"
+    )
     args = parser.parse_args(argv)
     report = Report(command_line() if argv is None else "python -m bench " + " ".join(argv))
+    if args.web:
+        web_main(args, report.command)
+        return report
     if not args.no_micro:
         report.micro = micro.main(service_users=50)
         report.grouping = grouping.section(grouping.measure())
@@ -109,7 +190,11 @@ def main(argv: list[str] | None = None) -> Report:
     text = report.markdown()
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
+    # The web chat's section comes from its own run (--web): keep it as it was.
+    old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    _before, found, rest = old.partition(BEGIN)
+    kept = BEGIN + rest.partition(END)[0] + END + "\n" if found else None
+    args.output.write_text(merge(text, kept) if kept else text, encoding="utf-8")
     print(f"written to {args.output}")
     return report
 

@@ -1,4 +1,4 @@
-"""Command line: ``innspill`` with run, chat, health, check, outbox, export, compile, stats, purge.
+"""Command line: ``innspill`` run, web, chat, health, check, outbox, export, compile, stats, purge.
 
 Operator mistakes (a bad setting, a missing token without a terminal, an unreachable network)
 end here as one line on stderr and a non-zero exit, never a traceback.
@@ -20,7 +20,7 @@ from bot.ops.settings_errors import load_settings
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="innspill", description="Innspill til offentlige høringer, via Telegram."
+        prog="innspill", description="Innspill til offentlige høringer, via Telegram og nettsiden."
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--webhook-url", help="bruk webhook på denne adressen i stedet for polling")
     run.add_argument("--listen", help="adresse webhooken lytter på (standard 0.0.0.0)")
     run.add_argument("--port", type=int, help="port webhooken lytter på (standard 8443)")
+
+    web = sub.add_parser("web", help="samtalen som nettside (WEB_LISTEN:WEB_PORT)")
+    web.add_argument("--listen", help="adresse nettsiden lytter på (standard WEB_LISTEN)")
+    web.add_argument("--port", type=int, help="port nettsiden lytter på (standard WEB_PORT)")
 
     chat = sub.add_parser("chat", help="samtalen i terminalen")
     chat.add_argument("--user", default="terminal", help="hvem du er (hver bruker har sitt utkast)")
@@ -125,7 +129,10 @@ def _needs_token(args: argparse.Namespace, settings: Settings) -> bool:
 
 
 def _is_terminal_run(args: argparse.Namespace, settings: Settings) -> bool:
-    return bool(args.command == "run" and settings.telegram_bot_token is None)
+    """``run`` without a token: the terminal chat, unless the web chat is enabled."""
+    return bool(
+        args.command == "run" and settings.telegram_bot_token is None and not settings.web_enabled
+    )
 
 
 def _configure_logging(settings: Settings, *, quiet: bool) -> None:

@@ -1,9 +1,9 @@
 """The one place where the parts are wired together, started and stopped.
 
-Both front ends (Telegram and the terminal) get the same :class:`Runtime`: the consultation,
-the store, the conversation service, the outbox worker that delivers submissions, and the
-daily purge of abandoned drafts. This is also the only module that reads :class:`Settings`
-to build them: every part below gets plain values, not the settings object.
+Every front end (Telegram, the web chat and the terminal) gets the same :class:`Runtime`: the
+consultation, the store, the conversation service, the outbox worker that delivers
+submissions, and the daily purge of abandoned drafts. This is also the only module that reads
+:class:`Settings` to build them: every part below gets plain values, not the settings object.
 
 For Telegram, :func:`build_telegram` builds the PTB ``Application`` around a runtime, starts
 the runtime's background work in ``post_init`` and closes the runtime in ``post_shutdown``.
@@ -16,10 +16,12 @@ import contextlib
 import logging
 import signal
 import ssl
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+
+from aiohttp import web
 
 from bot.channels.telegram.admin import AdminHandlers, register_admin_menu
 from bot.channels.telegram.application import (
@@ -35,12 +37,15 @@ from bot.channels.telegram.ordering import AlbumCollector
 from bot.channels.telegram.purge_notice import PURGED, PurgeNotice
 from bot.channels.telegram.timed_jobs import start_reminders, start_staff_chat
 from bot.channels.telegram.updates import AnyApplication, update_source
+from bot.channels.web.channel_state import WebOptions
+from bot.channels.web.server import STATE, build_web_app, serving
+from bot.channels.web.throttle import trusted_networks
 from bot.consultation.loader import load_consultation
 from bot.consultation.model import Consultation
 from bot.conversation.context import Limits
 from bot.i18n import catalogs, formats
 from bot.mail.headers import address_domain
-from bot.mail.notify import ChatNotifier
+from bot.mail.notify import ChatNotifier, SendText
 from bot.mail.outbox import OutboxWorker
 from bot.mail.transport import FileTransport, SmtpTransport, Transport, forget_copies
 from bot.ops.clock import utc_now
@@ -89,6 +94,8 @@ class Runtime:
     submitted_hooks: list[Callable[[], None]] = field(default_factory=list)
     """Called after each new submission is stored (the worker's wake-up comes first)."""
     purge_interval_seconds: float = PURGE_INTERVAL_SECONDS
+    senders: dict[str, SendText] = field(default_factory=dict)
+    """How each running front end reaches its people, by key prefix (``tg``, ``web``)."""
     _purger: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
@@ -142,7 +149,17 @@ class Runtime:
             ),
         )
         hooks.append(worker.notify)
-        return cls(settings, consultation, store, service, worker, notifier, clock, hooks)
+        runtime = cls(settings, consultation, store, service, worker, notifier, clock, hooks)
+        notifier.attach(runtime.tell)
+        return runtime
+
+    async def tell(self, user_id: str, text: str) -> None:
+        """Tell a person something (a failed delivery) through the front end they use."""
+        send = self.senders.get(user_id.partition(":")[0])
+        if send is None:
+            log.warning("no running front end can tell this person (%s)", user_id[:3])
+            return
+        await send(user_id, text)
 
     async def start_background(self) -> None:
         """Start delivering mail and purge drafts nobody has touched for too long."""
@@ -226,14 +243,14 @@ def build_telegram(
             if user_id.startswith("tg:") and user_id[3:].lstrip("-").isdigit():
                 await app.bot.send_message(chat_id=int(user_id[3:]), text=text)
 
-        runtime.notifier.attach(tell)
+        runtime.senders["tg"] = tell
         await runtime.start_background()
         await start_reminders(app, runtime)
         if settings.staff_chat_id is not None:
             await start_staff_chat(app, runtime, settings.staff_chat_id, settings.digest_time)
 
     async def post_shutdown(_app: AnyApplication) -> None:
-        runtime.notifier.attach(None)
+        runtime.senders.pop("tg", None)
         await runtime.close()
 
     app = build_application(
@@ -300,10 +317,79 @@ async def run_telegram(
     except BaseException:
         await runtime.close()
         raise
-    async with running(app, options=options, webhook=webhook):
+    async with contextlib.AsyncExitStack() as stack:
+        await stack.enter_async_context(running(app, options=options, webhook=webhook))
+        if settings.web_enabled:
+            # The same runtime: one database, one outbox worker, one service for both.
+            await stack.enter_async_context(web_serving(settings, runtime))
         mode = "webhook" if webhook else "long polling"
         log.info("Telegram bot @%s is running (%s)", app.bot.username, mode)
         await _until_stopped(stop)
+
+
+def web_options(settings: Settings) -> WebOptions:
+    """The web chat's settings as plain values."""
+    return WebOptions(
+        public_url=settings.web_public_url,
+        trusted_proxies=trusted_networks(settings.web_trusted_proxy),
+        embed_origins=tuple(settings.web_embed_origins),
+        posts_per_minute=settings.web_posts_per_minute,
+        new_people_per_hour=settings.web_new_people_per_hour,
+        resume_attempts_per_hour=settings.web_resume_attempts_per_hour,
+        max_upload_bytes=settings.web_max_upload_bytes,
+        # The cookie outlives an untouched draft by a day, so a person who comes back in
+        # time finds it; after that there is nothing left to find.
+        cookie_days=settings.draft_retention_days + 1,
+        operator_name=settings.operator_name or "",
+        operator_contact=settings.operator_contact or "",
+        draft_retention_days=settings.draft_retention_days,
+    )
+
+
+def build_web(settings: Settings, runtime: Runtime) -> web.Application:
+    """The web chat around ``runtime``'s service and store (it does not start the runtime)."""
+    return build_web_app(
+        runtime.service,
+        runtime.consultation,
+        runtime.store.web,
+        web_options(settings),
+        clock=runtime.clock,
+    )
+
+
+@contextlib.asynccontextmanager
+async def web_serving(
+    settings: Settings,
+    runtime: Runtime,
+    *,
+    listen: str | None = None,
+    port: int | None = None,
+) -> AsyncIterator[int]:
+    """Serve the web chat while the block runs; yields the port it listens on."""
+    app = build_web(settings, runtime)
+    runtime.senders["web"] = app[STATE].tell
+    async with serving(
+        app, listen or settings.web_listen, settings.web_port if port is None else port
+    ) as bound:
+        yield bound
+
+
+async def run_web(
+    settings: Settings,
+    *,
+    listen: str | None = None,
+    port: int | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """The web chat alone until SIGINT/SIGTERM (or ``stop``): ``innspill web``."""
+    runtime = await Runtime.open(settings)
+    try:
+        await runtime.start_background()
+        async with web_serving(settings, runtime, listen=listen, port=port) as bound:
+            log.info("web chat is running (port %s)", bound)
+            await _until_stopped(stop)
+    finally:
+        await runtime.close()
 
 
 async def _until_stopped(stop: asyncio.Event | None) -> None:

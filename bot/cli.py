@@ -17,6 +17,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     """Run one subcommand against an opened runtime; return the exit code."""
     if args.command == "run" and settings.telegram_bot_token is not None:
         return await _run_telegram(args, settings)
+    if args.command == "web" or (args.command == "run" and settings.web_enabled):
+        return await _run_web(args, settings)
     if args.command == "health":
         from bot.ops.health import health
 
@@ -38,6 +40,25 @@ async def _run_telegram(args: argparse.Namespace, settings: Settings) -> int:
     try:
         await run_telegram(
             settings, webhook_url=args.webhook_url, listen=args.listen, port=args.port
+        )
+    finally:
+        reporter.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reporter
+    return 0
+
+
+async def _run_web(args: argparse.Namespace, settings: Settings) -> int:
+    """The web chat alone (``innspill web``, or ``run`` with WEB_ENABLED and no token)."""
+    from bot.app import run_web
+    from bot.ops.metrics import report_periodically
+
+    reporter = asyncio.create_task(report_periodically(settings.log_stats_seconds))
+    try:
+        await run_web(
+            settings,
+            listen=getattr(args, "listen", None) if args.command == "web" else None,
+            port=getattr(args, "port", None) if args.command == "web" else None,
         )
     finally:
         reporter.cancel()

@@ -94,3 +94,39 @@ def test_a_network_failure_at_start_up_is_one_line_with_the_retry_policy(
     assert line.startswith("Får ikke kontakt med Telegram på https://api.telegram.org: ")
     assert "prøvd 6 ganger" in line
     assert "123456:ABCdefGHI" not in line
+
+
+def test_run_without_token_serves_the_web_chat_when_it_is_enabled(tmp_path: Path) -> None:
+    """A web-only installation: ``run`` with WEB_ENABLED and no token serves the web chat."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env_for(tmp_path, WEB_ENABLED="true", WEB_PORT=str(port)),
+        cwd=tmp_path,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as page:
+                    body = page.read().decode()
+                    break
+            except OSError:
+                assert process.poll() is None, "the web-only bot stopped"
+                assert time.monotonic() < deadline, "the web chat never answered"
+                time.sleep(0.1)
+        assert "Hvordan vil du svare?" in body
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0, output
+    assert b"terminalen" not in output  # not the terminal chat

@@ -7,11 +7,32 @@ bokmål (the ministry's language) so that mail, export and statistics never need
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from bot.i18n.languages import Lang
+
+
+class Channel(StrEnum):
+    """How a submission came in.
+
+    The service sets it (it knows which front end called it); the engine does not, so every
+    front end shares every rule.
+    """
+
+    TELEGRAM = "telegram"
+    WEB = "web"
+    TERMINAL = "terminal"
+
+
+CHANNEL_NAMES: dict[str, str] = {
+    Channel.TELEGRAM: "Telegram",
+    Channel.WEB: "nettsiden",
+    Channel.TERMINAL: "terminalen",
+}
+"""How staff read a channel (bokmål, like everything staff read): «Kanal: nettsiden»."""
 
 
 class RespondentInfo(BaseModel):
@@ -79,3 +100,6 @@ class Submission(BaseModel):
     """Titles (bokmål) of the themes the person chose."""
     answers: list[SubmissionAnswer] = Field(default_factory=list)
     attachments: list[AttachmentInfo] = Field(default_factory=list)
+    channel: Channel | None = None
+    """How it came in (Telegram, the web chat, the terminal); set by the service when it
+    stores the submission, ``None`` only in a submission not stored yet."""

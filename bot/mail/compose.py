@@ -19,7 +19,7 @@ from email.utils import format_datetime as rfc5322_datetime
 
 from bot.consultation.deadline import LATE_LABEL, is_late
 from bot.conversation.kinds import rendered
-from bot.conversation.submission import Submission, SubmissionAnswer
+from bot.conversation.submission import Channel, Submission, SubmissionAnswer
 from bot.i18n.catalogs import N_, gettext_for
 from bot.i18n.formats import format_date, format_datetime, format_size
 from bot.i18n.languages import SOURCE, language
@@ -48,6 +48,13 @@ REFERENCE_HEADER = "X-Innspill-Reference"
 
 _LATE = N_("Mottatt etter fristen")
 """``bot.consultation.deadline.LATE_LABEL``, marked here so the receipt reads in every language."""
+_CAME_IN: dict[str, str] = {
+    Channel.TELEGRAM: N_("Dette innspillet kom inn via Telegram-boten innspill."),
+    Channel.WEB: N_("Dette innspillet kom inn via nettsiden til innspill."),
+    Channel.TERMINAL: N_("Dette innspillet kom inn via innspill i terminalen (en test)."),
+}
+"""The opening line: which channel the person used (staff may want to answer the same way)."""
+_CAME_IN_SOMEHOW = N_("Dette innspillet kom inn via innspill.")
 
 
 def _respondent_section(sub: Submission, lang: str, _: Translate) -> Section:
@@ -173,7 +180,7 @@ def _lead(sub: Submission, lang: str, _: Translate) -> list[Field]:
 
 def _opening(sub: Submission, _: Translate) -> tuple[str, ...]:
     """How the input came in and where a reply goes, before anything else."""
-    lines = [_("Dette innspillet kom inn via Telegram-boten innspill.")]
+    lines = [_(_CAME_IN.get(sub.channel or "", _CAME_IN_SOMEHOW))]
     address = safe_address(sub.respondent.email)
     if address:
         lines.append(

@@ -2,8 +2,8 @@
 
 One line per check, exit 0 when all pass: the container's HEALTHCHECK and an operator's first
 command both use it. Each check is independent (a broken database does not hide a broken
-consultation file) and quick; the only network call is ``getMe`` with a short timeout, and only
-when a bot token is set.
+consultation file) and quick; the only network calls are ``getMe`` with a short timeout, only
+when a bot token is set, and the web chat's ``/helse``, only when it is enabled.
 """
 
 from __future__ import annotations
@@ -140,6 +140,26 @@ async def check_bot_api(settings: Settings) -> Check | None:
     return Check("bot_api", True, f"@{me.username} via {root}")
 
 
+async def check_web(settings: Settings) -> Check | None:
+    """The web chat answers ``/helse`` within ``HEALTH_TIMEOUT_SECONDS``; ``None`` when off."""
+    if not settings.web_enabled:
+        return None
+    import aiohttp
+
+    # A server listening on every address is asked on loopback, where it listens too.
+    host = settings.web_listen
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    url = f"http://{f'[{host}]' if ':' in host else host}:{settings.web_port}/helse"
+    timeout = aiohttp.ClientTimeout(total=settings.health_timeout_seconds)
+    try:
+        async with aiohttp.ClientSession(timeout=timeout) as session, session.get(url) as answer:
+            ok = answer.status == 200
+            detail = f"{url} svarer" if ok else f"{url} svarer {answer.status}"
+    except (aiohttp.ClientError, TimeoutError) as error:
+        return Check("web", False, f"{url} svarer ikke: {error or 'tidsavbrudd'}")
+    return Check("web", ok, detail)
+
+
 async def run_checks(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> list[Check]:
     """Every check, in the order they are printed."""
     checks = [
@@ -151,6 +171,9 @@ async def run_checks(settings: Settings, *, clock: Callable[[], datetime] = utc_
     api = await check_bot_api(settings)
     if api is not None:
         checks.append(api)
+    web = await check_web(settings)
+    if web is not None:
+        checks.append(web)
     return checks
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
@@ -86,6 +87,60 @@ class Settings(BaseSettings):
     )
     telegram_group_rate_per_minute: float = Field(
         default=20.0, gt=0, description="Messages a minute to one group or channel."
+    )
+
+    # The web chat
+    web_enabled: bool = Field(
+        default=False,
+        description="Serve the web chat beside Telegram in `innspill run` (`innspill web` "
+        "serves it alone).",
+    )
+    web_listen: str = Field(
+        default="127.0.0.1",
+        description="Address the web chat listens on (loopback: put a reverse proxy with TLS "
+        "in front).",
+    )
+    web_port: int = Field(
+        default=8080, ge=1, le=65535, description="Port the web chat listens on."
+    )
+    web_public_url: str | None = Field(
+        default=None,
+        description="The address people open, e.g. `https://innspill.example.no/`; with https "
+        "the cookie is sent only over HTTPS. Unset: `http://WEB_LISTEN:WEB_PORT/`.",
+    )
+    web_trusted_proxy: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Reverse proxies (addresses or networks, comma-separated, e.g. "
+        "`127.0.0.1`) whose `X-Forwarded-For` names the client; from anyone else it is "
+        "ignored.",
+    )
+    web_embed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Sites that may show the chat in an iframe (comma-separated origins, e.g. "
+        "`https://www.harstad.kommune.no`); unset: no site may frame it.",
+    )
+    web_posts_per_minute: int = Field(
+        default=120,
+        ge=1,
+        description="Answers, button presses and uploads one client address may send a "
+        "minute (an office behind one address is many people).",
+    )
+    web_new_people_per_hour: int = Field(
+        default=200,
+        ge=1,
+        description="New web chats one client address may start an hour.",
+    )
+    web_resume_attempts_per_hour: int = Field(
+        default=10,
+        ge=1,
+        description="Wrong resume codes one client address may try an hour (all addresses "
+        "together: 20 times as many).",
+    )
+    web_max_upload_bytes: int = Field(
+        default=20 * MB,
+        gt=0,
+        description="Largest upload the web chat reads; a bigger request is refused before "
+        "it is read.",
     )
 
     # Staff in Telegram
@@ -225,7 +280,7 @@ class Settings(BaseSettings):
         default=5.0, gt=0, description="How long `innspill health` waits for the Bot API."
     )
 
-    @field_validator("admin_user_ids", mode="before")
+    @field_validator("admin_user_ids", "web_trusted_proxy", "web_embed_origins", mode="before")
     @classmethod
     def _id_list(cls, value: Any) -> Any:
         """``123, 456`` (the way people write a list in an environment variable), or ``[]``."""
@@ -269,6 +324,41 @@ class Settings(BaseSettings):
         parsed = urlparse(value)
         if parsed.scheme != "https" or not parsed.netloc:
             raise ValueError("må være en https-adresse (Telegram kaller bare HTTPS)")
+        return value
+
+    @field_validator("web_public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parsed = urlparse(value)
+        if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+            raise ValueError("må være en http(s)-adresse, f.eks. https://innspill.example.no/")
+        return value
+
+    @field_validator("web_trusted_proxy")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"«{item}» er ikke en IP-adresse eller et nett, f.eks. 127.0.0.1 eller "
+                    "10.0.0.0/8"
+                ) from None
+        return value
+
+    @field_validator("web_embed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for item in value:
+            parsed = urlparse(item)
+            plain = parsed.scheme in {"http", "https"} and parsed.netloc and not parsed.path
+            if not plain or any(ch in item for ch in " ;,'\""):
+                raise ValueError(
+                    f"«{item}» er ikke en opprinnelse, f.eks. https://www.harstad.kommune.no"
+                )
         return value
 
     @field_validator("mail_from")

@@ -43,6 +43,7 @@ from bot.service.delivery import DeliveryPlan, without_receipt_promise
 from bot.service.ids import new_id
 from bot.service.locks import KeyedLocks
 from bot.service.uploads import Accepted, IncomingFile, read_uploads
+from bot.service.user_keys import channel_of
 from bot.storage import (
     DuplicateUpdateError,
     NewAttachment,
@@ -69,6 +70,12 @@ class Handled:
     keyboard_is_current: bool = False
     """For a button press: the pressed keyboard still belongs to the step the person is at,
     so a front end may update that message in place instead of sending a new one."""
+    lang: Lang | None = None
+    """The language the person talks in after this event (``None``: the event was handled
+    before), so a front end can label its page without reading the session."""
+    forgotten: bool = False
+    """Everything stored about the person was deleted: a front end forgets what it holds
+    about them too (a web page's conversation so far)."""
 
 
 @dataclass
@@ -321,7 +328,10 @@ class ConversationService:
             replies = list(outcome.replies)
             for effect in outcome.effects:
                 if isinstance(effect, Submit):
-                    submission = effect.submission
+                    # The engine does not know the front end; the person's key says it.
+                    submission = effect.submission.model_copy(
+                        update={"channel": channel_of(user_id)}
+                    )
                     outbox, refused = self._delivery.rows_for(submission, reads)
                     if refused and session.respondent.email:
                         replies = without_receipt_promise(
@@ -397,14 +407,16 @@ class ConversationService:
                 # afresh. Only this process remembers the language, so the next reply is not
                 # suddenly in bokmål.
                 self._language_after_deletion[user_id] = done.session.lang
-                return Handled([*done.replies, Reply(notice)])
+                return Handled(
+                    [*done.replies, Reply(notice)], lang=done.session.lang, forgotten=True
+                )
             if done.submitted is not None:
                 log.info("submission %s stored and queued", done.submitted.reference)
                 metrics.count(metrics.SUBMISSIONS)
                 if self._on_submitted:
                     self._on_submitted()
             current = pressed_step is not None and done.session.step == pressed_step
-            return Handled(done.replies, keyboard_is_current=current)
+            return Handled(done.replies, keyboard_is_current=current, lang=done.session.lang)
 
     def _over_limit(
         self, user_id: str, counted: Sequence[Action], now: datetime, reads: StepReads

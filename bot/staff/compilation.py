@@ -27,6 +27,7 @@ from bot.staff.overview import distinctive, overview_lines, term_counts
 from bot.staff.table import (
     answer_columns,
     answered,
+    channel_text,
     document_note,
     quick_text,
     who,
@@ -126,6 +127,7 @@ def build_compilation(c: Consultation, source: Material | Sequence[Submission]) 
             ("Etter innsendertype", _count(s.respondent.type_label for s in subs) + erased),
             ("Etter fylke", _count(s.respondent.county or "(ikke oppgitt)" for s in subs) + erased),
             ("Etter språk", _count(language_name(s.language) for s in subs) + erased),
+            ("Etter kanal", _count(channel_text(s, m) or "(ukjent)" for s in subs) + erased),
         ],
         sections=like_sections(c, m) + answers + [register_section(c, m)],
     )

@@ -8,7 +8,7 @@ from typing import Any
 from bot.consultation.deadline import LATE_LABEL, is_late
 from bot.consultation.model import Consultation, pick
 from bot.consultation.municipalities import all_municipalities, by_number
-from bot.conversation.submission import Submission
+from bot.conversation.submission import CHANNEL_NAMES, Submission
 from bot.i18n.languages import SOURCE, language_name
 from bot.staff.material import ERASED_LABEL, Material, material_of
 from bot.staff.table import NOT_CHOSEN, NOT_REACHED, SKIPPED, answer_columns, answer_value
@@ -91,6 +91,7 @@ def render_stats(stats: Mapping[str, Any], consultation: Consultation) -> str:
         ("Etter kommune", stats["by_municipality"], municipality),
         ("Etter språk", stats["by_language"], language_name),
         ("Etter måte", stats["by_flow"], lambda k: _FLOWS.get(k, k)),
+        ("Etter kanal", stats.get("by_channel", {}), lambda k: CHANNEL_NAMES.get(k, k)),
         ("Per dag", stats["by_day"], str),
         ("E-post til departementet og kvitteringer", stats["outbox"], lambda k: _OUTBOX.get(k, k)),
     ]

@@ -14,7 +14,7 @@ from bot.consultation.deadline import is_late
 from bot.consultation.model import Consultation, pick
 from bot.conversation import flow
 from bot.conversation.kinds import rendered
-from bot.conversation.submission import Submission, SubmissionAnswer
+from bot.conversation.submission import CHANNEL_NAMES, Submission, SubmissionAnswer
 from bot.i18n.languages import SOURCE, language_name
 from bot.ops.clock import OSLO
 from bot.staff.material import ERASED_LABEL, Material, material_of
@@ -28,7 +28,6 @@ NOT_CHOSEN = "ikke valgt"
 """A theme the person did not choose."""
 
 _FLOWS = {"guided": "veiledet", "quick": "rask"}
-_CHANNELS = {"telegram": "Telegram", "web": "nettchat", "terminal": "terminal"}
 DOCUMENT_TEXT_COLUMN = "Tekst fra vedlegg"
 GROUP_COLUMN = "Likhetsgruppe"
 
@@ -153,7 +152,7 @@ def late_text(received_at: datetime, c: Consultation) -> str:
 
 def channel_name(channel: str | None) -> str:
     """How the submission came in, as staff read it (``Telegram``); empty when unknown."""
-    return _CHANNELS.get(channel, channel) if channel else ""
+    return CHANNEL_NAMES.get(channel, channel) if channel else ""
 
 
 def documents_text(sub: Submission, m: Material) -> str:
@@ -196,7 +195,7 @@ def respondent_values(sub: Submission, c: Consultation, m: Material) -> list[str
         group.label if group else "",
         language_name(sub.language),
         _FLOWS.get(sub.flow, sub.flow),
-        channel_name(m.channels.get(sub.reference)),
+        channel_text(sub, m),
         r.type_label,
         r.name,
         r.organisation or "",
@@ -226,6 +225,12 @@ def erased_values(erased: ErasedSubmission, c: Consultation) -> list[str]:
         }
     )
     return list(values.values())
+
+
+def channel_text(sub: Submission, m: Material | None = None) -> str:
+    """How it came in: ``Telegram``, ``nettsiden`` or ``terminalen`` (empty if unknown)."""
+    stored = m.channels.get(sub.reference) if m is not None else None
+    return channel_name(sub.channel or stored)
 
 
 def who(sub: Submission) -> str:

@@ -19,6 +19,7 @@ from bot.storage.db import to_db_time
 from bot.storage.sessions import NOT_IN_SUBMISSION
 from bot.storage.submissions import has_pending_delivery
 from bot.storage.types import DeletionReport
+from bot.storage.web_visitors import forget_stale_visitors, forget_visitor
 
 CHANNEL_OF_USER = (
     "CASE WHEN user_id LIKE 'tg:%' THEN 'telegram' WHEN user_id LIKE 'web:%' THEN 'web'"
@@ -144,8 +145,9 @@ async def delete_user_data(
     erased as soon as nothing is left to send (see :func:`erase_if_delivered`). The person's
     updates kept in the inbox go too (see :func:`forget_stored_updates`; ``handled`` are the
     keys of the update asking for the deletion), and so do the reminder and purge-notice
-    records that name the person. Abuse-limit counts stay: they hold only a hash of the
-    person's key and times (see :mod:`bot.storage.counters`).
+    records that name the person, and a web visitor's devices and resume codes. Abuse-limit
+    counts stay: they hold only a hash of the person's key and times (see
+    :mod:`bot.storage.counters`).
     """
     erased = 0
     pending = 0
@@ -170,6 +172,7 @@ async def delete_user_data(
     await forget_stored_updates(db, user_id, handled)
     # Reminders and purge notices sent or due, keyed "<job>:<person>[:…]": the person's id.
     await run(db, "DELETE FROM jobs_sent WHERE instr(key || ':', ':' || ? || ':') > 0", (user_id,))
+    await forget_visitor(db, user_id)
     return DeletionReport(
         sessions=sessions,
         submissions=erased,
@@ -197,4 +200,5 @@ async def purge_abandoned_drafts(db: aiosqlite.Connection, older_than: datetime)
         (cutoff,),
     )
     await run(db, "DELETE FROM processed_updates WHERE processed_at < ?", (cutoff,))
+    await forget_stale_visitors(db, older_than)
     return purged

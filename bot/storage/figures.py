@@ -17,6 +17,7 @@ _STAT_COLUMNS = {
     "by_county": "county_number",
     "by_language": "language",
     "by_flow": "flow",
+    "by_channel": "channel",
 }
 """Statistics key → submissions column to count by (fixed names, never user input)."""
 

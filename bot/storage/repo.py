@@ -33,6 +33,7 @@ from bot.storage.types import (
     OutboxRecord,
     StoredDocument,
 )
+from bot.storage.web_visitors import WebVisitors
 
 T = TypeVar("T")
 
@@ -51,6 +52,8 @@ class Store:
         self._db = database
         self.jobs = JobLog(database)
         """What timed work (digests, cards, reminders) has been sent."""
+        self.web = WebVisitors(database)
+        """The web chat's second devices and resume codes."""
         self._cache = SessionCache()
         self._queued: list[tuple[StepJob[Any], asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None

@@ -65,8 +65,9 @@ def make_submission(
     language: str = "nn",
     answers: list[SubmissionAnswer] | None = None,
     attachments: list[AttachmentInfo] | None = None,
+    channel: str | None = "telegram",
 ) -> Submission:
-    """A finished submission as the engine would build it."""
+    """A finished submission as the service stores it (the engine leaves out the channel)."""
     return Submission.model_validate(
         {
             "reference": reference,
@@ -78,6 +79,7 @@ def make_submission(
             "received_at": RECEIVED_AT,
             "language": language,
             "flow": "guided",
+            "channel": channel,
             "respondent": RespondentInfo(
                 type_id="organisasjon",
                 type_label="Organisasjon eller forening",

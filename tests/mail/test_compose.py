@@ -171,6 +171,20 @@ def test_ministry_mail_without_email_has_no_reply_to() -> None:
     assert "Reply-To" not in invalid
 
 
+OPENINGS = {
+    "telegram": "Dette innspillet kom inn via Telegram-boten innspill.",
+    "web": "Dette innspillet kom inn via nettsiden til innspill.",
+    "terminal": "Dette innspillet kom inn via innspill i terminalen (en test).",
+}
+
+
+@pytest.mark.parametrize("channel", sorted(OPENINGS))
+def test_the_opening_line_names_the_channel_it_came_in_by(channel: str) -> None:
+    body = text_of(ministry_mail(make_submission(channel=channel)), "plain")
+    assert body.split("\n\n")[1].startswith(OPENINGS[channel])
+    assert [line for line in OPENINGS.values() if line in body] == [OPENINGS[channel]]
+
+
 def test_staff_read_the_respondent_first_then_themes_then_answers() -> None:
     body = text_of(ministry_mail(make_submission()), "plain")
     expected_in_order = [

@@ -117,3 +117,50 @@ def test_a_database_not_yet_migrated_is_unhealthy(
     code, lines = health(capsys)
     assert code == 1
     assert lines[0].startswith("FEIL database: skjema 1, denne versjonen trenger")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_the_web_chat_is_checked_when_it_is_enabled(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import process_env
+
+    port = _free_port()
+    monkeypatch.setenv("WEB_ENABLED", "true")
+    monkeypatch.setenv("WEB_PORT", str(port))
+    monkeypatch.setenv("HEALTH_TIMEOUT_SECONDS", "2")
+    assert main(["purge"]) == 0
+    capsys.readouterr()
+    code, lines = health(capsys)
+    assert code == 1
+    assert lines[-1].startswith(f"FEIL web: http://127.0.0.1:{port}/helse svarer ikke")
+
+    web = subprocess.Popen(
+        [sys.executable, "-m", "bot", "web", "--port", str(port)],
+        env=process_env(env, WEB_ENABLED="true", LOG_LEVEL="WARNING"),
+        cwd=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            code, lines = health(capsys)
+            if code == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert code == 0, lines
+        assert lines[-1] == f"OK   web: http://127.0.0.1:{port}/helse svarer"
+    finally:
+        web.terminate()
+        web.wait(timeout=15)

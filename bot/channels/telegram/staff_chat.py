@@ -21,7 +21,7 @@ from telegram.ext import ExtBot
 
 from bot.consultation.deadline import LATE_LABEL, is_late
 from bot.consultation.model import Consultation
-from bot.conversation.submission import Submission
+from bot.conversation.submission import CHANNEL_NAMES, Submission
 from bot.ops.clock import OSLO, utc_now
 from bot.staff.likeness import Likeness
 from bot.staff.material import Material
@@ -60,6 +60,8 @@ def card_text(c: Consultation, sub: Submission) -> str:
     lines = [f"📨 Nytt innspill {sub.reference}", f"Fra: {who}"]
     if r.municipality_name:
         lines.append(f"Kommune: {r.municipality_name}")
+    if sub.channel:
+        lines.append(f"Kanal: {CHANNEL_NAMES[sub.channel]}")
     if sub.themes:
         lines.append("Tema: " + ", ".join(sub.themes))
     text = " ".join(a.answer for a in sub.answers if a.answer).strip()
