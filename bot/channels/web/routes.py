@@ -19,6 +19,7 @@ from aiohttp.typedefs import Handler
 
 from bot.channels.web.channel_state import UPLOAD_OVERHEAD, ChannelState, see_other
 from bot.channels.web.chat_page import ChatView, chat_page
+from bot.conversation.capabilities import ChannelCapabilities, DocumentWay
 from bot.conversation.commands import OPEN, parse_command
 from bot.i18n.formats import format_size
 from bot.i18n.languages import SOURCE, is_known
@@ -26,6 +27,9 @@ from bot.service.uploads import IncomingFile
 
 log = logging.getLogger(__name__)
 
+WEB = ChannelCapabilities(documents=DocumentWay.CHOOSE_FILE)
+"""What the engine must know of the web chat: no message length limit, and a document is
+chosen with the page's file field. Passed with every event."""
 COMMANDS = frozenset({"back", "skip", "summary", "status", "help", "delete", "cancel", OPEN})
 """Commands a button may post (``language:<code>`` too); anything else is ignored."""
 LANGUAGE_PREFIX = "language:"
@@ -86,6 +90,7 @@ class ChatRoutes:
                 "start" if quick else OPEN,
                 QUICK_PATH if quick else "",
                 language_code=state.language_code(request),
+                channel=WEB,
             )
             if page is None:
                 page = state.transcripts.open(visitor.user_key, handled.lang or SOURCE)
@@ -126,6 +131,7 @@ class ChatRoutes:
             text,
             update_key=posted.update_key,
             language_code=state.language_code(request),
+            channel=WEB,
         )
         await state.record(page, visitor, text, handled)
         return state.back_to_chat(visitor)
@@ -145,6 +151,7 @@ class ChatRoutes:
             choice,
             update_key=posted.update_key,
             language_code=state.language_code(request),
+            channel=WEB,
         )
         toggled = bool(handled.replies) and handled.replies[0].replace_previous
         await state.record(page, visitor, None if toggled else label, handled)
@@ -170,6 +177,7 @@ class ChatRoutes:
             arg,
             update_key=posted.update_key,
             language_code=state.language_code(request),
+            channel=WEB,
         )
         await state.record(page, visitor, None, handled)
         return state.back_to_chat(visitor)
@@ -198,6 +206,7 @@ class ChatRoutes:
             files,
             update_key=posted.update_key,
             language_code=state.language_code(request),
+            channel=WEB,
         )
         names = ", ".join(file.file_name for file in files)
         await state.record(page, visitor, "📎 " + names, handled)
