@@ -9,10 +9,9 @@ any reply is sent. Events of one person are handled strictly one at a time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import lru_cache
 
 from bot.consultation.model import Consultation
 from bot.conversation.capabilities import ChannelCapabilities
@@ -32,20 +31,20 @@ from bot.conversation.events import (
 )
 from bot.conversation.machine import new_session, step
 from bot.conversation.session import Session
-from bot.conversation.steps.confirmations import deletion_notice
 from bot.conversation.submission import Submission
 from bot.i18n.languages import SOURCE, Lang, resolve_language
-from bot.mail.size import attachment_allowance
 from bot.ops import metrics
 from bot.ops.clock import utc_now
 from bot.service.abuse_limits import WINDOW, AbuseLimits, Action, refusal
 from bot.service.delivery import DeliveryPlan, without_receipt_promise
+from bot.service.erasing import ForgetCopies, erase_person
+from bot.service.handled import Handled
 from bot.service.ids import new_id
 from bot.service.locks import KeyedLocks
+from bot.service.step_limits import limits_for
 from bot.service.uploads import Accepted, IncomingFile, read_uploads
 from bot.service.user_keys import channel_of
 from bot.storage import (
-    DuplicateUpdateError,
     NewAttachment,
     OutboxItem,
     SessionStore,
@@ -55,27 +54,11 @@ from bot.storage import (
 
 log = logging.getLogger(__name__)
 
-_attachment_allowance = lru_cache(maxsize=4096)(attachment_allowance)
-"""Asked on every step (a bisection); the same draft asks the same until its text changes."""
 
 EventFactory = Callable[[datetime, str], Event]
 
-
-@dataclass(frozen=True)
-class Handled:
-    """What a front end needs after one event; it never has to read the session itself."""
-
-    replies: list[Reply]
-    """What to show, in order (empty for an update that was handled before)."""
-    keyboard_is_current: bool = False
-    """For a button press: the pressed keyboard still belongs to the step the person is at,
-    so a front end may update that message in place instead of sending a new one."""
-    lang: Lang | None = None
-    """The language the person talks in after this event (``None``: the event was handled
-    before), so a front end can label its page without reading the session."""
-    forgotten: bool = False
-    """Everything stored about the person was deleted: a front end forgets what it holds
-    about them too (a web page's conversation so far)."""
+__all__ = ["ConversationService", "Handled"]
+"""``Handled`` lives in :mod:`bot.service.handled`; front ends import it from here too."""
 
 
 @dataclass
@@ -106,7 +89,7 @@ class ConversationService:
         make_id: Callable[[], str] = new_id,
         on_submitted: Callable[[], None] | None = None,
         abuse_limits: AbuseLimits | None = None,
-        forget_copies: Callable[[Sequence[str]], Awaitable[object]] | None = None,
+        forget_copies: ForgetCopies | None = None,
     ) -> None:
         self.consultation = consultation
         self.store = store
@@ -320,7 +303,7 @@ class ConversationService:
                 self.consultation,
                 session,
                 make_event(now, self._make_id()),
-                limits=self._limits_for(session, len(accepted), channel),
+                limits=limits_for(self.limits, session, len(accepted), channel),
             )
             submission = None
             outbox: list[OutboxItem] = []
@@ -384,25 +367,17 @@ class ConversationService:
                 log.info("ignoring update %s: already handled", keys)
                 return Handled([])
             if done.delete_all:
-                try:
-                    report = await self.store.delete_user_data(user_id, update_key=keys, at=now)
-                except DuplicateUpdateError:
-                    return Handled([])
-                if report.message_ids and self._forget_copies is not None:
-                    await self._forget_copies(report.message_ids)
-                log.info(
-                    "deleted data for a user on request: %d session(s), %d submission(s),"
-                    " %d awaiting delivery",
-                    report.sessions,
-                    report.submissions,
-                    report.pending_deliveries,
-                )
-                notice = deletion_notice(
-                    done.session.lang,
-                    erased_submissions=report.submissions,
-                    awaiting_delivery=report.pending_deliveries,
+                notice = await erase_person(
+                    self.store,
+                    user_id,
+                    keys,
+                    at=now,
+                    lang=done.session.lang,
                     had_draft=done.had_draft,
+                    forget_copies=self._forget_copies,
                 )
+                if notice is None:
+                    return Handled([])
                 # Keep nothing on disk, not even an empty session: the next message starts
                 # afresh. Only this process remembers the language, so the next reply is not
                 # suddenly in bokmål.
@@ -428,24 +403,3 @@ class ConversationService:
             if done + taking > self.abuse_limits.allowed(action):
                 return action
         return None
-
-    def _limits_for(
-        self, session: Session, incoming: int, channel: ChannelCapabilities | None
-    ) -> Limits:
-        """The engine's limits for this draft and the channel the event came from.
-
-        The setting limits the encoded e-mail; documents grow by a third in base64 and the
-        answers are in it three times, so the bytes left for documents depend on the draft.
-        The channel comes with each event: one process may serve Telegram and the web chat.
-        """
-        text = "".join(answer.text for answer in session.answers.values())
-        allowance = _attachment_allowance(
-            self.limits.max_submission_bytes,
-            text_bytes=len(text.encode("utf-8")),
-            count=len(session.attachments) + max(incoming, 1),
-        )
-        return replace(
-            self.limits,
-            max_submission_bytes=allowance,
-            channel=self.limits.channel if channel is None else channel,
-        )
