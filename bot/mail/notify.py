@@ -28,8 +28,7 @@ def failure_notice(reference: str, lang: str) -> str:
     return _(
         "Innspillet ditt (referanse {reference}) kom dessverre ikke fram til departementet: "
         "e-postserveren deres avviste det. Vi som driver boten, har fått beskjed. Vi prøver å "
-        "sende det på nytt eller tar kontakt med departementet. Du trenger ikke gjøre noe nå, "
-        "og du får en kvittering på e-post når det er kommet fram, hvis du oppga en adresse."
+        "sende det på nytt eller tar kontakt med departementet. Du trenger ikke gjøre noe nå."
     ).format(reference=reference)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.mail.notify import failure_notice
 from tests.channels.telegram.conftest import TOKEN, make_settings, run_bot
 from tests.channels.telegram.fake_bot_api import FakeBotApi
 from tests.mail.support import RecordingHandler, smtp_server
@@ -70,3 +71,11 @@ async def test_a_refused_submission_is_told_in_the_chat_and_gets_no_receipt(
     assert "Du trenger ikke gjøre noe nå" in notice.text
     assert statuses == {"ministry": "failed", "receipt": "failed"}
     assert handler.received == [], "no receipt went out"
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_the_failure_notice_promises_no_receipt(lang: str) -> None:
+    # Receipts may be switched off or refused for the day: the notice must not promise one.
+    text = failure_notice("SMB-ABCD-EFGH", lang)
+    assert "SMB-ABCD-EFGH" in text
+    assert not any(word in text.lower() for word in ("kvittering", "receipt"))
