@@ -6,8 +6,9 @@ misspelt. The lookup tries, in order: the 4-digit municipality number, the name 
 (case and punctuation ignored), the same with all letters folded to plain ASCII, the name with a
 county ("Herøy i Nordland"), and finally offers close spellings as suggestions.
 
-The list is read once from ``bot/consultation/data/kommuner.csv`` (see ``bot/consultation/data/README.md``) and indexed in
-memory, so a lookup costs microseconds apart from the fuzzy step.
+The list is read once from ``bot/consultation/data/kommuner.csv`` (see
+``bot/consultation/data/README.md``) and indexed in memory, so a lookup costs microseconds
+apart from the fuzzy step.
 """
 
 from __future__ import annotations
