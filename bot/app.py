@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.channels.telegram.admin import AdminHandlers, register_admin_menu
+from bot.channels.telegram.albums import AlbumCollector
 from bot.channels.telegram.application import (
     TelegramOptions,
     Webhook,
@@ -30,7 +31,6 @@ from bot.channels.telegram.application import (
     webhook_secret,
 )
 from bot.channels.telegram.handlers import TelegramHandlers
-from bot.channels.telegram.ordering import AlbumCollector
 from bot.channels.telegram.purge_notice import PURGED, PurgeNotice
 from bot.channels.telegram.timed_jobs import start_reminders, start_staff_chat
 from bot.channels.telegram.updates import AnyApplication, update_source
@@ -44,6 +44,7 @@ from bot.mail.transport import FileTransport, SmtpTransport, Transport
 from bot.ops.clock import utc_now
 from bot.ops.settings import Settings
 from bot.service.abuse_limits import AbuseLimits
+from bot.service.back_office import BackOffice
 from bot.service.conversations import ConversationService
 from bot.storage import Store
 
@@ -182,17 +183,6 @@ class Runtime:
         await self.store.close()
 
 
-def telegram_options(settings: Settings) -> TelegramOptions:
-    """Production timing, with Telegram's rate limits as the settings give them."""
-    return TelegramOptions(
-        global_rate=settings.telegram_global_rate,
-        chat_rate=settings.telegram_chat_rate,
-        chat_burst=settings.telegram_chat_burst,
-        group_rate_per_minute=settings.telegram_group_rate_per_minute,
-        stop_grace=settings.stop_grace_seconds,
-    )
-
-
 def build_telegram(
     settings: Settings, runtime: Runtime, *, options: TelegramOptions | None = None
 ) -> AnyApplication:
@@ -204,11 +194,14 @@ def build_telegram(
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    options = options or telegram_options(settings)
+    options = options or TelegramOptions.from_settings(settings)
     albums = AlbumCollector(options.album_delay)
+    office = BackOffice(
+        runtime.consultation, runtime.store, retry_wakes=runtime.worker.notify, clock=runtime.clock
+    )
 
     async def post_init(app: AnyApplication) -> None:
-        renamed = await runtime.store.adopt_legacy_update_keys(update_source(app.bot.id))
+        renamed = await runtime.store.updates.adopt_legacy_keys(update_source(app.bot.id))
         if renamed:
             log.info("gave %d update key(s) from before this version the bot id", renamed)
         await register_commands(app.bot)
@@ -221,9 +214,16 @@ def build_telegram(
 
         runtime.notifier.attach(tell)
         await runtime.start_background()
-        await start_reminders(app, runtime)
+        await start_reminders(app, office, settings.draft_retention_days)
         if settings.staff_chat_id is not None:
-            await start_staff_chat(app, runtime, settings.staff_chat_id, settings.digest_time)
+            await start_staff_chat(
+                app,
+                office,
+                settings.staff_chat_id,
+                settings.digest_time,
+                submitted_hooks=runtime.submitted_hooks,
+                notifier=runtime.notifier,
+            )
 
     async def post_shutdown(_app: AnyApplication) -> None:
         runtime.notifier.attach(None)
@@ -233,23 +233,17 @@ def build_telegram(
         token=settings.telegram_bot_token.get_secret_value(),
         api_url=settings.telegram_api_url,
         albums=albums,
+        journal=runtime.store.updates,
         options=options,
         post_init=post_init,
         post_shutdown=post_shutdown,
-        inbox=runtime.store,
     )
     # Handlers: admin commands and staff buttons first (they only match admins' updates),
     # then the conversation's, sharing the album collector with the update processor above.
-    AdminHandlers(
-        runtime.consultation,
-        runtime.store,
-        frozenset(settings.admin_user_ids),
-        retry_wakes=runtime.worker.notify,
-        clock=runtime.clock,
-    ).register(app)
-    TelegramHandlers(runtime.service, settings, albums).register(app)
+    AdminHandlers(office, frozenset(settings.admin_user_ids)).register(app)
+    TelegramHandlers(runtime.service, albums, download_limit=options.download_limit).register(app)
     # Before all of them (group -1): why a purged draft is gone, then the update goes on.
-    PurgeNotice(runtime.consultation, runtime.store, settings.draft_retention_days).register(app)
+    PurgeNotice(office, settings.draft_retention_days).register(app)
     return app
 
 
@@ -285,7 +279,7 @@ async def run_telegram(
     """Run the bot until SIGINT/SIGTERM (or ``stop`` is set): ``innspill run`` with a token."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    options = options or telegram_options(settings)
+    options = options or TelegramOptions.from_settings(settings)
     webhook = webhook_for(settings, url=webhook_url, listen=listen, port=port)
     runtime = await Runtime.open(settings)
     try:

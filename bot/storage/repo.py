@@ -18,12 +18,13 @@ from typing import Any, Self, TypeVar
 
 from bot.conversation.session import Session
 from bot.conversation.submission import Submission
-from bot.storage import counters, inbox, sessions, submissions
+from bot.storage import counters, journal, sessions, submissions
 from bot.storage import erasure as privacy
 from bot.storage import figures as statistics
 from bot.storage.connection import Database
 from bot.storage.db import to_db_time
 from bot.storage.job_log import JobLog
+from bot.storage.journal import UpdateJournal
 from bot.storage.stepping import SessionCache, StepJob, Stepped, Stepper, step_batch
 from bot.storage.types import DeletionReport, NewAttachment, OutboxItem, OutboxRecord
 
@@ -44,6 +45,8 @@ class Store:
         self._db = database
         self.jobs = JobLog(database)
         """What timed work (digests, cards, reminders) has been sent."""
+        self.updates = UpdateJournal(database)
+        """Every update fetched, how its handling ended, and replies still owed."""
         self._cache = SessionCache()
         self._queued: list[tuple[StepJob[Any], asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
@@ -130,36 +133,14 @@ class Store:
                     done.set_result(outcome)
 
     async def is_update_processed(self, update_key: str) -> bool:
-        """Whether a front-end update (e.g. ``"tg:123456"``) was applied already."""
+        """Whether a front-end update (e.g. ``"tg:7:123456"``) was handled already."""
         async with self._db.read() as db:
-            return await sessions.is_update_processed(db, update_key)
+            return await journal.is_handled(db, update_key)
 
     async def processed_updates(self, update_keys: Sequence[str]) -> set[str]:
-        """Which of ``update_keys`` were applied already (a batch of fetched updates)."""
+        """Which of ``update_keys`` were handled already."""
         async with self._db.read() as db:
-            return await sessions.processed_updates(db, update_keys)
-
-    async def stash_updates(
-        self, source: str, updates: Sequence[tuple[int, str]], at: datetime
-    ) -> None:
-        """Store fetched updates (``(update_id, json)``) until they are handled."""
-        stash = partial(inbox.stash, source=source, updates=updates, at=to_db_time(at))
-        await self._db.run_sync(stash)
-
-    async def stashed_updates(self, source: str) -> list[str]:
-        """The stored, possibly unhandled updates of ``source``, oldest first (as JSON)."""
-        async with self._db.read() as db:
-            return await inbox.stashed(db, source)
-
-    async def forget_updates_below(self, source: str, update_id: int) -> None:
-        """Forget stored updates below ``update_id``: all of them are handled."""
-        async with self._db.transaction() as db:
-            await inbox.forget_below(db, source, update_id)
-
-    async def adopt_legacy_update_keys(self, source: str) -> int:
-        """Rename update keys saved before they carried the bot id (``"tg:<n>"``)."""
-        async with self._db.transaction() as db:
-            return await sessions.adopt_legacy_update_keys(db, source)
+            return await journal.handled_among(db, update_keys)
 
     async def record_updates(self, update_key: str | Sequence[str], at: datetime) -> None:
         """Remember updates that were answered without changing anything (a refused action).
@@ -170,7 +151,7 @@ class Store:
         keys = [update_key] if isinstance(update_key, str) else update_key
         async with self._db.transaction() as db:
             for key in keys:
-                await sessions.record_update(db, key, to_db_time(at))
+                await journal.record_handled(db, key, to_db_time(at))
 
     async def count_actions(self, user_id: str, kind: str, since: datetime) -> int:
         """How many limited actions of ``kind`` the person took since ``since``."""
@@ -207,7 +188,7 @@ class Store:
         keys = [update_key] if isinstance(update_key, str) else update_key or ()
         async with self._db.transaction() as db:
             for key in keys:
-                await sessions.record_update(db, key, at)
+                await journal.record_handled(db, key, at)
             await sessions.upsert_session(db, session)
             if counted:
                 forget = to_db_time(session.updated_at - COUNTED_FOR)
@@ -267,7 +248,7 @@ class Store:
         async with self._db.transaction() as db:
             for key in keys:
                 assert at is not None
-                await sessions.record_update(db, key, to_db_time(at))
+                await journal.record_handled(db, key, to_db_time(at))
             report = await privacy.delete_user_data(db, user_id, handled=keys)
             self._cache.clear()
         await self._db.checkpoint()
@@ -285,7 +266,7 @@ class Store:
             self._cache.clear()
 
             await counters.purge_before(db, to_db_time(older_than))
-            await inbox.purge_before(db, to_db_time(older_than))
+            await journal.purge_before(db, to_db_time(older_than))
         await self._db.checkpoint()
         return purged
 

@@ -11,7 +11,7 @@ import pytest
 from tests.channels.telegram.fake_bot_api import BotMessage
 from tests.reliability.conftest import Rig
 from tests.reliability.driver import Person, count_in_mail, wait_for
-from tests.reliability.harness import applied, database, processed_keys, until
+from tests.reliability.harness import HANDLED, applied, database, processed_keys, until
 from tests.reliability.results import Row, record, size
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
@@ -114,7 +114,7 @@ async def test_a_redelivered_deletion_is_not_applied_again(rig: Rig) -> None:
         ).fetchone()[0]
     # /status itself may open a session again; count only what the redelivery left.
     with database(rig.db_path) as conn:
-        keys = {r[0] for r in conn.execute("SELECT update_key FROM processed_updates")}
+        keys = {r[0] for r in conn.execute(HANDLED)}
     recorded = applied(confirm, keys)
     row = record(
         Row.judged(

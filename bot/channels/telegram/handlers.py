@@ -32,10 +32,9 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram import callbacks, flood
-from bot.channels.telegram.latest import LatestMessages
-from bot.channels.telegram.ordering import AlbumCollector, album_of
+from bot.channels.telegram.albums import AlbumCollector, album_of
 from bot.channels.telegram.render import SELECTED
-from bot.channels.telegram.reply_sender import send_replies
+from bot.channels.telegram.reply_sender import LatestMessages, send_replies
 from bot.channels.telegram.updates import (
     IN_ALBUM,
     UNSUPPORTED,
@@ -48,7 +47,6 @@ from bot.channels.telegram.updates import (
 )
 from bot.conversation.events import DocumentProblem, Reply
 from bot.i18n.catalogs import N_, gettext_for, resolve_language
-from bot.ops.settings import Settings
 from bot.service.conversations import ConversationService
 from bot.service.uploads import IncomingFile
 
@@ -67,14 +65,15 @@ _PRIVATE = filters.ChatType.PRIVATE
 
 
 class TelegramHandlers:
-    """The handlers of one application, sharing the service, the settings and the albums."""
+    """The handlers of one application, sharing the service and the albums."""
 
     def __init__(
-        self, service: ConversationService, settings: Settings, albums: AlbumCollector
+        self, service: ConversationService, albums: AlbumCollector, *, download_limit: int
     ) -> None:
         self.service = service
-        self.settings = settings
         self.albums = albums
+        self.download_limit = download_limit
+        """Largest document to try to download (the Bot API's limit: 20 MB)."""
         self.latest = LatestMessages()
         """The newest message per chat, so a press on it is answered by editing it."""
         self._told: dict[int, float] = {}
@@ -260,7 +259,7 @@ class TelegramHandlers:
         """Download a document unless it is larger than the Bot API lets bots download."""
         name = document.file_name or FALLBACK_FILE_NAME
         size = document.file_size or 0
-        limit = self.settings.telegram_download_limit_bytes
+        limit = self.download_limit
         if size > limit:
             return IncomingFile(name, document.mime_type, size, None, "too_large")
         try:

@@ -5,23 +5,46 @@ A button press on the newest message is answered by editing that message: the qu
 choice under it, and the reply with its buttons. Toggles edit only the keyboard. Replies are
 sent one after the other, in order, after the service has saved the step; the rate limiter
 paces and retries them, so a reply is delayed rather than dropped.
+
+Which message is the newest in a chat is what this process has seen: message ids in a chat
+count up for both sides, so the newest is the highest id seen. Unknown after a restart: the
+bot then answers with a new message.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 
 from telegram import Bot, Message
-from telegram.constants import MessageLimit
 from telegram.error import BadRequest, TelegramError
 
-from bot.channels.telegram.latest import LatestMessages
-from bot.channels.telegram.render import Rendered, render
+from bot.channels.telegram.render import MAX_MESSAGE_CHARS, Rendered, render
 from bot.conversation.events import Reply
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_LENGTH = MessageLimit.MAX_TEXT_LENGTH
+MAX_CHATS = 10_000
+"""Chats whose newest message is remembered; the least recently active are forgotten first."""
+
+
+class LatestMessages:
+    """The highest message id seen per chat, for a bounded number of chats."""
+
+    def __init__(self, max_chats: int = MAX_CHATS) -> None:
+        self._latest: OrderedDict[int, int] = OrderedDict()
+        self._max_chats = max_chats
+
+    def seen(self, chat_id: int, message_id: int) -> None:
+        """A message (the person's or ours) appeared in the chat."""
+        self._latest[chat_id] = max(message_id, self._latest.get(chat_id, 0))
+        self._latest.move_to_end(chat_id)
+        if len(self._latest) > self._max_chats:
+            self._latest.popitem(last=False)
+
+    def is_latest(self, chat_id: int, message_id: int) -> bool:
+        """Whether nothing newer than ``message_id`` is known in the chat."""
+        return self._latest.get(chat_id) == message_id
 
 
 def is_not_modified(error: BadRequest) -> bool:
@@ -98,7 +121,7 @@ async def _answer_in_place(
     if answered is None or len(rendered) != 1 or len(rendered[0].parts) != 1:
         return False
     text = f"{answered}\n\n{rendered[0].parts[0]}"
-    if len(text) > MAX_MESSAGE_LENGTH:
+    if len(text) > MAX_MESSAGE_CHARS:
         return False
     try:
         await bot.edit_message_text(
@@ -146,7 +169,7 @@ async def remove_keyboard(
         return
     answered = _answered(message, chosen)
     try:
-        if answered and len(answered) <= MAX_MESSAGE_LENGTH:
+        if answered and len(answered) <= MAX_MESSAGE_CHARS:
             await bot.edit_message_text(
                 chat_id=chat_id, message_id=message.message_id, text=answered, reply_markup=None
             )

@@ -3,7 +3,7 @@
 When the overall message budget (about 30 a second) runs short, what a person notices is how
 long the *first* answer to what they did takes; a second message of someone else's answer
 (a notice under the reply) can wait a moment, and a chat that floods the bot waits last.
-:class:`bot.channels.telegram.ordering.ChatOrderedProcessor` opens a :class:`Turn` while it runs an
+:class:`bot.channels.telegram.processor.UpdateProcessor` opens a :class:`Turn` while it runs an
 update; the rate limiter reads it (a context variable, so it follows the handler's awaits and
 no call site has to pass it along).
 """

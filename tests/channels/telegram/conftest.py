@@ -11,21 +11,19 @@ import pytest
 
 from bot.app import Runtime, build_telegram, webhook_for
 from bot.channels.telegram.application import TelegramOptions, running
+from bot.channels.telegram.ratelimit import Rates, Retries
 from bot.ops.settings import Settings
 from tests.channels.telegram.fake_bot_api import FakeBotApi
 
 TOKEN = "7000001:AAHfakeTokenForInnspillTests_0123456789abc"
 
 FAST = TelegramOptions(
+    rates=Rates(per_second=1000.0, chat_per_second=100.0, chat_burst=100, group_per_minute=20),
+    stop_grace=20.0,
+    download_limit=20 * 1024 * 1024,
+    retries=Retries(retry_after=3, network=3, backoff=0.05),
     album_delay=0.3,
     poll_timeout=2.0,
-    global_rate=1000.0,
-    chat_rate=100.0,
-    chat_burst=100,
-    retry_after_retries=3,
-    network_retries=3,
-    network_backoff=0.05,
-    bootstrap_retries=0,
 )
 """Short waits so the end-to-end tests stay quick."""
 
