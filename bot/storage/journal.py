@@ -60,9 +60,11 @@ def split_key(update_key: str) -> tuple[str, int | None]:
 
 def _newest(conn: sqlite3.Connection, source: str) -> int | None:
     row = conn.execute(
-        "SELECT MAX(update_id) FROM update_journal WHERE source = ?", (source,)
+        "SELECT update_id FROM update_journal WHERE source = ? AND update_id IS NOT NULL"
+        " ORDER BY update_id DESC LIMIT 1",
+        (source,),
     ).fetchone()
-    return None if row is None or row[0] is None else int(row[0])
+    return None if row is None else int(row[0])
 
 
 def _starts_new_sequence(conn: sqlite3.Connection, source: str, number: int) -> bool:
