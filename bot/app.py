@@ -14,8 +14,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import ssl
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,6 +33,7 @@ from bot.channels.telegram.application import (
     webhook_secret,
 )
 from bot.channels.telegram.handlers import TelegramHandlers
+from bot.channels.telegram.outage_notice import FaultNotice
 from bot.channels.telegram.purge_notice import PURGED, PurgeNotice
 from bot.channels.telegram.timed_jobs import start_reminders, start_staff_chat
 from bot.channels.telegram.updates import AnyApplication, update_source
@@ -47,6 +50,7 @@ from bot.service.abuse_limits import AbuseLimits
 from bot.service.back_office import BackOffice
 from bot.service.conversations import ConversationService
 from bot.storage import Store
+from bot.storage.outage import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +154,9 @@ class Runtime:
             await asyncio.sleep(self.purge_interval_seconds)
             try:
                 await self.purge_abandoned_drafts()
-            except Exception:
-                log.exception("purging abandoned drafts failed; trying again later")
+            except Exception as error:
+                if not is_outage(error):  # an outage is logged once, by storage
+                    log.exception("purging abandoned drafts failed; trying again later")
 
     async def purge_abandoned_drafts(self) -> int:
         """Delete drafts older than ``DRAFT_RETENTION_DAYS``; return how many.
@@ -170,17 +175,20 @@ class Runtime:
         return purged
 
     async def close(self) -> None:
-        """Stop the worker (letting a send in flight finish) and close the database.
+        """Stop the worker (letting a send in flight finish briefly) and close the database.
 
-        Safe to call more than once.
+        Safe to call more than once. The database is closed whatever the worker did: its
+        thread would keep the process alive.
         """
-        if self._purger is not None:
-            self._purger.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._purger
-            self._purger = None
-        await self.worker.stop()
-        await self.store.close()
+        try:
+            if self._purger is not None:
+                self._purger.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._purger
+                self._purger = None
+            await self.worker.stop()
+        finally:
+            await self.store.close()
 
 
 def build_telegram(
@@ -196,6 +204,7 @@ def build_telegram(
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     options = options or TelegramOptions.from_settings(settings)
     albums = AlbumCollector(options.album_delay)
+    faults = FaultNotice(runtime.store.outage)
     office = BackOffice(
         runtime.consultation, runtime.store, retry_wakes=runtime.worker.notify, clock=runtime.clock
     )
@@ -234,6 +243,8 @@ def build_telegram(
         api_url=settings.telegram_api_url,
         albums=albums,
         journal=runtime.store.updates,
+        faults=faults,
+        outage=runtime.store.outage,
         options=options,
         post_init=post_init,
         post_shutdown=post_shutdown,
@@ -241,7 +252,13 @@ def build_telegram(
     # Handlers: admin commands and staff buttons first (they only match admins' updates),
     # then the conversation's, sharing the album collector with the update processor above.
     AdminHandlers(office, frozenset(settings.admin_user_ids)).register(app)
-    TelegramHandlers(runtime.service, albums, download_limit=options.download_limit).register(app)
+    TelegramHandlers(
+        runtime.service,
+        albums,
+        download_limit=options.download_limit,
+        journal=runtime.store.updates,
+        faults=faults,
+    ).register(app)
     # Before all of them (group -1): why a purged draft is gone, then the update goes on.
     PurgeNotice(office, settings.draft_retention_days).register(app)
     return app
@@ -291,6 +308,26 @@ async def run_telegram(
         mode = "webhook" if webhook else "long polling"
         log.info("Telegram bot @%s is running (%s)", app.bot.username, mode)
         await _until_stopped(stop)
+        if stop is None:  # a signal: the process must end within the grace, come what may
+            _exit_after(options.stop_grace)
+
+
+def _exit_after(seconds: float) -> None:
+    """End the process after ``seconds`` if it has not ended by then (a daemon thread).
+
+    The stop closes everything in turn and is bounded step by step; this is the guarantee
+    behind it, for what no step can bound (a thread that does not end, a blocked loop).
+    """
+
+    def force() -> None:
+        log.error("stopping: not done after %.0f s (STOP_GRACE_SECONDS); exiting now", seconds)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        os._exit(1)
+
+    timer = threading.Timer(seconds, force)
+    timer.daemon = True
+    timer.start()
 
 
 async def _until_stopped(stop: asyncio.Event | None) -> None:

@@ -37,6 +37,7 @@ from bot.mail.headers import address_domain, message_id_for
 from bot.mail.transport import PermanentMailError, TransientMailError, Transport
 from bot.ops import metrics
 from bot.ops.clock import utc_now
+from bot.storage.outage import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,10 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> 
     """
     ceiling = min(cap, base * 2 ** max(attempt - 1, 0))
     return max(1.0, rng.uniform(0, ceiling))
+
+
+STOP_WAIT = 2.0
+"""Seconds a stop waits for a message being sent (the bot's whole stop has a grace)."""
 
 
 class _Permanent(Exception):
@@ -363,12 +368,20 @@ class OutboxWorker:
         self._stopping = False
         self._task = asyncio.create_task(self._loop(), name="outbox-worker")
 
-    async def stop(self) -> None:
-        """Stop the loop; a message being sent is finished and recorded first."""
+    async def stop(self, wait: float = STOP_WAIT) -> None:
+        """Stop the loop; a message being sent is finished and recorded first.
+
+        At most ``wait`` seconds: a message still being sent then (a slow server) is cut off
+        and sent again later, with the same Message-ID.
+        """
         self._stopping = True
         self._wake.set()
         task, self._task = self._task, None
         if task is not None:
+            done, _ = await asyncio.wait({task}, timeout=wait)
+            if not done:
+                log.warning("stopping: a message was still being sent; it is sent again later")
+                task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         # The loop is gone; a later explicit run_once() (a final flush) may send again.
@@ -379,8 +392,9 @@ class OutboxWorker:
             self._wake.clear()
             try:
                 await self.run_once()
-            except Exception:
-                log.exception("outbox pass failed; trying again in %.0f s", self.poll_seconds)
+            except Exception as error:
+                if not is_outage(error):  # an outage is logged once, by storage
+                    log.exception("outbox pass failed; trying again in %.0f s", self.poll_seconds)
             if self._stopping:
                 break
             with contextlib.suppress(TimeoutError):

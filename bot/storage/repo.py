@@ -25,6 +25,7 @@ from bot.storage.connection import Database
 from bot.storage.db import to_db_time
 from bot.storage.job_log import JobLog
 from bot.storage.journal import UpdateJournal
+from bot.storage.outage import WriteOutage, is_outage
 from bot.storage.stepping import SessionCache, StepJob, Stepped, Stepper, step_batch
 from bot.storage.types import DeletionReport, NewAttachment, OutboxItem, OutboxRecord
 
@@ -59,6 +60,11 @@ class Store:
     async def close(self) -> None:
         """Close the connection; its worker thread would otherwise keep the process alive."""
         await self._db.close()
+
+    @property
+    def outage(self) -> WriteOutage:
+        """Whether writes fail now (a full disk), and the last write error."""
+        return self._db.outage
 
     async def __aenter__(self) -> Self:
         return self
@@ -112,7 +118,8 @@ class Store:
             batch, self._queued = self._queued[:MAX_BATCH], self._queued[MAX_BATCH:]
             try:
                 outcomes = await self._db.run_sync(
-                    partial(step_batch, cache=self._cache, jobs=[job for job, _ in batch])
+                    partial(step_batch, cache=self._cache, jobs=[job for job, _ in batch]),
+                    reports_success=False,
                 )
             except Exception as error:
                 for _, done in batch:
@@ -124,6 +131,11 @@ class Store:
                     done.cancel()
                 self._queued = []
                 raise
+            full = next((o for o in outcomes if is_outage(o)), None)
+            if full is not None:
+                self._db.outage.failed(full)  # one job's write failed: storage, not its data
+            elif self._db.wrote:
+                self._db.outage.succeeded()
             for (_, done), outcome in zip(batch, outcomes, strict=True):
                 if done.done():
                     continue  # the caller gave up waiting; the step is committed anyway

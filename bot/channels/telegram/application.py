@@ -24,6 +24,7 @@ from telegram.ext import Application
 from bot.channels.telegram.albums import DEFAULT_ALBUM_DELAY, AlbumCollector
 from bot.channels.telegram.chat_queue import DEFAULT_PER_CHAT, ChatQueue, Undecodable
 from bot.channels.telegram.menu import MENU_LANGUAGES, bot_commands
+from bot.channels.telegram.outage_notice import FaultNotice
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.processor import UpdateProcessor
 from bot.channels.telegram.ratelimit import PatientRateLimiter, Rates, Retries
@@ -35,6 +36,7 @@ from bot.ops.clock import utc_now
 from bot.ops.logs import install_redaction
 from bot.ops.settings import Settings
 from bot.storage.journal import UpdateJournal
+from bot.storage.outage import WriteOutage
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,7 @@ class Intake:
     processor: UpdateProcessor
     polling: AiohttpRequest
     journal: UpdateJournal
+    faults: FaultNotice
 
 
 def build_application(
@@ -104,6 +107,8 @@ def build_application(
     api_url: str,
     albums: AlbumCollector,
     journal: UpdateJournal,
+    faults: FaultNotice,
+    outage: WriteOutage,
     options: TelegramOptions,
     post_init: Hook,
     post_shutdown: Hook,
@@ -112,10 +117,12 @@ def build_application(
 
     ``api_url`` is the root of the Bot API server; the bot appends ``/bot<token>/`` and
     ``/file/bot<token>/`` itself, so a self-hosted server (or a test's fake) just works.
+    Updates held while storage is down go again as soon as ``outage`` ends.
     """
     install_redaction(token)
     root = api_url.rstrip("/")
     queue = ChatQueue(options.chat_queue)
+    outage.subscribe(lambda active: None if active else queue.resume(storage_works=True))
     polling = AiohttpRequest(connection_pool_size=1)
 
     async def quarantine(update: Undecodable) -> None:
@@ -140,7 +147,7 @@ def build_application(
         .build()
     )
     queue.bot = app.bot
-    app.bot_data[_INTAKE] = Intake(queue, processor, polling, journal)
+    app.bot_data[_INTAKE] = Intake(queue, processor, polling, journal, faults)
     return app
 
 
@@ -254,27 +261,42 @@ async def running(
                     intake.polling,
                     intake.queue,
                     intake.journal,
+                    intake.faults,
                     poll_timeout=options.poll_timeout,
                     allowed_updates=ALLOWED_UPDATES,
                 )
                 await poller.start()
             yield app
         finally:
+            # Each step runs whatever the one before did (a full disk, a slow Telegram).
             if poller is not None:
-                await poller.stop_fetching()
+                await _step(poller.stop_fetching(), "stop polling")
             if server is not None:
                 server.stop_accepting()
-            await _finish_in_hand(intake, options.stop_grace)
+            await _step(_finish_in_hand(intake, _drain_budget(options.stop_grace)), "finish")
             if server is not None:
-                await server.close()
+                await _step(server.close(), "close the webhook")
             if app.running:
-                await app.stop()
+                await _step(app.stop(), "stop the application")
             if poller is not None:
-                await poller.confirm()
+                await _step(poller.confirm(), "settle the journal")
     finally:
-        await app.shutdown()  # a no-op when initialising failed
+        await _step(app.shutdown(), "shut down")  # a no-op when initialising failed
         if app.post_shutdown is not None:
-            await app.post_shutdown(app)
+            await _step(app.post_shutdown(app), "release the runtime")
+
+
+def _drain_budget(grace: float) -> float:
+    """The part of the stop grace for finishing updates; the rest is for closing down."""
+    return max(0.0, grace - min(3.0, grace / 4))
+
+
+async def _step(step: Coroutine[Any, Any, None], what: str) -> None:
+    """One step of a stop: its failure is logged, and the stop goes on."""
+    try:
+        await step
+    except Exception:
+        log.exception("stopping: could not %s", what)
 
 
 async def _finish_in_hand(intake: Intake, grace: float) -> None:

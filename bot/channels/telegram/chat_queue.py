@@ -41,6 +41,11 @@ DEFAULT_PER_CHAT = 5
 """Updates of one chat waiting behind its running one before further texts are joined to the
 last waiting one."""
 
+RETRY_FIRST = 1.0
+"""Seconds before updates held by a storage failure are tried again, at first."""
+RETRY_MOST = 8.0
+"""The longest wait between such tries."""
+
 _NO_CHAT = object()
 """The lane of items without a chat (PTB's stop signal, updates of other kinds)."""
 
@@ -119,6 +124,10 @@ class _Lanes:
         """Chats with an update running."""
         self.albums: dict[object, str] = {}
         """Chats whose running update collects an album, and the album's id."""
+        self.paused = False
+        """Storage is down: no update goes out (only chatless items, such as PTB's stop)."""
+        self.front = False
+        """Put the next item at the front of its lane (an update held for a retry)."""
         self.size = 0
 
     def __len__(self) -> int:
@@ -126,7 +135,7 @@ class _Lanes:
 
     def __bool__(self) -> bool:
         """Whether an item can be handed out now (what ``asyncio.Queue.empty`` asks)."""
-        return bool(self.through or self.ready or self.rest)
+        return bool(self.rest) or (not self.paused and bool(self.through or self.ready))
 
     def append(self, item: object) -> None:
         self.size += 1
@@ -138,17 +147,23 @@ class _Lanes:
         if album is not None and _album(item) == album:
             self.through.append(item)
             return
-        self.lanes.setdefault(chat, deque()).append(item)
-        if chat not in self.busy:
-            self.ready.setdefault(chat)
+        lane = self.lanes.setdefault(chat, deque())
+        if self.front:
+            lane.appendleft(item)
+            self.ready[chat] = None
+            self.ready.move_to_end(chat, last=False)
+        else:
+            lane.append(item)
+            if chat not in self.busy:
+                self.ready.setdefault(chat)
 
     def popleft(self) -> tuple[object, object]:
         """The next item and its chat (``_NO_CHAT`` for album parts and chatless items)."""
         self.size -= 1
+        if self.paused or not (self.through or self.ready):
+            return self.rest.popleft(), _NO_CHAT
         if self.through:
             return self.through.popleft(), _NO_CHAT
-        if not self.ready:
-            return self.rest.popleft(), _NO_CHAT
         chat, _ = self.ready.popitem(last=False)
         lane = self.lanes[chat]
         item = lane.popleft()
@@ -191,9 +206,12 @@ class ChatQueue(asyncio.Queue[object]):
         """Texts joined to a waiting one."""
         self.dropped = 0
         """Updates dropped from a flooding chat's full lane."""
-        self._holders: dict[int, object] = {}
-        """Update id → chat, for the updates holding their chat's turn."""
+        self._holders: dict[int, tuple[object, RawUpdate]] = {}
+        """Update id → its chat and JSON, for the updates holding their chat's turn."""
         self._ready = asyncio.Event()
+        self._retry: asyncio.TimerHandle | None = None
+        self.retry_after = RETRY_FIRST
+        """Seconds before held updates are tried again (doubles while storage stays down)."""
         self._in_hand: dict[int, asyncio.Event | None] = {}
         self._progress = asyncio.Event()
         self._flooding: set[object] = set()
@@ -219,9 +237,8 @@ class ChatQueue(asyncio.Queue[object]):
 
     def _get(self) -> object:
         item, chat = self._queue.popleft()
-        update_id = _id(item)
-        if chat is not _NO_CHAT and update_id is not None:
-            self._holders[update_id] = chat
+        if chat is not _NO_CHAT and isinstance(item, RawUpdate):
+            self._holders[item.update_id] = (chat, item)
         if not isinstance(item, RawUpdate):
             return item
         if self.bot is None:
@@ -273,13 +290,49 @@ class ChatQueue(asyncio.Queue[object]):
     def release(self, item: object) -> None:
         """Let the item's chat go on without finishing the item (a stop cancelled it)."""
         update_id = _id(item)
-        chat = self._holders.pop(update_id, _NO_CHAT) if update_id is not None else _NO_CHAT
-        if chat is _NO_CHAT:
+        held = self._holders.pop(update_id, None) if update_id is not None else None
+        if held is None:
             return
+        chat, _raw = held
         self._queue.release(chat)
         if chat not in self._queue.lanes:
             self._flooding.discard(chat)
             self._told.discard(chat)
+        if self._queue:
+            self._ready.set()
+
+    def hold(self, item: object) -> None:
+        """Storage failed under the item: back to the front of its lane, all paused a while.
+
+        The update stays in hand (Telegram was told it is safe, or will serve it again); it is
+        tried first when storage works again or after :attr:`retry_after`, which doubles
+        each time a retry fails.
+        """
+        update_id = _id(item)
+        held = self._holders.pop(update_id, None) if update_id is not None else None
+        if held is None:
+            return
+        chat, raw = held
+        self._queue.release(chat)
+        self._queue.front = True
+        try:
+            asyncio.Queue.put_nowait(self, raw)
+        finally:
+            self._queue.front = False
+        self._queue.paused = True
+        if self._retry is None:
+            loop = asyncio.get_running_loop()
+            self._retry = loop.call_later(self.retry_after, self.resume)
+            self.retry_after = min(self.retry_after * 2, RETRY_MOST)
+
+    def resume(self, *, storage_works: bool = False) -> None:
+        """Hand out updates again (a retry; with ``storage_works``, the outage is over)."""
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None
+        if storage_works:
+            self.retry_after = RETRY_FIRST
+        self._queue.paused = False
         if self._queue:
             self._ready.set()
 
@@ -317,10 +370,13 @@ class ChatQueue(asyncio.Queue[object]):
         await waiter.wait()
 
     async def drain(self, seconds: float) -> bool:
-        """Wait up to ``seconds`` for every update in hand to finish; ``True`` if they did."""
+        """Wait up to ``seconds`` for every update in hand to finish; ``True`` if they did.
+
+        Updates held while storage is down are not waited for: they cannot finish.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
-        while self._in_hand:
+        while self._in_hand and (self._holders or not self._queue.paused):
             left = deadline - loop.time()
             if left <= 0:
                 return False
@@ -329,7 +385,14 @@ class ChatQueue(asyncio.Queue[object]):
                 await asyncio.wait_for(self._progress.wait(), left)
         return True
 
+    @property
+    def paused(self) -> bool:
+        """Whether updates wait for storage to work again."""
+        return self._queue.paused
+
     async def close(self) -> None:
         """Let the notices to flooding chats go out."""
+        if self._retry is not None:
+            self._retry.cancel()
         if self._notices:
             await asyncio.gather(*self._notices, return_exceptions=True)

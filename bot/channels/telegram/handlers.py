@@ -31,8 +31,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.telegram import callbacks, flood
+from bot.channels.telegram import callbacks, flood, turns
 from bot.channels.telegram.albums import AlbumCollector, album_of
+from bot.channels.telegram.outage_notice import FaultNotice
 from bot.channels.telegram.render import SELECTED
 from bot.channels.telegram.reply_sender import LatestMessages, send_replies
 from bot.channels.telegram.updates import (
@@ -43,12 +44,17 @@ from bot.channels.telegram.updates import (
     unsupported_kind,
     update_key,
     update_keys,
+    update_source,
     user_key,
 )
 from bot.conversation.events import DocumentProblem, Reply
 from bot.i18n.catalogs import N_, gettext_for, resolve_language
+from bot.ops.clock import utc_now
+from bot.ops.logs import where
 from bot.service.conversations import ConversationService
 from bot.service.uploads import IncomingFile
+from bot.storage.journal import UpdateJournal
+from bot.storage.outage import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +74,21 @@ class TelegramHandlers:
     """The handlers of one application, sharing the service and the albums."""
 
     def __init__(
-        self, service: ConversationService, albums: AlbumCollector, *, download_limit: int
+        self,
+        service: ConversationService,
+        albums: AlbumCollector,
+        *,
+        download_limit: int,
+        journal: UpdateJournal,
+        faults: FaultNotice,
     ) -> None:
         self.service = service
         self.albums = albums
         self.download_limit = download_limit
         """Largest document to try to download (the Bot API's limit: 20 MB)."""
+        self.journal = journal
+        """Where an update that fails in its handler is set aside (quarantined)."""
+        self.faults = faults
         self.latest = LatestMessages()
         """The newest message per chat, so a press on it is answered by editing it."""
         self._told: dict[int, float] = {}
@@ -304,20 +319,53 @@ class TelegramHandlers:
             log.info("could not answer in chat %s: %s", chat.id, error)
 
     async def on_error(self, update: object, context: Context) -> None:
-        """Log the failure; in a private chat, tell the person to try again."""
-        log.error("error while handling an update", exc_info=context.error)
-        if not isinstance(update, Update) or update.effective_chat is None:
+        """Storage down: hold the update and say so. Anything else: set the update aside.
+
+        Logged without the error's message, which may quote the update (see
+        :func:`bot.ops.logs.where`); a storage outage is logged once by storage itself.
+        """
+        error = context.error
+        if is_outage(error):
+            await self._storage_down(update, context.bot)
             return
-        if update.effective_chat.type != ChatType.PRIVATE or update.effective_user is None:
+        if error is None or not isinstance(update, Update):
+            log.error("a job failed: %s", where(error) if error else "unknown error")
+            return
+        try:
+            set_aside = await self.journal.quarantine(
+                update_source(context.bot.id), update.update_id, where(error), utc_now()
+            )
+        except Exception:  # the warning below still says what happened
+            set_aside = False
+        log.warning(
+            "update %d %s (%s)",
+            update.update_id,
+            "failed in its handler; set aside" if set_aside else "failed after it was handled",
+            where(error),
+        )
+        await self._say(context.bot, update, SORRY)
+
+    async def _storage_down(self, update: object, bot: Bot) -> None:
+        """Hold the update for a retry, and tell the person once about the fault."""
+        turn = turns.current()
+        if turn is not None:
+            turn.held = True
+        if isinstance(update, Update):
+            await self._say(bot, update, None)
+
+    async def _say(self, bot: Bot, update: Update, text: str | None) -> None:
+        """``text`` (or the fault notice) to the person, in their language, in a private chat."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != ChatType.PRIVATE:
             return
         lang = await _safely(
-            self.service.language_of(user_key(update.effective_user.id)),
-            resolve_language(update.effective_user.language_code)[0],
+            self.service.language_of(user_key(user.id)), resolve_language(user.language_code)[0]
         )
+        if text is None:
+            await self.faults.tell(bot, chat.id, lang)
+            return
         try:
-            sent = await context.bot.send_message(
-                update.effective_chat.id, gettext_for(lang).gettext(SORRY)
-            )
+            sent = await bot.send_message(chat.id, gettext_for(lang).gettext(text))
             self.latest.seen(sent.chat_id, sent.message_id)
         except TelegramError as error:
             log.warning("could not tell the person about the error: %s", error)

@@ -11,12 +11,16 @@ place in its chat's lane (a burst of them made the flood rule drop the person's 
 Batches are kept as the JSON Telegram sent: a flood fills every batch with 100 updates, and
 decoding them all kept everyone's updates behind them waiting; the chat queue decodes an
 update when its turn comes.
+
+When a batch cannot be stored (a full disk), the offset stays where it was: Telegram keeps the
+batch and serves it again, polling goes on with a growing pause, the people who wrote are told
+once about a temporary fault, and the batch is stored as soon as writes work again. Nothing
+here stops the loop but a token Telegram refuses.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -27,9 +31,11 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.channels.telegram.chat_queue import ChatQueue, RawUpdate
+from bot.channels.telegram.outage_notice import FaultNotice
 from bot.channels.telegram.request import AiohttpRequest
 from bot.ops.clock import utc_now
 from bot.storage.journal import UpdateJournal
+from bot.storage.outage import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +53,7 @@ class Poller:
         request: AiohttpRequest,
         queue: ChatQueue,
         journal: UpdateJournal,
+        faults: FaultNotice,
         *,
         clock: Callable[[], datetime] = utc_now,
         poll_timeout: float,
@@ -59,6 +66,7 @@ class Poller:
         """The ``getUpdates`` connection (its own, so long polls never wait for a slot)."""
         self.queue = queue
         self.journal = journal
+        self.faults = faults
         self.clock = clock
         self.poll_timeout = poll_timeout
         self.allowed_updates = json.dumps(list(allowed_updates))
@@ -92,8 +100,12 @@ class Poller:
         if task is not None:
             if self._asking:
                 task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await task
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # never keeps the stop from going on
+                log.exception("the poller had failed")
 
     async def confirm(self) -> None:
         """Let the journal forget what was finished (Telegram knows all stored updates)."""
@@ -120,8 +132,9 @@ class Poller:
             return
         try:
             await self.journal.settle(self.source, below)
-        except Exception:
-            log.warning("could not mark finished updates in the journal", exc_info=True)
+        except Exception as error:
+            if not is_outage(error):  # an outage is logged once, by storage
+                log.warning("could not mark finished updates in the journal", exc_info=True)
 
     async def _fetch(self, wait: int) -> list[JSONDict]:
         """One ``getUpdates`` call, as the JSON Telegram sent (decoded later, one by one)."""
@@ -148,23 +161,25 @@ class Poller:
     async def _loop(self) -> None:
         delay = self.backoff
         while not self._stopping:
+            updates: list[JSONDict] = []
             try:
                 self._asking = True
                 try:
-                    updates = await self._fetch(int(self.poll_timeout))
+                    updates = await self._fetch(0 if self.queue.paused else int(self.poll_timeout))
                 finally:
                     self._asking = False
                 fresh = await self._store(updates)
             except InvalidToken:
                 log.exception("Telegram refused the token while polling; polling stopped")
                 return
-            except (NetworkError, TelegramError) as error:
-                log.warning("getUpdates failed (%s); trying again in %.1f s", error, delay)
-                self._asking = True
-                try:
-                    await asyncio.sleep(delay)
-                finally:
-                    self._asking = False
+            except Exception as error:
+                if is_outage(error):
+                    await self.faults.tell_senders(self.bot, updates)
+                elif isinstance(error, NetworkError | TelegramError):
+                    log.warning("getUpdates failed (%s); trying again in %.1f s", error, delay)
+                else:
+                    log.exception("polling failed; trying again in %.1f s", delay)
+                await self._pause(delay)
                 delay = min(delay * 2, self.max_backoff)
                 continue
             delay = self.backoff
@@ -174,3 +189,13 @@ class Poller:
                 # Caught up. While a full batch says more is waiting (a flood), the next
                 # batch is fetched first: others' updates may be in it.
                 await self._settle()
+            if self.queue.paused:  # storage failed under a step: poll on, but gently
+                await self._pause(delay)
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait between tries; a stop cancels the wait."""
+        self._asking = True
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            self._asking = False

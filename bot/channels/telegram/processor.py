@@ -8,7 +8,8 @@ before it runs, and an update that could not be decoded is set aside instead of 
 
 An update counts as finished when its handling returned (handler errors included: they were
 reported), not when a stop that ran out of time cancelled it: that one stays in hand, and the
-journal hands it over again after the restart.
+journal hands it over again after the restart. One whose storage failed (a full disk) is held:
+it goes back to the front of its chat's lane until storage works again.
 """
 
 from __future__ import annotations
@@ -71,8 +72,9 @@ class UpdateProcessor(BaseUpdateProcessor):
             if isinstance(update, Undecodable):
                 _close(coroutine)
                 await self.quarantine(update)
-            else:
-                await self._run(update, coroutine)
+            elif await self._run(update, coroutine):
+                self.queue.hold(update)  # storage failed under it: tried again later
+                return
         except asyncio.CancelledError:
             self.queue.release(update)  # stays in hand: handed over after the restart
             raise
@@ -83,19 +85,21 @@ class UpdateProcessor(BaseUpdateProcessor):
                 self._running.discard(task)
         self.queue.finish(update)
 
-    async def _run(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def _run(self, update: object, coroutine: Awaitable[Any]) -> bool:
+        """Handle the update as one turn; ``True`` if it must be held for a retry."""
         chat = private_chat_id(update)
         group = album_of(update)
         if chat is not None and group is not None and isinstance(update, Update):
             if self.albums.is_open(chat, group):
                 await coroutine  # a later part: it only adds itself to the album
-                return
+                return False
             self.albums.open(chat, group, update.update_id)
         where = update.effective_chat if isinstance(update, Update) else None
         key = where.id if where is not None else None
         try:
-            with turns.turn(lambda: self.queue.is_flooding(key)):
+            with turns.turn(lambda: self.queue.is_flooding(key)) as turn:
                 await coroutine
+            return turn.held
         finally:
             if chat is not None and group is not None and isinstance(update, Update):
                 self.albums.discard(chat, group, update.update_id)

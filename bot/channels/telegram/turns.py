@@ -26,6 +26,8 @@ class Turn:
 
     flooding: Callable[[], bool]
     messages: int = 0
+    held: bool = False
+    """Storage failed under it: it goes back to its chat's lane, to be handled again."""
 
     def rank_next_message(self) -> Rank:
         """The rank of the message about to be sent (and count it)."""

@@ -220,3 +220,37 @@ async def test_an_update_that_cannot_be_decoded_comes_out_as_such_and_others_go_
     assert all("i går" not in h.error for h in handed if isinstance(h, Undecodable))
     assert sorted(h.update_id for h in handed if isinstance(h, Update)) == [3, 4]
     assert q.in_hand == 0
+
+
+async def test_an_update_held_by_a_storage_failure_goes_first_once_storage_works() -> None:
+    q = queue(per_chat=10)
+    put(q, text(1, 1, "svar"))
+    put(q, text(2, 1, "mer"))
+    put(q, text(3, 2, "en annen"))
+    first = q.get_nowait()
+    q.hold(first)  # its step could not be stored
+    assert q.paused
+    assert q.empty(), "nothing goes out while storage is down"
+    assert q.in_hand == 3, "the held update is still in hand: it was not handled"
+    q.resume(storage_works=True)
+    again = q.get_nowait()
+    assert isinstance(again, Update)
+    assert again.update_id == 1, "the held update goes first, before the chat's next one"
+    q.finish(again)
+    assert sorted(u.update_id for u in drain(q)) == [2, 3]
+    assert q.in_hand == 0
+
+
+async def test_held_updates_are_tried_again_after_a_pause_that_grows() -> None:
+    q = queue()
+    put(q, text(1, 1, "svar"))
+    q.hold(q.get_nowait())
+    assert q.retry_after == 2.0, "the next pause is longer"
+    async with asyncio.timeout(3):
+        retried = await q.get()  # tried again after the first pause, without storage news
+    assert isinstance(retried, Update)
+    assert retried.update_id == 1
+    q.hold(retried)
+    q.resume(storage_works=True)
+    assert q.retry_after == 1.0, "storage works: the pauses start short again"
+    await q.close()

@@ -226,6 +226,13 @@ class FakeBotApi:
         await self._enqueue({"channel_post": message})
         return snapshot_of(state, message, from_bot=False)
 
+    async def send_raw(self, body: JSONDict) -> int:
+        """Queue an update exactly as given (``update_id`` added): shapes Telegram never sends.
+
+        For the bot's handling of malformed updates; nothing here checks or records it.
+        """
+        return await self._enqueue(body)
+
     def fail_next(
         self,
         method: str,
