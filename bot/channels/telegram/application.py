@@ -23,8 +23,16 @@ from telegram.ext import Application
 
 from bot.channels.telegram.albums import DEFAULT_ALBUM_DELAY, AlbumCollector
 from bot.channels.telegram.chat_queue import DEFAULT_PER_CHAT, ChatQueue, Undecodable
+from bot.channels.telegram.handover import (
+    Intake,
+    finish_in_hand,
+    hand_over_unfinished,
+    pay,
+    quarantine,
+)
 from bot.channels.telegram.menu import MENU_LANGUAGES, bot_commands
 from bot.channels.telegram.outage_notice import FaultNotice
+from bot.channels.telegram.owed import OwedReply
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.processor import UpdateProcessor
 from bot.channels.telegram.ratelimit import PatientRateLimiter, Rates, Retries
@@ -66,6 +74,9 @@ class TelegramOptions:
     """Seconds of quiet after an album's last part before it is handled as one."""
     poll_timeout: float = 30.0
     """Long-poll timeout of ``getUpdates``."""
+    read_timeout: float = 30.0
+    """Seconds to wait for Telegram's answer to a call. Generous: a send that gets no answer
+    in time is not repeated (it may have arrived), so a slow Telegram should still answer."""
     max_concurrent_updates: int = 256
     chat_queue: int = DEFAULT_PER_CHAT
     """Updates of one chat waiting their turn before further texts are joined to the last."""
@@ -88,17 +99,6 @@ class Webhook:
     listen: str
     port: int
     secret: str
-
-
-@dataclass(frozen=True)
-class Intake:
-    """The parts that take updates in, kept together for :func:`running`."""
-
-    queue: ChatQueue
-    processor: UpdateProcessor
-    polling: AiohttpRequest
-    journal: UpdateJournal
-    faults: FaultNotice
 
 
 def build_application(
@@ -125,10 +125,13 @@ def build_application(
     outage.subscribe(lambda active: None if active else queue.resume(storage_works=True))
     polling = AiohttpRequest(connection_pool_size=1)
 
-    async def quarantine(update: Undecodable) -> None:
-        await _quarantine(journal, update, queue)
+    async def set_aside(update: Undecodable) -> None:
+        await quarantine(journal, update, queue)
 
-    processor = UpdateProcessor(queue, albums, quarantine, options.max_concurrent_updates)
+    async def pay_owed(item: OwedReply) -> None:
+        await pay(app.bot, journal, item)
+
+    processor = UpdateProcessor(queue, albums, set_aside, pay_owed, options.max_concurrent_updates)
     app = (
         Application.builder()
         .token(token)
@@ -137,7 +140,7 @@ def build_application(
         .base_file_url(f"{root}/file/bot")
         # aiohttp instead of httpx: about a quarter to a tenth of the CPU per request
         # (bench/request_cpu.py); one pooled session for calls, one for long polling.
-        .request(AiohttpRequest(connection_pool_size=256))
+        .request(AiohttpRequest(connection_pool_size=256, read_timeout=options.read_timeout))
         .get_updates_request(polling)
         # Chats in turn and each in order (chat_queue); turns and confirmation (processor).
         .concurrent_updates(processor)
@@ -149,17 +152,6 @@ def build_application(
     queue.bot = app.bot
     app.bot_data[_INTAKE] = Intake(queue, processor, polling, journal, faults)
     return app
-
-
-async def _quarantine(journal: UpdateJournal, update: Undecodable, queue: ChatQueue) -> None:
-    """Set aside an update that could not be decoded: logged once, without its content."""
-    source = update_source(queue.bot.id) if queue.bot is not None else "tg"
-    try:
-        error = f"{update.error} while decoding"
-        await journal.quarantine(source, update.update_id, error, utc_now())
-    except Exception:
-        log.warning("could not record quarantined update %d", update.update_id, exc_info=True)
-    log.warning("update %d could not be decoded (%s); set aside", update.update_id, update.error)
 
 
 async def register_commands(bot: Bot) -> None:
@@ -252,6 +244,7 @@ async def running(
             await app.post_init(app)
         await app.start()
         try:
+            await hand_over_unfinished(intake, update_source(app.bot.id))
             if server is not None and webhook is not None:
                 install_redaction(webhook.secret)
                 await server.start()
@@ -273,7 +266,8 @@ async def running(
                 await _step(poller.stop_fetching(), "stop polling")
             if server is not None:
                 server.stop_accepting()
-            await _step(_finish_in_hand(intake, _drain_budget(options.stop_grace)), "finish")
+            finish = finish_in_hand(intake, update_source(app.bot.id), options.stop_grace)
+            await _step(finish, "finish the updates in hand")
             if server is not None:
                 await _step(server.close(), "close the webhook")
             if app.running:
@@ -286,11 +280,6 @@ async def running(
             await _step(app.post_shutdown(app), "release the runtime")
 
 
-def _drain_budget(grace: float) -> float:
-    """The part of the stop grace for finishing updates; the rest is for closing down."""
-    return max(0.0, grace - min(3.0, grace / 4))
-
-
 async def _step(step: Coroutine[Any, Any, None], what: str) -> None:
     """One step of a stop: its failure is logged, and the stop goes on."""
     try:
@@ -299,18 +288,3 @@ async def _step(step: Coroutine[Any, Any, None], what: str) -> None:
         log.exception("stopping: could not %s", what)
 
 
-async def _finish_in_hand(intake: Intake, grace: float) -> None:
-    """Handle the updates in hand for up to ``grace`` seconds, then cancel the rest."""
-    in_hand = intake.queue.in_hand
-    if not in_hand:
-        intake.processor.refuse_new()
-        return
-    log.info("stopping: finishing %d update(s) in hand (at most %.0f s)", in_hand, grace)
-    drained = await intake.queue.drain(grace)
-    intake.processor.refuse_new()
-    if not drained:
-        cancelled = await intake.processor.cancel_running()
-        log.warning(
-            "stopping: %d update(s) not handled in time; handled after the restart",
-            max(cancelled, intake.queue.in_hand),
-        )

@@ -100,13 +100,16 @@ def _album(item: object) -> str | None:
 
 
 def _chat(item: object) -> object:
-    return raw_chat(item.data) if isinstance(item, RawUpdate) else _NO_CHAT
+    """The lane of an item: an update's chat, or the ``chat_id`` an item says it is for."""
+    if isinstance(item, RawUpdate):
+        return raw_chat(item.data)
+    chat = getattr(item, "chat_id", None)
+    return chat if isinstance(chat, int) else _NO_CHAT
 
 
 def _id(item: object) -> int | None:
-    if isinstance(item, RawUpdate | Update | Undecodable):
-        return item.update_id
-    return None
+    update_id = getattr(item, "update_id", None)
+    return update_id if isinstance(update_id, int) else None
 
 
 class _Lanes:
@@ -206,8 +209,8 @@ class ChatQueue(asyncio.Queue[object]):
         """Texts joined to a waiting one."""
         self.dropped = 0
         """Updates dropped from a flooding chat's full lane."""
-        self._holders: dict[int, tuple[object, RawUpdate]] = {}
-        """Update id → its chat and JSON, for the updates holding their chat's turn."""
+        self._holders: dict[int, tuple[object, object]] = {}
+        """Update id → its chat and item as queued, for the updates holding their chat's turn."""
         self._ready = asyncio.Event()
         self._retry: asyncio.TimerHandle | None = None
         self.retry_after = RETRY_FIRST
@@ -237,8 +240,9 @@ class ChatQueue(asyncio.Queue[object]):
 
     def _get(self) -> object:
         item, chat = self._queue.popleft()
-        if chat is not _NO_CHAT and isinstance(item, RawUpdate):
-            self._holders[item.update_id] = (chat, item)
+        update_id = _id(item)
+        if chat is not _NO_CHAT and update_id is not None:
+            self._holders[update_id] = (chat, item)
         if not isinstance(item, RawUpdate):
             return item
         if self.bot is None:

@@ -343,7 +343,8 @@ class TelegramHandlers:
             "failed in its handler; set aside" if set_aside else "failed after it was handled",
             where(error),
         )
-        await self._say(context.bot, update, SORRY)
+        if set_aside:  # handled, only a reply failed: an apology would be wrong or not arrive
+            await self._say(context.bot, update, SORRY)
 
     async def _storage_down(self, update: object, bot: Bot) -> None:
         """Hold the update for a retry, and tell the person once about the fault."""

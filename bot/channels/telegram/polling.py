@@ -3,8 +3,8 @@
 PTB's ``Updater`` asks for ``offset = last fetched + 1`` as soon as it has queued a batch, and
 Telegram then forgets the whole batch: a crash before the handlers ran loses those updates
 for good (issue 11). This poller first stores every fetched batch in the update journal
-(:mod:`bot.storage.journal`), and only then lets the offset pass it; after a restart it hands
-over what the journal still holds before fetching anything new. An update handled before a
+(:mod:`bot.storage.journal`), and only then lets the offset pass it; after a restart what the
+journal still holds is handed over before anything new is fetched. An update handled before a
 crash is recognised by the journal as the batch is stored: served again, it never takes a
 place in its chat's lane (a burst of them made the flood rule drop the person's next message).
 
@@ -84,9 +84,8 @@ class Poller:
         return f"tg:{self.bot.id}"
 
     async def start(self) -> None:
-        """Switch Telegram to polling (keeping pending updates), hand over the rest, fetch."""
+        """Switch Telegram to polling (keeping pending updates) and start fetching."""
         await self.bot.delete_webhook(drop_pending_updates=False)
-        await self._hand_over_unfinished()
         self._task = asyncio.create_task(self._loop(), name="telegram-poller")
 
     async def stop_fetching(self) -> None:
@@ -110,15 +109,6 @@ class Poller:
     async def confirm(self) -> None:
         """Let the journal forget what was finished (Telegram knows all stored updates)."""
         await self._settle()
-
-    async def _hand_over_unfinished(self) -> None:
-        """Hand over the stored updates a crash or a stop left unhandled, oldest first."""
-        unfinished = await self.journal.unfinished(self.source, self.clock())
-        for data in unfinished.fetched:
-            self._hand_over(json.loads(data))
-        if unfinished.fetched:
-            count = len(unfinished.fetched)
-            log.info("handling %d stored update(s) from before the restart", count)
 
     def _hand_over(self, data: JSONDict) -> None:
         if self.queue.take(int(data["update_id"])):

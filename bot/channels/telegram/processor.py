@@ -26,11 +26,16 @@ from telegram.ext import BaseUpdateProcessor
 from bot.channels.telegram import turns
 from bot.channels.telegram.albums import AlbumCollector, album_of, private_chat_id
 from bot.channels.telegram.chat_queue import ChatQueue, Undecodable
+from bot.channels.telegram.owed import OwedReply
 
 log = logging.getLogger(__name__)
 
 Quarantine = Callable[[Undecodable], Awaitable[None]]
 """Sets an update aside for good (the journal's dead letters)."""
+Pay = Callable[[OwedReply], Awaitable[None]]
+"""Sends a reply owed since before the restart."""
+Cut = tuple[object, turns.Turn | None]
+"""An update a stop cancelled, and its turn if it had begun (with what it still owed)."""
 
 
 def _close(coroutine: Awaitable[Any]) -> None:
@@ -46,13 +51,15 @@ class UpdateProcessor(BaseUpdateProcessor):
         queue: ChatQueue,
         albums: AlbumCollector,
         quarantine: Quarantine,
+        pay: Pay,
         max_concurrent_updates: int = 256,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self.queue = queue
         self.albums = albums
         self.quarantine = quarantine
-        self._running: set[asyncio.Task[Any]] = set()
+        self.pay = pay
+        self._running: dict[asyncio.Task[Any], Cut] = {}
         self._refusing = False
 
     def refuse_new(self) -> None:
@@ -67,11 +74,14 @@ class UpdateProcessor(BaseUpdateProcessor):
             return
         task = asyncio.current_task()
         if task is not None:
-            self._running.add(task)
+            self._running[task] = (update, None)
         try:
             if isinstance(update, Undecodable):
                 _close(coroutine)
                 await self.quarantine(update)
+            elif isinstance(update, OwedReply):
+                _close(coroutine)
+                await self.pay(update)
             elif await self._run(update, coroutine):
                 self.queue.hold(update)  # storage failed under it: tried again later
                 return
@@ -82,7 +92,7 @@ class UpdateProcessor(BaseUpdateProcessor):
             log.exception("an update's turn failed outside its handler")
         finally:
             if task is not None:
-                self._running.discard(task)
+                self._running.pop(task, None)
         self.queue.finish(update)
 
     async def _run(self, update: object, coroutine: Awaitable[Any]) -> bool:
@@ -98,6 +108,9 @@ class UpdateProcessor(BaseUpdateProcessor):
         key = where.id if where is not None else None
         try:
             with turns.turn(lambda: self.queue.is_flooding(key)) as turn:
+                task = asyncio.current_task()
+                if task is not None:
+                    self._running[task] = (update, turn)
                 await coroutine
             return turn.held
         finally:
@@ -111,12 +124,16 @@ class UpdateProcessor(BaseUpdateProcessor):
         """Let the notices to flooding chats go out."""
         await self.queue.close()
 
-    async def cancel_running(self) -> int:
-        """Cancel the updates still being handled (their effects roll back); return how many."""
-        tasks = list(self._running)
-        for task in tasks:
+    async def cancel_running(self) -> list[Cut]:
+        """Cancel the updates still being handled; return them with what their turns owe.
+
+        An update not stored yet rolls back (the journal hands it over after the restart);
+        one stored whose reply was on its way owes that reply (see ``bot.channels.telegram.owed``).
+        """
+        cut = dict(self._running)
+        for task in cut:
             task.cancel()
-        for task in tasks:
+        for task in cut:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        return len(tasks)
+        return list(cut.values())

@@ -19,7 +19,9 @@ Three rules, applied to message calls only:
   while, and the call is retried.
 
 Network failures (and 5xx) are retried with backoff, since a reply promised after saving must
-reach the person; a ``BadRequest`` never is.
+reach the person; a ``BadRequest`` never is. A *message* is sent again only when the first
+try surely did not reach Telegram (no connection, 429, a 5xx answer): after a timeout or a
+broken connection it may have arrived, and the Bot API cannot say, so it is not repeated.
 """
 
 from __future__ import annotations
@@ -31,11 +33,12 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.channels.telegram import turns
 from bot.channels.telegram.budget import MAX_IDLE_CHATS, FairBudget, Pace, Priority
+from bot.channels.telegram.request import NotSent, Unanswered
 from bot.ops.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -130,6 +133,14 @@ def priority_of(rate_limit_args: RateLimitArgs) -> Priority:
     return "reply" if turn is None else turn.rank_next_message()
 
 
+def may_have_arrived(error: NetworkError) -> bool:
+    """Whether a failed call can have reached Telegram all the same.
+
+    It went out and no answer came: sending it again could give the person two copies.
+    """
+    return isinstance(error, TimedOut | Unanswered) and not isinstance(error, NotSent)
+
+
 def _seconds(retry_after: object) -> float:
     """``RetryAfter.retry_after`` in seconds (a ``timedelta`` with ``PTB_TIMEDELTA`` set)."""
     if isinstance(retry_after, int | float):
@@ -205,6 +216,8 @@ class PatientRateLimiter(BaseRateLimiter[RateLimitArgs]):
                 raise
             except NetworkError as exc:
                 if endpoint in NOT_RETRIED or network_failures >= self._retries.network:
+                    raise
+                if counted and may_have_arrived(exc):
                     raise
                 delay = self._retries.backoff * 2**network_failures
                 network_failures += 1

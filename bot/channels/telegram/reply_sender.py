@@ -13,12 +13,16 @@ bot then answers with a new message.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from telegram import Bot, Message
 from telegram.error import BadRequest, TelegramError
 
+from bot.channels.telegram import turns
+from bot.channels.telegram.owed import Owed
 from bot.channels.telegram.render import MAX_MESSAGE_CHARS, Rendered, render
 from bot.conversation.events import Reply
 
@@ -72,26 +76,61 @@ async def send_replies(
     newest in the chat (``latest``), that same edit also brings the reply: one call per press.
     A question still being answered (e.g. "choose at least one theme") keeps its buttons.
     """
+    shown = _Shown()
+    try:
+        await _show(
+            bot, chat_id, replies, shown, pressed, pressed_is_current, pressed_label, latest
+        )
+    except asyncio.CancelledError:  # a stop ran out of time: the rest is owed
+        turn = turns.current()
+        if turn is not None:
+            turn.owed = turn.owed or Owed(chat_id)
+            rest = [r for r in map(render, replies[shown.replies :]) if r.parts]
+            turn.owed.add(rest, first_part=shown.parts)
+        raise
+
+
+@dataclass
+class _Shown:
+    """How far a chat's replies got: whole replies, and parts of the one being sent."""
+
+    replies: int = 0
+    parts: int = 0
+
+
+async def _show(
+    bot: Bot,
+    chat_id: int,
+    replies: list[Reply],
+    shown: _Shown,
+    pressed: Message | None,
+    pressed_is_current: bool,
+    pressed_label: str | None,
+    latest: LatestMessages | None,
+) -> None:
     will_edit = pressed is not None and any(r.replace_previous for r in replies)
     if pressed is not None and replies and not will_edit and not pressed_is_current:
         newest = latest is not None and latest.is_latest(chat_id, pressed.message_id)
         if newest and await _answer_in_place(bot, chat_id, pressed, pressed_label, replies):
+            shown.replies = len(replies)
             return
         await remove_keyboard(bot, chat_id, pressed, chosen=pressed_label)
     edited = False
     for reply in replies:
         rendered = render(reply)
+        can_edit = rendered.replace_previous and pressed is not None and not edited
         if not rendered.parts:
             log.warning("skipping an empty reply at step %s", reply.step)
-            continue
-        can_edit = rendered.replace_previous and pressed is not None and not edited
-        if can_edit and pressed is not None and await _edit(bot, chat_id, pressed, rendered):
+        elif can_edit and pressed is not None and await _edit(bot, chat_id, pressed, rendered):
             edited = True
-            continue
-        await _send(bot, chat_id, rendered, latest)
+        else:
+            await _send(bot, chat_id, rendered, latest, shown)
+        shown.replies, shown.parts = shown.replies + 1, 0
 
 
-async def _send(bot: Bot, chat_id: int, rendered: Rendered, latest: LatestMessages | None) -> None:
+async def _send(
+    bot: Bot, chat_id: int, rendered: Rendered, latest: LatestMessages | None, shown: _Shown
+) -> None:
     last = len(rendered.parts) - 1
     for index, part in enumerate(rendered.parts):
         sent = await bot.send_message(
@@ -99,6 +138,7 @@ async def _send(bot: Bot, chat_id: int, rendered: Rendered, latest: LatestMessag
             text=part,
             reply_markup=rendered.keyboard if index == last else None,
         )
+        shown.parts = index + 1
         if latest is not None:
             latest.seen(chat_id, sent.message_id)
 

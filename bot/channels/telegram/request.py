@@ -6,7 +6,9 @@ in a profile under load). aiohttp's client does the same job with less Python pe
 them: form fields, multipart when files are attached, so any Bot API server accepts them.
 
 Only PTB's public API is used: ``BaseRequest``, ``RequestData``'s documented properties and
-the error classes.
+the error classes. A failure says whether the request can have reached Telegram: only one that
+surely did not (:class:`NotSent`) may be repeated without the risk of a person getting the
+same message twice, since the Bot API has no idempotency key.
 """
 
 from __future__ import annotations
@@ -21,6 +23,14 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tim
 from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger(__name__)
+
+
+class NotSent(NetworkError):
+    """The request never reached the server (no connection, or none free): safe to repeat."""
+
+
+class Unanswered(NetworkError):
+    """The request went out but no answer came (the connection broke): it may have arrived."""
 
 
 def _seconds(value: object, default: float | None) -> float | None:
@@ -138,12 +148,16 @@ class AiohttpRequest(BaseRequest):
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as response:
                 return response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError as error:  # before TimeoutError: it is one
+            raise NotSent("aiohttp: no connection in time") from error
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
             # The URL carries the bot token: never let it into the message.
-            detail = str(error).replace(url, "<Bot API URL>")
-            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {detail}") from error
+            detail = f"aiohttp.{error.__class__.__name__}: {str(error).replace(url, '<URL>')}"
+            if isinstance(error, aiohttp.ClientConnectorError):
+                raise NotSent(detail) from error
+            raise Unanswered(detail) from error
 
 
 def _error(status: int, payload: dict[str, Any]) -> Exception:

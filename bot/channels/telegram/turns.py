@@ -14,7 +14,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from bot.channels.telegram.owed import Owed
 
 Rank = Literal["first", "reply", "flood"]
 """``first``: a turn's first message; ``reply``: its later ones; ``flood``: a flooding chat's."""
@@ -28,6 +31,8 @@ class Turn:
     messages: int = 0
     held: bool = False
     """Storage failed under it: it goes back to its chat's lane, to be handled again."""
+    owed: Owed | None = None
+    """What a stop cut off while it was being shown (see :mod:`bot.channels.telegram.owed`)."""
 
     def rank_next_message(self) -> Rank:
         """The rank of the message about to be sent (and count it)."""

@@ -71,6 +71,7 @@ async def run_bot(
     webhook_url: str | None = None,
     listen: str | None = None,
     port: int | None = None,
+    options: TelegramOptions = FAST,
 ) -> AsyncIterator[Runtime]:
     """The whole product as ``innspill run`` starts it, until the block ends.
 
@@ -80,10 +81,10 @@ async def run_bot(
     """
     webhook = webhook_for(settings, url=webhook_url, listen=listen, port=port)
     runtime = await Runtime.open(settings)
-    app = build_telegram(settings, runtime, options=FAST)
+    app = build_telegram(settings, runtime, options=options)
     if api is not None:
         api.all_handled = app.update_queue.join
-    async with running(app, options=FAST, webhook=webhook):
+    async with running(app, options=options, webhook=webhook):
         yield runtime
 
 
