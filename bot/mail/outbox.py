@@ -4,7 +4,9 @@ Rows are written by storage in the same transaction as the submission. The worke
 rows (a lease, so a crash leaves them due again later), builds each message from the stored
 submission and documents, hands it to the transport, and marks it sent only after the
 transport returned. A crash between "accepted" and "marked" therefore means one resend with
-the same Message-ID, never a lost message.
+the same Message-ID, never a lost message. A lease names the process holding it and is
+renewed while it sends (:mod:`bot.mail.lease_owner`), so another sender (the bot starting
+beside an operator's ``innspill outbox send``) takes over only a lease whose owner is gone.
 
 A receipt is claimed only after the ministry's server accepted its submission (storage holds
 it back), so nobody is told their input arrived unless it did. When the ministry's copy fails
@@ -33,6 +35,7 @@ from bot.mail.compose import (
 )
 from bot.mail.failures import DeliveryFailure, DeliveryNotifier, LogNotifier
 from bot.mail.headers import address_domain, message_id_for
+from bot.mail.lease_owner import is_gone, this_process
 from bot.mail.outbox_store import ClaimedMessage, OutboxStore
 from bot.mail.transport import PermanentMailError, TransientMailError, Transport
 from bot.ops import metrics
@@ -89,6 +92,7 @@ class OutboxWorker:
         lease_seconds: float = 300,
         consultation: Consultation | None = None,
         notifier: DeliveryNotifier | None = None,
+        owner: str | None = None,
     ) -> None:
         self.store = store
         self.transport = transport
@@ -106,6 +110,8 @@ class OutboxWorker:
         self.lease_seconds = lease_seconds
         self.consultation = consultation  # lets receipts read in the person's language
         self.notifier: DeliveryNotifier = notifier or LogNotifier()
+        self.owner = owner or this_process()
+        """Who this worker's leases name (this process, unless a test plays another)."""
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -129,6 +135,7 @@ class OutboxWorker:
                     lease_seconds=self.lease_seconds,
                     ignore_backoff=ignore_backoff,
                     exclude=seen,
+                    owner=self.owner,
                 )
             )
             if not rows:
@@ -147,6 +154,7 @@ class OutboxWorker:
     async def _deliver(self, row: ClaimedMessage) -> str:
         """Send one row and record the result; returns "sent", "retried" or "failed"."""
         permanent = False
+        renewing = asyncio.create_task(self._renew(row.id), name=f"outbox-lease-{row.id}")
         try:
             message = await self._compose(row)
             await self.transport.send(message)
@@ -158,16 +166,31 @@ class OutboxWorker:
             log.exception("outbox %d (%s, %s): unexpected error", row.id, row.kind, row.reference)
             error = f"{type(exc).__name__}: {exc}"
         else:
+            renewing.cancel()
             await self.store.mark_outbox_sent(row.id, self.clock())
             metrics.count(metrics.DELIVERIES)
             log.info(
                 "outbox %d (%s, %s) sent as %s", row.id, row.kind, row.reference, row.message_id
             )
             return "sent"
+        finally:
+            renewing.cancel()
         if permanent:
             await self._fail(row, error)
             return "failed"
         return await self._retry_or_fail(row, error)
+
+    async def _renew(self, outbox_id: int) -> None:
+        """Renew this process's lease on a row while it is being sent (a slow server)."""
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            until = self.clock() + timedelta(seconds=self.lease_seconds)
+            try:
+                if not await self.store.renew_outbox_lease(outbox_id, self.owner, until):
+                    return
+            except Exception as error:
+                if not is_outage(error):  # an outage is logged once, by storage
+                    log.warning("outbox %d: could not renew its lease: %s", outbox_id, error)
 
     async def _fail(self, row: ClaimedMessage, error: str) -> None:
         """Record a permanent failure, loudly, and let the notifier tell whoever must know."""
@@ -278,11 +301,11 @@ class OutboxWorker:
         """Start the background loop (a no-op if it runs already)."""
         if self.running:
             return
-        # The bot is the one long-running sender: a row still leased when it starts was being
-        # sent by its previous run when that run died. Waiting out the lease would hold the
-        # submission back for minutes; sending again now at worst repeats it with the same
-        # Message-ID, which at-least-once delivery allows (and the server may have lost it).
-        reclaimed = await self.store.reclaim_interrupted_outbox(self.clock())
+        # A row still leased by a process that is gone (the bot's previous run, killed) is
+        # sent again now rather than after the lease: at worst a repeat with the same
+        # Message-ID, which at-least-once delivery allows. A lease whose owner still runs (an
+        # operator's `innspill outbox send`, beside this start) is that owner's to finish.
+        reclaimed = await self.store.reclaim_interrupted_outbox(self.clock(), is_gone)
         if reclaimed:
             log.info("sending %d message(s) again that a stopped run was sending", reclaimed)
         self._stopping = False

@@ -6,7 +6,7 @@ of SQL.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -58,12 +58,19 @@ class OutboxStore(Protocol):
         lease_seconds: float = 300,
         ignore_backoff: bool = False,
         exclude: Sequence[int] = (),
+        owner: str | None = None,
     ) -> Sequence[ClaimedMessage]:
         """Lease due rows (pending and due, or sending with an expired lease); counts an attempt."""
         ...
 
-    async def reclaim_interrupted_outbox(self, now: datetime) -> int:
-        """Make rows a killed sender left leased (``sending``) due now; return how many."""
+    async def reclaim_interrupted_outbox(
+        self, now: datetime, gone: Callable[[str | None], bool]
+    ) -> int:
+        """Make rows leased by a sender that is ``gone`` due now; return how many."""
+        ...
+
+    async def renew_outbox_lease(self, outbox_id: int, owner: str, until: datetime) -> bool:
+        """Keep ``owner``'s lease on a row it still sends; ``False`` if it was taken over."""
         ...
 
     async def submission_owner(self, reference: str) -> str | None:

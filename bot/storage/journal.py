@@ -265,6 +265,11 @@ class UpdateJournal:
             await db.execute(f"DELETE FROM update_journal WHERE {legacy}")
             return cursor.rowcount
 
+    async def handled(self, update_keys: Sequence[str]) -> set[str]:
+        """Which of ``update_keys`` were handled already."""
+        async with self._db.read() as db:
+            return await handled_among(db, update_keys)
+
     async def state_of(self, update_key: str) -> State | None:
         """The state an update is in (``None``: never seen)."""
         async with self._db.read() as db:

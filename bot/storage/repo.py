@@ -9,7 +9,7 @@ them run together in one transaction. Everything one event writes is committed i
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -149,11 +149,6 @@ class Store:
         async with self._db.read() as db:
             return await journal.is_handled(db, update_key)
 
-    async def processed_updates(self, update_keys: Sequence[str]) -> set[str]:
-        """Which of ``update_keys`` were handled already."""
-        async with self._db.read() as db:
-            return await journal.handled_among(db, update_keys)
-
     async def record_updates(self, update_key: str | Sequence[str], at: datetime) -> None:
         """Remember updates that were answered without changing anything (a refused action).
 
@@ -292,13 +287,15 @@ class Store:
         lease_seconds: float = 300,
         ignore_backoff: bool = False,
         exclude: Sequence[int] = (),
+        owner: str | None = None,
     ) -> list[OutboxRecord]:
         """Take due messages for sending, each claim counting as an attempt.
 
         Due means pending with its time come (any pending row with ``ignore_backoff``), or
         ``sending`` with an expired lease: the sender crashed mid-send, so the message is
         tried again (with the same Message-ID). A receipt is due only after the ministry's
-        server accepted its submission. ``exclude``: rows already handled in this pass.
+        server accepted its submission. ``exclude``: rows already handled in this pass;
+        ``owner``: who holds the leases (:mod:`bot.mail.lease_owner`).
         """
         async with self._db.transaction() as db:
             return await submissions.claim_due(
@@ -308,7 +305,13 @@ class Store:
                 lease_seconds=lease_seconds,
                 ignore_backoff=ignore_backoff,
                 exclude=exclude,
+                owner=owner,
             )
+
+    async def renew_outbox_lease(self, outbox_id: int, owner: str, until: datetime) -> bool:
+        """Keep ``owner``'s lease on a row it still sends; ``False`` if it was taken over."""
+        async with self._db.transaction() as db:
+            return await submissions.renew_lease(db, outbox_id, owner, until)
 
     async def receipts_on_day(self, address: str, now: datetime) -> int:
         """Receipts queued for ``address`` on the UTC day of ``now`` (the #11 abuse limit)."""
@@ -337,10 +340,12 @@ class Store:
         if erased:
             await self._db.checkpoint()
 
-    async def reclaim_interrupted_outbox(self, now: datetime) -> int:
-        """Make rows a killed sender left leased due now (the bot's worker calls it at start)."""
+    async def reclaim_interrupted_outbox(
+        self, now: datetime, gone: Callable[[str | None], bool]
+    ) -> int:
+        """Make rows leased by a sender that is ``gone`` due now (the bot does it at start)."""
         async with self._db.transaction() as db:
-            return await submissions.reclaim_interrupted(db, now)
+            return await submissions.reclaim_interrupted(db, now, gone)
 
     async def mark_outbox_retry(
         self, outbox_id: int, error: str, next_attempt_at: datetime

@@ -29,8 +29,8 @@ def update(update_id: int, text: str = "hei") -> tuple[int, str]:
 async def test_a_batch_is_told_apart_into_applied_and_new_updates(store: Store) -> None:
     await store.record_updates(["tg:7:500", "tg:7:501"], AT)
     batch = ["tg:7:500", "tg:7:501", "tg:7:502", "tg:8:500"]
-    assert await store.processed_updates(batch) == {"tg:7:500", "tg:7:501"}
-    assert await store.processed_updates([]) == set()
+    assert await store.updates.handled(batch) == {"tg:7:500", "tg:7:501"}
+    assert await store.updates.handled([]) == set()
 
 
 async def test_an_id_far_below_the_newest_is_a_new_sequence_not_a_redelivery(
@@ -39,7 +39,7 @@ async def test_an_id_far_below_the_newest_is_a_new_sequence_not_a_redelivery(
     newest = 10 + SEQUENCE_RESTART_GAP + 1
     await store.record_updates(["tg:7:10", f"tg:7:{newest}"], AT)
     # Telegram started over: update 10 of the new sequence must be handled.
-    assert await store.processed_updates(["tg:7:10", f"tg:7:{newest}"]) == {f"tg:7:{newest}"}
+    assert await store.updates.handled(["tg:7:10", f"tg:7:{newest}"]) == {f"tg:7:{newest}"}
 
 
 async def test_a_fetched_batch_returns_what_is_still_to_handle(store: Store) -> None:
@@ -147,7 +147,7 @@ async def test_the_journal_keeps_what_the_previous_release_stored(db_path: Path)
     async with await Store.open(db_path) as store:
         # Applied before the upgrade: a redelivery is still recognised.
         handled = [f"{SOURCE}:10", f"{SOURCE}:11", "terminal:kari"]
-        assert await store.processed_updates([*handled, f"{SOURCE}:12"]) == set(handled)
+        assert await store.updates.handled([*handled, f"{SOURCE}:12"]) == set(handled)
         # Stored and not applied: handed over after the upgrade (11 was applied already).
         unfinished = await store.updates.unfinished(SOURCE, AT)
         assert [json.loads(d)["update_id"] for d in unfinished.fetched] == [12, 13]
