@@ -17,14 +17,13 @@ from collections.abc import Awaitable
 
 from telegram import (
     Bot,
-    Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     MessageHandler,
@@ -33,8 +32,9 @@ from telegram.ext import (
 
 from bot.channels.telegram import callbacks, flood, turns
 from bot.channels.telegram.albums import AlbumCollector, album_of
+from bot.channels.telegram.downloads import download
 from bot.channels.telegram.outage_notice import FaultNotice
-from bot.channels.telegram.render import SELECTED
+from bot.channels.telegram.render import pressed_label
 from bot.channels.telegram.reply_sender import LatestMessages, send_replies
 from bot.channels.telegram.updates import (
     IN_ALBUM,
@@ -47,12 +47,11 @@ from bot.channels.telegram.updates import (
     update_source,
     user_key,
 )
-from bot.conversation.events import DocumentProblem, Reply
+from bot.conversation.events import Reply
 from bot.i18n.catalogs import N_, gettext_for, resolve_language
 from bot.ops.clock import utc_now
 from bot.ops.logs import where
 from bot.service.conversations import ConversationService
-from bot.service.uploads import IncomingFile
 from bot.storage.journal import UpdateJournal
 from bot.storage.outage import is_outage
 
@@ -63,7 +62,6 @@ GROUP_BUTTON = N_("Skriv til meg privat")
 GROUP_NOTICE_INTERVAL = 600.0
 """Seconds before the same group or channel is told again, so a busy group is not spammed."""
 SORRY = N_("Beklager, noe gikk galt hos meg. Prøv igjen om litt.")
-FALLBACK_FILE_NAME = "dokument"
 
 
 _NEW_MESSAGE = filters.UpdateType.MESSAGE
@@ -173,7 +171,7 @@ class TelegramHandlers:
             handled.replies,
             pressed=message,
             pressed_is_current=handled.keyboard_is_current,
-            pressed_label=_label_of(message, query.data),
+            pressed_label=pressed_label(message, query.data),
             latest=self.latest,
         )
 
@@ -198,7 +196,7 @@ class TelegramHandlers:
         if message is None or message.document is None or not self._own_chat(message):
             return
         assert message.from_user is not None  # checked by _own_chat
-        files = [await self._incoming(context.bot, message.document)]
+        files = [await download(context.bot, self.download_limit, message.document)]
         handled = await self.service.handle_files(
             user_key(message.from_user.id),
             files,
@@ -221,7 +219,8 @@ class TelegramHandlers:
         assert first.from_user is not None  # checked by _own_chat
         user, lang_code = user_key(first.from_user.id), first.from_user.language_code
         if all(m.document is not None for m in parts):
-            files = [await self._incoming(context.bot, m.document) for m in parts if m.document]
+            limit = self.download_limit
+            files = [await download(context.bot, limit, m.document) for m in parts if m.document]
             caption = next((m.caption for m in parts if m.caption), None)
             handled = await self.service.handle_files(
                 user,
@@ -269,29 +268,6 @@ class TelegramHandlers:
 
     async def _reply(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
         await send_replies(bot, chat_id, replies, latest=self.latest)
-
-    async def _incoming(self, bot: Bot, document: Document) -> IncomingFile:
-        """Download a document unless it is larger than the Bot API lets bots download."""
-        name = document.file_name or FALLBACK_FILE_NAME
-        size = document.file_size or 0
-        limit = self.download_limit
-        if size > limit:
-            return IncomingFile(name, document.mime_type, size, None, "too_large")
-        try:
-            file = await bot.get_file(document.file_id)
-            data = bytes(await file.download_as_bytearray(read_timeout=120))
-        except BadRequest as error:
-            problem: DocumentProblem = (
-                "too_large" if "too big" in error.message.lower() else "download_failed"
-            )
-            log.info("could not download a document: %s", error)
-            return IncomingFile(name, document.mime_type, size, None, problem)
-        except TelegramError as error:
-            log.warning("could not download a document: %s", error)
-            return IncomingFile(name, document.mime_type, size, None, "download_failed")
-        if len(data) > limit:
-            return IncomingFile(name, document.mime_type, len(data), None, "too_large")
-        return IncomingFile(name, document.mime_type, len(data), data)
 
     # --- groups, channels, errors ----------------------------------------------------------
 
@@ -370,23 +346,6 @@ class TelegramHandlers:
             self.latest.seen(sent.chat_id, sent.message_id)
         except TelegramError as error:
             log.warning("could not tell the person about the error: %s", error)
-
-
-def _label_of(message: Message, data: str | None) -> str | None:
-    """The text of the button that sent ``data``, to show under the question once chosen."""
-    markup = message.reply_markup
-    if markup is None or data is None:
-        return None
-    buttons = [b for row in markup.inline_keyboard for b in row]
-    pressed = next((b.text for b in buttons if b.callback_data == data), None)
-    if pressed is None or pressed.startswith(SELECTED):
-        return pressed  # a plain button whose label starts with ✅ («✅ … send inn»)
-    selected = [
-        b.text.removeprefix(SELECTED).strip() for b in buttons if b.text.startswith(SELECTED)
-    ]
-    if selected:  # a multi-select: what counts is what was ticked, not "Ferdig"
-        return ", ".join(selected)
-    return pressed
 
 
 async def _safely(call: Awaitable[str], fallback: str) -> str:
