@@ -29,6 +29,7 @@ import aiosqlite
 from bot.storage.connection import Database, on_thread, one, run
 from bot.storage.db import to_db_time
 from bot.storage.errors import DuplicateUpdateError
+from bot.storage.outage import is_outage
 
 State = Literal["fetched", "handled", "owed", "quarantined"]
 
@@ -197,8 +198,17 @@ class UpdateJournal:
         return await self._db.run_sync(store)
 
     async def unfinished(self, source: str, at: datetime) -> Unfinished:
-        """What to hand over at start; counts the handover (see :data:`MAX_HANDOVERS`)."""
-        moved = await self._db.run_sync(partial(_count_handover, source=source, at=to_db_time(at)))
+        """What to hand over at start; counts the handover (see :data:`MAX_HANDOVERS`).
+
+        With storage down the handover is not counted: the bot still starts and serves.
+        """
+        count = partial(_count_handover, source=source, at=to_db_time(at))
+        try:
+            moved = await self._db.run_sync(count)
+        except sqlite3.Error as error:
+            if not is_outage(error):
+                raise
+            moved = 0
         fetched, owed = await self._db.run_sync(partial(_unfinished, source=source))
         return Unfinished(fetched, owed, moved)
 
