@@ -90,7 +90,13 @@ async def forget_stored_updates(
         source, _, number = key.rpartition(":")
         if source and number.isdigit():
             newest[source] = max(newest.get(source, 0), int(number))
-    deleted = 0
+    # A reply a stop left owed to the person holds their words too (a summary): forget it.
+    deleted = await run(
+        db,
+        "UPDATE update_journal SET state = 'handled', reply = NULL"
+        " WHERE state = 'owed' AND json_extract(reply, '$.chat') = ?",
+        (telegram_id,),
+    )
     for source, up_to in newest.items():
         rows = await all_rows(
             db,

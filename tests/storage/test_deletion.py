@@ -118,3 +118,18 @@ async def test_deletion_forgets_the_jobs_that_name_the_person(store: Store) -> N
         assert await store.jobs.claim(key, NOW)
     await store.delete_user_data(person, update_key=f"{SOURCE}:30", at=NOW)
     assert [await store.jobs.was_sent(k) for k in keys] == [False, False, True, True]
+
+
+async def test_deletion_forgets_a_reply_a_stop_left_owed_to_the_person(
+    store: Store, db_path: Path
+) -> None:
+    await store.updates.store_fetched(SOURCE, [message(40, KARI, "svar")], NOW)
+    await store.record_updates([f"{SOURCE}:40"], NOW)
+    owed = json.dumps({"chat": KARI, "lang": "nb", "parts": [[f"Oppsummering {SENTINEL}", None]]})
+    assert await store.updates.owe([(f"{SOURCE}:40", owed)], NOW) == 1
+    assert on_disk(db_path, SENTINEL) > 0, "the check below would prove nothing"
+
+    await store.delete_user_data(f"tg:{KARI}", update_key=f"{SOURCE}:41", at=NOW)
+
+    assert (await store.updates.unfinished(SOURCE, NOW)).owed == []
+    assert on_disk(db_path, SENTINEL) == 0

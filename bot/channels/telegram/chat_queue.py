@@ -16,15 +16,14 @@ each. Four rules decide what it gets next, all of them here:
   exception, which would stop PTB's update fetching for everyone.
 
 It also knows which updates are in hand (waiting or running): a stop waits for them, the
-webhook answers Telegram once its update is finished, and an update served again while in hand
-is not queued twice.
+webhook answers Telegram once its update is finished, an update served again while in hand is
+not queued twice, and one whose storage failed waits at the front of its lane (:meth:`hold`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any
@@ -32,8 +31,6 @@ from typing import Any
 from telegram import Bot, Update
 
 from bot.channels.telegram import flood
-
-log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from telegram import Bot, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.channels.telegram.chat_queue import ChatQueue, RawUpdate, Undecodable
 from bot.channels.telegram.outage_notice import FaultNotice
@@ -44,9 +44,15 @@ class Intake:
 
 
 async def pay(bot: Bot, journal: UpdateJournal, item: OwedReply) -> None:
-    """Send a reply owed since before the restart; it stays owed if Telegram refuses it."""
+    """Send a reply owed since before the restart.
+
+    It stays owed while Telegram cannot be reached; one Telegram refuses (the person blocked
+    the bot, the chat is gone) is given up, so its text is not kept.
+    """
     try:
         await deliver(bot, item.owed)
+    except (BadRequest, Forbidden) as error:
+        log.warning("a reply owed since the restart was refused (%s); given up", error)
     except TelegramError as error:
         log.warning("could not send a reply owed since the restart (%s); kept", error)
         return
@@ -68,7 +74,9 @@ async def hand_over_unfinished(intake: Intake, source: str) -> None:
     for key, reply in unfinished.owed:
         owed = Owed.from_json(reply) if reply else None
         update_id = int(key.rpartition(":")[2])
-        if owed is not None and intake.queue.take(update_id):
+        if owed is None:  # not one this version can send: nothing to do with it
+            await intake.journal.paid(key)
+        elif intake.queue.take(update_id):
             intake.queue.put_nowait(OwedReply(key, update_id, owed))
     for data in unfinished.fetched:
         update = RawUpdate(json.loads(data))
