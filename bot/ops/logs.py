@@ -168,6 +168,6 @@ def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for name in LIBRARIES:
-        logging.getLogger(name).setLevel(max(level, logging.INFO))
+    for name in LIBRARIES:  # below INFO they log what they carry; otherwise they inherit
+        logging.getLogger(name).setLevel(logging.INFO if level < logging.INFO else logging.NOTSET)
     logging.captureWarnings(True)  # library warnings become one log line too
