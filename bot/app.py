@@ -14,8 +14,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import ssl
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,6 +26,7 @@ from functools import partial
 from aiohttp import web
 
 from bot.channels.telegram.admin import AdminHandlers, register_admin_menu
+from bot.channels.telegram.albums import AlbumCollector
 from bot.channels.telegram.application import (
     TelegramOptions,
     Webhook,
@@ -33,7 +36,7 @@ from bot.channels.telegram.application import (
     webhook_secret,
 )
 from bot.channels.telegram.handlers import TelegramHandlers
-from bot.channels.telegram.ordering import AlbumCollector
+from bot.channels.telegram.outage_notice import FaultNotice
 from bot.channels.telegram.purge_notice import PURGED, PurgeNotice
 from bot.channels.telegram.timed_jobs import start_reminders, start_staff_chat
 from bot.channels.telegram.updates import AnyApplication, update_source
@@ -51,8 +54,10 @@ from bot.mail.transport import FileTransport, SmtpTransport, Transport, forget_c
 from bot.ops.clock import utc_now
 from bot.ops.settings import Settings
 from bot.service.abuse_limits import AbuseLimits
+from bot.service.back_office import BackOffice
 from bot.service.conversations import ConversationService
 from bot.storage import Store
+from bot.storage.outage import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +178,9 @@ class Runtime:
             await asyncio.sleep(self.purge_interval_seconds)
             try:
                 await self.purge_abandoned_drafts()
-            except Exception:
-                log.exception("purging abandoned drafts failed; trying again later")
+            except Exception as error:
+                if not is_outage(error):  # an outage is logged once, by storage
+                    log.exception("purging abandoned drafts failed; trying again later")
 
     async def purge_abandoned_drafts(self) -> int:
         """Delete drafts older than ``DRAFT_RETENTION_DAYS``; return how many.
@@ -193,28 +199,20 @@ class Runtime:
         return purged
 
     async def close(self) -> None:
-        """Stop the worker (letting a send in flight finish) and close the database.
+        """Stop the worker (letting a send in flight finish briefly) and close the database.
 
-        Safe to call more than once.
+        Safe to call more than once. The database is closed whatever the worker did: its
+        thread would keep the process alive.
         """
-        if self._purger is not None:
-            self._purger.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._purger
-            self._purger = None
-        await self.worker.stop()
-        await self.store.close()
-
-
-def telegram_options(settings: Settings) -> TelegramOptions:
-    """Production timing, with Telegram's rate limits as the settings give them."""
-    return TelegramOptions(
-        global_rate=settings.telegram_global_rate,
-        chat_rate=settings.telegram_chat_rate,
-        chat_burst=settings.telegram_chat_burst,
-        group_rate_per_minute=settings.telegram_group_rate_per_minute,
-        stop_grace=settings.stop_grace_seconds,
-    )
+        try:
+            if self._purger is not None:
+                self._purger.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._purger
+                self._purger = None
+            await self.worker.stop()
+        finally:
+            await self.store.close()
 
 
 def build_telegram(
@@ -228,11 +226,15 @@ def build_telegram(
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    options = options or telegram_options(settings)
+    options = options or TelegramOptions.from_settings(settings)
     albums = AlbumCollector(options.album_delay)
+    faults = FaultNotice(runtime.store.outage)
+    office = BackOffice(
+        runtime.consultation, runtime.store, retry_wakes=runtime.worker.notify, clock=runtime.clock
+    )
 
     async def post_init(app: AnyApplication) -> None:
-        renamed = await runtime.store.adopt_legacy_update_keys(update_source(app.bot.id))
+        renamed = await runtime.store.updates.adopt_legacy_keys(update_source(app.bot.id))
         if renamed:
             log.info("gave %d update key(s) from before this version the bot id", renamed)
         await register_commands(app.bot)
@@ -245,9 +247,16 @@ def build_telegram(
 
         runtime.senders["tg"] = tell
         await runtime.start_background()
-        await start_reminders(app, runtime)
+        await start_reminders(app, office, settings.draft_retention_days)
         if settings.staff_chat_id is not None:
-            await start_staff_chat(app, runtime, settings.staff_chat_id, settings.digest_time)
+            await start_staff_chat(
+                app,
+                office,
+                settings.staff_chat_id,
+                settings.digest_time,
+                submitted_hooks=runtime.submitted_hooks,
+                notifier=runtime.notifier,
+            )
 
     async def post_shutdown(_app: AnyApplication) -> None:
         runtime.senders.pop("tg", None)
@@ -257,23 +266,25 @@ def build_telegram(
         token=settings.telegram_bot_token.get_secret_value(),
         api_url=settings.telegram_api_url,
         albums=albums,
+        journal=runtime.store.updates,
+        faults=faults,
+        outage=runtime.store.outage,
         options=options,
         post_init=post_init,
         post_shutdown=post_shutdown,
-        inbox=runtime.store,
     )
     # Handlers: admin commands and staff buttons first (they only match admins' updates),
     # then the conversation's, sharing the album collector with the update processor above.
-    AdminHandlers(
-        runtime.consultation,
-        runtime.store,
-        frozenset(settings.admin_user_ids),
-        retry_wakes=runtime.worker.notify,
-        clock=runtime.clock,
+    AdminHandlers(office, frozenset(settings.admin_user_ids)).register(app)
+    TelegramHandlers(
+        runtime.service,
+        albums,
+        download_limit=options.download_limit,
+        journal=runtime.store.updates,
+        faults=faults,
     ).register(app)
-    TelegramHandlers(runtime.service, settings, albums).register(app)
     # Before all of them (group -1): why a purged draft is gone, then the update goes on.
-    PurgeNotice(runtime.consultation, runtime.store, settings.draft_retention_days).register(app)
+    PurgeNotice(office, settings.draft_retention_days).register(app)
     return app
 
 
@@ -309,7 +320,7 @@ async def run_telegram(
     """Run the bot until SIGINT/SIGTERM (or ``stop`` is set): ``innspill run`` with a token."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    options = options or telegram_options(settings)
+    options = options or TelegramOptions.from_settings(settings)
     webhook = webhook_for(settings, url=webhook_url, listen=listen, port=port)
     runtime = await Runtime.open(settings)
     try:
@@ -325,6 +336,26 @@ async def run_telegram(
         mode = "webhook" if webhook else "long polling"
         log.info("Telegram bot @%s is running (%s)", app.bot.username, mode)
         await _until_stopped(stop)
+        if stop is None:  # a signal: the process must end within the grace, come what may
+            _exit_after(options.stop_grace)
+
+
+def _exit_after(seconds: float) -> None:
+    """End the process after ``seconds`` if it has not ended by then (a daemon thread).
+
+    The stop closes everything in turn and is bounded step by step; this is the guarantee
+    behind it, for what no step can bound (a thread that does not end, a blocked loop).
+    """
+
+    def force() -> None:
+        log.error("stopping: not done after %.0f s (STOP_GRACE_SECONDS); exiting now", seconds)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        os._exit(1)
+
+    timer = threading.Timer(seconds, force)
+    timer.daemon = True
+    timer.start()
 
 
 def web_options(settings: Settings) -> WebOptions:

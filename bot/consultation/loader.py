@@ -12,10 +12,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.consultation.model import Consultation
+from bot.consultation.model import KINDS_CONTEXT, Consultation
 from bot.consultation.municipalities import load_municipalities
 from bot.consultation.problems import syntax_problem, validation_problems
 from bot.consultation.toml_lines import KeyLines
+from bot.conversation.kinds import KINDS
 
 
 class ConsultationError(Exception):
@@ -61,7 +62,7 @@ def load_consultation(path: str | Path) -> Consultation:
     except tomllib.TOMLDecodeError as exc:
         raise ConsultationError(file, [syntax_problem(file, exc)]) from exc
     try:
-        consultation = Consultation.model_validate(data)
+        consultation = Consultation.model_validate(data, context={KINDS_CONTEXT: KINDS})
     except ValidationError as exc:
         lines = KeyLines(text).scan()
         raise ConsultationError(file, validation_problems(file, exc, data, lines)) from exc

@@ -34,6 +34,8 @@ Text = dict[Lang, str]
 
 _HEADER_UNSAFE = re.compile(r"[\r\n\x00\x85\u2028\u2029]")
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]*)\}")
+KINDS_CONTEXT = "kinds"
+"""The validation context key under which the loader passes the known question kinds."""
 SUBJECT_FIELDS = ("subject", "case_number", "title", "sender")
 """What a ``subject_template`` may use: the marking, its parts, and who the input is from."""
 
@@ -95,13 +97,13 @@ class Question(_Frozen):
 
     @field_validator("kind")
     @classmethod
-    def _known_kind(cls, value: str) -> str:
-        # The registry lives with the engine, which imports this model: look it up when used.
-        from bot.conversation.kinds import KINDS
-
-        if value not in KINDS:
-            known = ", ".join(f"{name!r}" for name in sorted(KINDS))
-            raise ValueError(f"unknown question kind {value!r}; known kinds: {known}")
+    def _known_kind(cls, value: str, info: ValidationInfo) -> str:
+        # The registry lives with the engine, which reads this model: the loader passes the
+        # known kinds in (``context={"kinds": …}``), so the model never imports the engine.
+        known = (info.context or {}).get(KINDS_CONTEXT)
+        if known is not None and value not in known:
+            names = ", ".join(f"{name!r}" for name in sorted(known))
+            raise ValueError(f"unknown question kind {value!r}; known kinds: {names}")
         return value
 
 

@@ -4,7 +4,9 @@ Rows are written by storage in the same transaction as the submission. The worke
 rows (a lease, so a crash leaves them due again later), builds each message from the stored
 submission and documents, hands it to the transport, and marks it sent only after the
 transport returned. A crash between "accepted" and "marked" therefore means one resend with
-the same Message-ID, never a lost message.
+the same Message-ID, never a lost message. A lease names the process holding it and is
+renewed while it sends (:mod:`bot.mail.lease_owner`), so another sender (the bot starting
+beside an operator's ``innspill outbox send``) takes over only a lease whose owner is gone.
 
 A receipt is claimed only after the ministry's server accepted its submission (storage holds
 it back), so nobody is told their input arrived unless it did. When the ministry's copy fails
@@ -22,7 +24,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Protocol
 
 from bot.consultation.model import Consultation
 from bot.conversation.build import localized
@@ -35,96 +36,14 @@ from bot.mail.compose import (
 )
 from bot.mail.failures import DeliveryFailure, DeliveryNotifier, LogNotifier
 from bot.mail.headers import address_domain, message_id_for
-from bot.mail.transport import (
-    PermanentMailError,
-    TransientMailError,
-    Transport,
-    forget_copies,
-)
+from bot.mail.lease_owner import is_gone, this_process
+from bot.mail.outbox_store import ClaimedMessage, OutboxStore
+from bot.mail.transport import PermanentMailError, TransientMailError, Transport, forget_copies
 from bot.ops import metrics
 from bot.ops.clock import utc_now
+from bot.storage.outage import is_outage
 
 log = logging.getLogger(__name__)
-
-
-class ClaimedMessage(Protocol):
-    """What the worker reads from a claimed outbox row (``bot.storage.OutboxRecord`` has it)."""
-
-    @property
-    def id(self) -> int:
-        """The row's id, to mark it sent, retried or failed."""
-        ...
-
-    @property
-    def kind(self) -> str:
-        """``"ministry"`` or ``"receipt"``."""
-        ...
-
-    @property
-    def reference(self) -> str:
-        """The submission the message belongs to."""
-        ...
-
-    @property
-    def recipient(self) -> str:
-        """Where a receipt goes (the ministry's address comes from the submission)."""
-        ...
-
-    @property
-    def message_id(self) -> str:
-        """Fixed per message, so a resend is recognisable as the same message."""
-        ...
-
-    @property
-    def attempts(self) -> int:
-        """Attempts so far, including the current claim."""
-        ...
-
-
-class OutboxStore(Protocol):
-    """The part of storage the worker needs (``bot.storage.Store`` satisfies it)."""
-
-    async def claim_due_outbox(
-        self,
-        now: datetime,
-        *,
-        limit: int = 10,
-        lease_seconds: float = 300,
-        ignore_backoff: bool = False,
-        exclude: Sequence[int] = (),
-    ) -> Sequence[ClaimedMessage]:
-        """Lease due rows (pending and due, or sending with an expired lease); counts an attempt."""
-        ...
-
-    async def reclaim_interrupted_outbox(self, now: datetime) -> int:
-        """Make rows a killed sender left leased (``sending``) due now; return how many."""
-        ...
-
-    async def submission_owner(self, reference: str) -> str | None:
-        """The user id the submission came from."""
-        ...
-
-    async def mark_outbox_sent(self, outbox_id: int, now: datetime) -> Sequence[str]:
-        """The server accepted the message; Message-IDs of a submission erased with it."""
-        ...
-
-    async def mark_outbox_retry(
-        self, outbox_id: int, error: str, next_attempt_at: datetime
-    ) -> None:
-        """Failed for now; due again at ``next_attempt_at``."""
-        ...
-
-    async def mark_outbox_failed(self, outbox_id: int, error: str) -> Sequence[str]:
-        """Failed for good until staff retry it; Message-IDs of a submission erased with it."""
-        ...
-
-    async def get_submission(self, reference: str) -> Submission | None:
-        """The stored submission, or ``None`` if it is gone."""
-        ...
-
-    async def attachment(self, attachment_id: str) -> tuple[str, str, bytes] | None:
-        """A stored document as (file name, MIME type, bytes)."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -144,6 +63,10 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> 
     """
     ceiling = min(cap, base * 2 ** max(attempt - 1, 0))
     return max(1.0, rng.uniform(0, ceiling))
+
+
+STOP_WAIT = 2.0
+"""Seconds a stop waits for a message being sent (the bot's whole stop has a grace)."""
 
 
 class _Permanent(Exception):
@@ -170,6 +93,7 @@ class OutboxWorker:
         lease_seconds: float = 300,
         consultation: Consultation | None = None,
         notifier: DeliveryNotifier | None = None,
+        owner: str | None = None,
     ) -> None:
         self.store = store
         self.transport = transport
@@ -189,6 +113,8 @@ class OutboxWorker:
         self.notifier: DeliveryNotifier = notifier or LogNotifier()
         self.delivered = 0
         """Messages this worker has handed to the transport since it was made."""
+        self.owner = owner or this_process()
+        """Who this worker's leases name (this process, unless a test plays another)."""
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -212,6 +138,7 @@ class OutboxWorker:
                     lease_seconds=self.lease_seconds,
                     ignore_backoff=ignore_backoff,
                     exclude=seen,
+                    owner=self.owner,
                 )
             )
             if not rows:
@@ -230,6 +157,7 @@ class OutboxWorker:
     async def _deliver(self, row: ClaimedMessage) -> str:
         """Send one row and record the result; returns "sent", "retried" or "failed"."""
         permanent = False
+        renewing = asyncio.create_task(self._renew(row.id), name=f"outbox-lease-{row.id}")
         try:
             message = await self._compose(row)
             await self.transport.send(message)
@@ -241,6 +169,7 @@ class OutboxWorker:
             log.exception("outbox %d (%s, %s): unexpected error", row.id, row.kind, row.reference)
             error = f"{type(exc).__name__}: {exc}"
         else:
+            renewing.cancel()
             erased = await self.store.mark_outbox_sent(row.id, self.clock())
             # Its sender asked for deletion while it waited: our .eml copies go too.
             await forget_copies(self.transport, erased)
@@ -250,10 +179,24 @@ class OutboxWorker:
                 "outbox %d (%s, %s) sent as %s", row.id, row.kind, row.reference, row.message_id
             )
             return "sent"
+        finally:
+            renewing.cancel()
         if permanent:
             await self._fail(row, error)
             return "failed"
         return await self._retry_or_fail(row, error)
+
+    async def _renew(self, outbox_id: int) -> None:
+        """Renew this process's lease on a row while it is being sent (a slow server)."""
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            until = self.clock() + timedelta(seconds=self.lease_seconds)
+            try:
+                if not await self.store.renew_outbox_lease(outbox_id, self.owner, until):
+                    return
+            except Exception as error:
+                if not is_outage(error):  # an outage is logged once, by storage
+                    log.warning("outbox %d: could not renew its lease: %s", outbox_id, error)
 
     async def _fail(self, row: ClaimedMessage, error: str) -> None:
         """Record a permanent failure, loudly, and let the notifier tell whoever must know."""
@@ -364,22 +307,30 @@ class OutboxWorker:
         """Start the background loop (a no-op if it runs already)."""
         if self.running:
             return
-        # The bot is the one long-running sender: a row still leased when it starts was being
-        # sent by its previous run when that run died. Waiting out the lease would hold the
-        # submission back for minutes; sending again now at worst repeats it with the same
-        # Message-ID, which at-least-once delivery allows (and the server may have lost it).
-        reclaimed = await self.store.reclaim_interrupted_outbox(self.clock())
+        # A row still leased by a process that is gone (the bot's previous run, killed) is
+        # sent again now rather than after the lease: at worst a repeat with the same
+        # Message-ID, which at-least-once delivery allows. A lease whose owner still runs (an
+        # operator's `innspill outbox send`, beside this start) is that owner's to finish.
+        reclaimed = await self.store.reclaim_interrupted_outbox(self.clock(), is_gone)
         if reclaimed:
             log.info("sending %d message(s) again that a stopped run was sending", reclaimed)
         self._stopping = False
         self._task = asyncio.create_task(self._loop(), name="outbox-worker")
 
-    async def stop(self) -> None:
-        """Stop the loop; a message being sent is finished and recorded first."""
+    async def stop(self, wait: float = STOP_WAIT) -> None:
+        """Stop the loop; a message being sent is finished and recorded first.
+
+        At most ``wait`` seconds: a message still being sent then (a slow server) is cut off
+        and sent again later, with the same Message-ID.
+        """
         self._stopping = True
         self._wake.set()
         task, self._task = self._task, None
         if task is not None:
+            done, _ = await asyncio.wait({task}, timeout=wait)
+            if not done:
+                log.warning("stopping: a message was still being sent; it is sent again later")
+                task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         # The loop is gone; a later explicit run_once() (a final flush) may send again.
@@ -390,8 +341,9 @@ class OutboxWorker:
             self._wake.clear()
             try:
                 await self.run_once()
-            except Exception:
-                log.exception("outbox pass failed; trying again in %.0f s", self.poll_seconds)
+            except Exception as error:
+                if not is_outage(error):  # an outage is logged once, by storage
+                    log.exception("outbox pass failed; trying again in %.0f s", self.poll_seconds)
             if self._stopping:
                 break
             with contextlib.suppress(TimeoutError):

@@ -9,10 +9,12 @@ when a bot token is set, and the web chat's ``/helse``, only when it is enabled.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot.ops.clock import utc_now
 from bot.ops.settings import Settings
@@ -31,13 +33,29 @@ class Check:
         return f"{'OK  ' if self.ok else 'FEIL'} {self.name}: {self.detail}"
 
 
+MIN_FREE_BYTES = 256 * 1024
+"""Less free space than this under the database, and the next step may not fit."""
+
+
+def _free(path: Path) -> tuple[int, str]:
+    """Free bytes on the database's file system, and the figure as people read it."""
+    free = shutil.disk_usage(path.parent).free
+    shown = f"{free / 1e9:.1f} GB" if free >= 1e9 else f"{free / 1e6:.1f} MB"
+    return free, f"{shown} ledig"
+
+
 def check_database(settings: Settings) -> Check:
-    """The database exists, is migrated to this version, and can be written."""
+    """The database exists, is migrated to this version, and can be written now.
+
+    A full disk fails here, with the free space and the error a write gets (the bot's own
+    writes fail the same way: it has a storage outage until there is space again).
+    """
     from bot.storage.health_queries import check_writable, open_existing, schema_version
 
     path = settings.database_path
     if not path.exists():
         return Check("database", False, f"{path} finnes ikke (har boten startet?)")
+    free, space = _free(path)
     try:
         db = open_existing(path)
         try:
@@ -50,8 +68,10 @@ def check_database(settings: Settings) -> Check:
         finally:
             db.close()
     except sqlite3.Error as error:
-        return Check("database", False, f"{path}: {error}")
-    return Check("database", True, f"{path}, skjema {current}, skrivbar")
+        return Check("database", False, f"{path}: kan ikke skrive ({error}); {space}")
+    if free < MIN_FREE_BYTES:
+        return Check("database", False, f"{path}: nesten fullt, {space}")
+    return Check("database", True, f"{path}, skjema {current}, skrivbar, {space}")
 
 
 def check_catalogs() -> Check:
@@ -112,6 +132,32 @@ def check_outbox(settings: Settings, now: datetime) -> Check:
     return Check("outbox", True, "ingenting står fast")
 
 
+def check_updates(settings: Settings) -> Check:
+    """How many updates were set aside (quarantined) and replies are owed; informs, never fails.
+
+    A quarantined update could not be decoded or handled; the person was told to try again
+    where a reply was possible. Its row holds the kind of error, never what it said.
+    """
+    from bot.storage.health_queries import journal_health, open_existing
+
+    if not settings.database_path.exists():
+        return Check("updates", False, "ingen database")
+    try:
+        db = open_existing(settings.database_path)
+        try:
+            found = journal_health(db)
+        finally:
+            db.close()
+    except sqlite3.Error as error:
+        return Check("updates", False, str(error))
+    return Check(
+        "updates",
+        True,
+        f"{found.quarantined} satt til side (kunne ikke leses eller behandles), "
+        f"{found.owed} svar venter på å bli sendt",
+    )
+
+
 async def check_bot_api(settings: Settings) -> Check | None:
     """``getMe`` answers within ``HEALTH_TIMEOUT_SECONDS``; ``None`` without a token."""
     if settings.telegram_bot_token is None:
@@ -167,6 +213,7 @@ async def run_checks(settings: Settings, *, clock: Callable[[], datetime] = utc_
         check_catalogs(),
         check_consultation(settings),
         check_outbox(settings, clock()),
+        check_updates(settings),
     ]
     api = await check_bot_api(settings)
     if api is not None:

@@ -1,10 +1,14 @@
-"""Logging that never shows a secret: the bot token, the webhook secret, the SMTP password.
+"""Logging that never shows a secret or what a person wrote, at any level.
 
 Every Bot API URL contains the token, and httpx logs each request URL at INFO; exceptions from
 the HTTP stack repeat the URL in their message. A filter on one handler is not enough (a test's
 log capture or a handler added later would miss it), so the redaction happens where records are
 born: a log record factory that renders the message, and any traceback, with the secrets
 replaced.
+
+Libraries log what they carry at DEBUG: python-telegram-bot every update and every Bot API
+result, aiosqlite every statement with its values, aiosmtplib the mail itself. They are never
+let below INFO (:data:`LIBRARIES`), so ``LOG_LEVEL=DEBUG`` shows our own detail only.
 """
 
 from __future__ import annotations
@@ -21,6 +25,17 @@ from bot.ops.settings import Settings
 REDACTED = "[REDACTED]"
 QUIET_LOGGERS = ("httpx", "httpcore")
 """Libraries that log full request URLs at INFO."""
+LIBRARIES = (
+    "telegram",
+    "aiosqlite",
+    "aiosmtplib",
+    "aiohttp",
+    "apscheduler",
+    "asyncio",
+    "mail.log",
+    "hpack",
+)
+"""Libraries whose DEBUG records hold updates, rows or mail: kept at INFO or above."""
 MIN_SECRET_LENGTH = 6
 """Shorter "secrets" would redact ordinary words; real tokens are far longer."""
 
@@ -76,6 +91,22 @@ def install_redaction(*secrets: str | None) -> None:
             _installed = True
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def where(error: BaseException) -> str:
+    """An exception's kind and where it was raised, without its message.
+
+    For log lines about updates that failed: a message may quote what a person wrote (a
+    ``ValueError`` repeats the value), the kind and the place say enough to find the fault.
+    """
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if "/bot/" in f.filename.replace("\\", "/")]
+    if not frames:
+        return type(error).__name__
+    place = (ours or frames)[-1]
+    folder, _, name = place.filename.replace("\\", "/").rpartition("/bot/")
+    shown = f"bot/{name}" if folder else place.filename
+    return f"{type(error).__name__} at {shown}:{place.lineno} in {place.name}"
 
 
 def secrets_of(settings: Settings) -> list[str]:
@@ -137,4 +168,6 @@ def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    for name in LIBRARIES:  # below INFO they log what they carry; otherwise they inherit
+        logging.getLogger(name).setLevel(logging.INFO if level < logging.INFO else logging.NOTSET)
     logging.captureWarnings(True)  # library warnings become one log line too

@@ -33,14 +33,14 @@ def _token(_error: BaseException, _settings: Settings) -> str:
 
 def _network(error: BaseException, settings: Settings) -> str:
     """Say what was tried, so the operator knows waiting longer would not have helped."""
-    from bot.channels.telegram.application import TelegramOptions
+    from bot.channels.telegram.ratelimit import Retries
 
-    options = TelegramOptions()
-    last = options.network_backoff * 2 ** (options.network_retries - 1)
+    retries = Retries()
+    last = retries.backoff * 2 ** (retries.network - 1)
     return (
         f"Får ikke kontakt med Telegram på {settings.telegram_api_url}: {error}. "
-        f"Hvert kall ble prøvd {options.network_retries + 1} ganger med ventetid "
-        f"{options.network_backoff:g}–{last:g} s. Sjekk nettverket og TELEGRAM_API_URL; "
+        f"Hvert kall ble prøvd {retries.network + 1} ganger med ventetid "
+        f"{retries.backoff:g}–{last:g} s. Sjekk nettverket og TELEGRAM_API_URL; "
         "innspill avslutter med kode 1 (docker compose starter den igjen)."
     )
 

@@ -13,107 +13,37 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from dataclasses import replace
 
 from bot.consultation.deadline import LATE_LABEL, is_late
 from bot.consultation.model import Consultation, Text, pick
 from bot.conversation import flow
 from bot.conversation.submission import Submission
 from bot.i18n.languages import SOURCE, language_name
-from bot.ops.clock import OSLO
+from bot.staff.compile_parts import like_sections, register_section
+from bot.staff.compiled import (
+    LIKE_HEADING,
+    QUICK_HEADING,
+    Compilation,
+    Entry,
+    Section,
+    byline,
+    documents_of,
+    norwegian_date,
+)
 from bot.staff.material import ERASED_LABEL, Material, material_of
 from bot.staff.overview import distinctive, overview_lines, term_counts
 from bot.staff.table import (
     answer_columns,
     answered,
     channel_text,
-    document_note,
     quick_text,
     who,
 )
 
-QUICK_HEADING = "Innspill som ferdig tekst"
-LIKE_HEADING = "Like innspill"
-_MONTHS = (
-    *("januar", "februar", "mars", "april", "mai", "juni"),
-    *("juli", "august", "september", "oktober", "november", "desember"),
-)
-
-
-@dataclass(frozen=True)
-class Attached:
-    """A document's text under the submission it came with."""
-
-    title: str
-    """``Fra vedlegget innspill.pdf (12 kB):``"""
-    text: str
-    note: bool = False
-    """The text is a note about the document (no text in it, cut), not the document's own."""
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One submission's text under a heading, and who wrote it."""
-
-    byline: str
-    text: str
-    documents: list[Attached] = field(default_factory=list)
-    stands_for: tuple[str, ...] = ()
-    """References of the submissions this entry speaks for (a group's members, or one)."""
-
-
-@dataclass(frozen=True)
-class Section:
-    """A theme or question (level 2) or a group of them (level 1)."""
-
-    title: str
-    level: int
-    note: str | None = None
-    entries: list[Entry] = field(default_factory=list)
-    empty: str | None = "Ingen svar."
-    """What to print when there are no entries (``None`` for a group heading)."""
-    see_also: str | None = None
-    """Ready texts tagged with this theme, which are printed once under their own heading."""
-    overview: list[tuple[str, str]] = field(default_factory=list)
-    """(label, value) lines before the entries: who answered, what stands out."""
-
-
-@dataclass(frozen=True)
-class Compilation:
-    """The cover page and the sections, in reading order."""
-
-    title: str
-    subtitle: str
-    facts: list[tuple[str, str]]
-    counts: list[tuple[str, list[tuple[str, int]]]]
-    sections: list[Section]
-
-
-def norwegian_date(value: date | datetime) -> str:
-    """``1. mars 2021`` for a date or datetime (datetimes in Oslo time)."""
-    if isinstance(value, datetime):
-        value = value.astimezone(OSLO).date()
-    return f"{value.day}. {_MONTHS[value.month - 1]} {value.year}"
-
-
-def byline(sub: Submission, c: Consultation) -> str:
-    """Who, where and the reference: ``Harstad Byforening (kontaktperson …) – Harstad – SMB-…``.
-
-    The late mark is not repeated here; «Innsendere» gives it once per submission.
-    """
-    r = sub.respondent
-    parts = [who(sub)]
-    if r.municipality_name:
-        parts.append(f"{r.municipality_name} ({r.county})" if r.county else r.municipality_name)
-    parts.append(sub.reference)
-    return " – ".join(parts)
-
 
 def build_compilation(c: Consultation, source: Material | Sequence[Submission]) -> Compilation:
     """Cover facts and counts, then every theme and question with all its answers."""
-    from bot.staff.compile_parts import like_sections, register_section
-
     m = material_of(source)
     subs = m.submissions
     answers = _answer_sections(c, m) + _other_sections(c, m)
@@ -183,25 +113,6 @@ def collapsed(items: Sequence[tuple[Submission, str]], c: Consultation, m: Mater
         references = tuple(member.reference for member, _ in members)
         entries.append(Entry(title, first[1], documents_of(first[0], m), references))
     return entries
-
-
-def documents_of(sub: Submission, m: Material) -> list[Attached]:
-    """Each document's kept text, or why there is none (a scanned PDF says so)."""
-    blocks = []
-    for attachment in sub.attachments:
-        title = f"Fra vedlegget {attachment.file_name} ({_size(attachment.size)}):"
-        text = m.document_text(attachment)
-        note = document_note(m, attachment.id)
-        if text is not None:
-            if not attachment.mime_type.endswith("pdf"):
-                # Word, ODT and text files: each line read is a paragraph of its own.
-                text = text.replace("\n", "\n\n")
-            blocks.append(Attached(title, text))
-            if note is not None:
-                blocks.append(Attached("", note, note=True))
-        elif note is not None:
-            blocks.append(Attached(title, note, note=True))
-    return blocks
 
 
 def _answer_sections(c: Consultation, m: Material) -> list[Section]:
@@ -287,9 +198,3 @@ def _entry_text(entry: Entry) -> str:
 def _count(values: Iterable[str]) -> list[tuple[str, int]]:
     counter = Counter(values)
     return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-
-
-def _size(size: int) -> str:
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} MB".replace(".", ",")
-    return f"{max(1, round(size / 1000))} kB"

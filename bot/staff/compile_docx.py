@@ -9,7 +9,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 
-from bot.staff.compilation import Compilation
+from bot.staff.compiled import Compilation
 from bot.staff.progress import Progress
 from bot.staff.safe import xml_text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.i18n.languages import SOURCE, language
-from bot.staff.compilation import Compilation
+from bot.staff.compiled import Compilation
 
 _STYLE = (
     "body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.45}"

@@ -15,7 +15,7 @@ from bot.consultation.model import Consultation
 from bot.conversation.submission import Submission
 from bot.i18n.languages import language_name
 from bot.ops.clock import OSLO
-from bot.staff.compilation import (
+from bot.staff.compiled import (
     LIKE_HEADING,
     Entry,
     Section,

@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from bot.conversation.kinds import rendered
 from bot.conversation.submission import AttachmentInfo, Submission
 from bot.staff.grouping import Shingled, group_similar, prepare
-from bot.staff.table import answer_text
 
 MAX_QUOTE = 160
 """Characters of a changed passage quoted; a longer one is cut with «…»."""
@@ -27,7 +27,7 @@ DocumentText = Callable[[AttachmentInfo], "str | None"]
 
 def comparable_text(sub: Submission, document_text: DocumentText) -> str:
     """What the sender wrote, in one text: every answer, then each document's text."""
-    parts = [text for answer in sub.answers if (text := answer_text(answer))]
+    parts = [text for answer in sub.answers if (text := rendered(answer))]
     parts += [text for attachment in sub.attachments if (text := document_text(attachment))]
     return "\n\n".join(parts)
 

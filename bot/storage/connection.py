@@ -2,7 +2,8 @@
 
 One aiosqlite connection per process, guarded by one asyncio lock so a transaction never sees
 another coroutine's half-written step. Writes run in ``BEGIN IMMEDIATE`` transactions that are
-committed at the end of the block and rolled back on any error.
+committed at the end of the block and rolled back on any error. Every write's outcome goes to
+:class:`~bot.storage.outage.WriteOutage`, which notices when storage fails and when it is back.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, TypeVar, cast
 import aiosqlite
 
 from bot.storage.db import connect
+from bot.storage.outage import WriteOutage, is_outage
 
 T = TypeVar("T")
 
@@ -30,6 +32,10 @@ class Database:
         self._db = db
         self._lock = asyncio.Lock()
         self._closed = False
+        self.outage = WriteOutage()
+        """Whether writes fail now (a full disk); every write below reports to it."""
+        self.wrote = False
+        """Whether the last :meth:`run_sync` changed anything."""
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -55,25 +61,44 @@ class Database:
         """One write transaction: committed at the end, rolled back on any error."""
         async with self._lock:
             db = self._db
-            await db.execute("BEGIN IMMEDIATE")
+            before = db.total_changes
             try:
+                await db.execute("BEGIN IMMEDIATE")
                 yield db
                 await db.execute("COMMIT")
-            except BaseException:
+            except BaseException as error:
+                if is_outage(error):
+                    self.outage.failed(error)
                 if db.in_transaction:
                     await db.execute("ROLLBACK")
                 raise
+            if db.total_changes != before:  # a commit that wrote nothing proves nothing
+                self.outage.succeeded()
 
-    async def run_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    async def run_sync(
+        self, fn: Callable[[sqlite3.Connection], T], *, reports_success: bool = True
+    ) -> T:
         """Run ``fn`` with the bare connection on the database thread, in one hand-off.
 
         For the hot path (:mod:`bot.storage.stepping`): each ``await`` on aiosqlite is a trip
         to its thread and back, so a whole transaction as one function costs one trip instead
         of one per statement. ``fn`` must leave no transaction open. aiosqlite has no public
         call for this; ``_execute`` is the queue its own methods use (pinned in pyproject).
+        Without ``reports_success`` the caller tells :attr:`outage` how the work went (a
+        group commit can fail for one person only).
         """
         async with self._lock:
-            return await on_thread(self._db, fn)
+            before = self._db.total_changes
+            try:
+                result = await on_thread(self._db, fn)
+            except BaseException as error:
+                if is_outage(error):
+                    self.outage.failed(error)
+                raise
+            self.wrote = self._db.total_changes != before
+        if reports_success and self.wrote:  # a commit that wrote nothing proves nothing
+            self.outage.succeeded()
+        return result
 
     async def checkpoint(self) -> None:
         """Move the WAL into the main file and truncate it, so deleted text leaves the disk."""

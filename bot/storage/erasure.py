@@ -102,13 +102,13 @@ def _sender(data: str) -> int | None:
 async def forget_stored_updates(
     db: aiosqlite.Connection, user_id: str, handled: Sequence[str]
 ) -> int:
-    """Delete the person's updates still kept in the inbox, up to the deletion's own update.
+    """Forget the person's fetched updates up to the deletion's own update.
 
-    The inbox holds each fetched update (its text, the sender's name) until every update up to
-    it is handled; that can be after the deletion has been checkpointed, which would leave the
-    text on disk. ``handled`` are the keys of the update that asked for the deletion
+    The update journal keeps a fetched update (its text, the sender's name) until it is
+    handled or settled; that can be after the deletion has been checkpointed, which would
+    leave the text on disk. ``handled`` are the keys of the update that asked for the deletion
     (``<source>:<update id>``); the person's later updates are not handled yet and stay.
-    Returns how many stored updates were deleted.
+    Returns how many stored updates were forgotten (their keys stay, as handled).
     """
     person = TELEGRAM_PERSON.fullmatch(user_id)
     if person is None:
@@ -119,18 +119,26 @@ async def forget_stored_updates(
         source, _, number = key.rpartition(":")
         if source and number.isdigit():
             newest[source] = max(newest.get(source, 0), int(number))
-    deleted = 0
+    # A reply a stop left owed to the person holds their words too (a summary): forget it.
+    deleted = await run(
+        db,
+        "UPDATE update_journal SET state = 'handled', reply = NULL"
+        " WHERE state = 'owed' AND json_extract(reply, '$.chat') = ?",
+        (telegram_id,),
+    )
     for source, up_to in newest.items():
         rows = await all_rows(
             db,
-            "SELECT update_id, data FROM inbox WHERE source = ? AND update_id <= ?",
+            "SELECT update_id, data FROM update_journal"
+            " WHERE source = ? AND state = 'fetched' AND update_id <= ?",
             (source, up_to),
         )
         for row in rows:
             if _sender(str(row["data"])) == telegram_id:
                 deleted += await run(
                     db,
-                    "DELETE FROM inbox WHERE source = ? AND update_id = ?",
+                    "UPDATE update_journal SET state = 'handled', data = NULL"
+                    " WHERE source = ? AND update_id = ?",
                     (source, row["update_id"]),
                 )
     return deleted
@@ -143,10 +151,10 @@ async def delete_user_data(
 
     Submissions still waiting to be delivered to the ministry are kept and flagged; they are
     erased as soon as nothing is left to send (see :func:`erase_if_delivered`). The person's
-    updates kept in the inbox go too (see :func:`forget_stored_updates`; ``handled`` are the
-    keys of the update asking for the deletion), and so do the reminder and purge-notice
-    records that name the person, and a web visitor's devices and resume codes. Abuse-limit
-    counts stay: they hold only a hash of the person's key and times (see
+    fetched updates kept in the journal go too (see :func:`forget_stored_updates`; ``handled``
+    are the keys of the update asking for the deletion), and so do the reminder and
+    purge-notice records that name the person, and a web visitor's devices and resume codes.
+    Abuse-limit counts stay: they hold only a hash of the person's key and times (see
     :mod:`bot.storage.counters`).
     """
     erased = 0
@@ -185,8 +193,7 @@ async def purge_abandoned_drafts(db: aiosqlite.Connection, older_than: datetime)
     """Delete drafts untouched since ``older_than``; return how many.
 
     Also deletes documents no draft or submission refers to any more (stored before
-    ``older_than``) and update keys recorded before then (front ends redeliver updates
-    for a day at most). Finished conversations and submissions are kept.
+    ``older_than``). Finished conversations and submissions are kept.
     """
     cutoff = to_db_time(older_than)
     purged = await run(
@@ -199,6 +206,5 @@ async def purge_abandoned_drafts(db: aiosqlite.Connection, older_than: datetime)
         " attachments.user_id AND s.draft_id = attachments.draft_id)",
         (cutoff,),
     )
-    await run(db, "DELETE FROM processed_updates WHERE processed_at < ?", (cutoff,))
     await forget_stale_visitors(db, older_than)
     return purged

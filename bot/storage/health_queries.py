@@ -38,9 +38,20 @@ def schema_version(db: sqlite3.Connection) -> tuple[int, int]:
 
 
 def check_writable(db: sqlite3.Connection) -> None:
-    """Take the write lock and let it go again; raises if the file cannot be written."""
+    """Commit a write that changes nothing; raises if the database cannot be written now.
+
+    Taking the write lock alone succeeds on a full disk: only a commit needs the space.
+    Writing the schema version back as it is, is a real write that changes no data.
+    """
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
     db.execute("BEGIN IMMEDIATE")
-    db.execute("ROLLBACK")
+    try:
+        db.execute(f"PRAGMA user_version = {version}")
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def outbox_health(db: sqlite3.Connection, overdue_before: datetime) -> OutboxHealth:
@@ -54,6 +65,27 @@ def outbox_health(db: sqlite3.Connection, overdue_before: datetime) -> OutboxHea
         "SELECT COUNT(*) FROM outbox WHERE status = 'failed' AND acknowledged_at IS NULL"
     ).fetchone()
     return OutboxHealth(int(overdue), oldest, int(failures))
+
+
+@dataclass(frozen=True)
+class JournalHealth:
+    """How the updates of the journal ended up, where an operator should look."""
+
+    quarantined: int
+    """Updates set aside: they could not be decoded or handled."""
+    owed: int
+    """Replies the bot still owes people (sent after it starts)."""
+
+
+def journal_health(db: sqlite3.Connection) -> JournalHealth:
+    """Counts of quarantined updates and owed replies in the update journal."""
+    rows = dict(
+        db.execute(
+            "SELECT state, COUNT(*) FROM update_journal"
+            " WHERE state IN ('quarantined', 'owed') GROUP BY state"
+        ).fetchall()
+    )
+    return JournalHealth(int(rows.get("quarantined", 0)), int(rows.get("owed", 0)))
 
 
 def acknowledge_failure(db: sqlite3.Connection, outbox_id: int, now: datetime) -> bool:

@@ -9,7 +9,7 @@ them run together in one transaction. Everything one event writes is committed i
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -18,12 +18,14 @@ from typing import Any, Self, TypeVar
 
 from bot.conversation.session import Session
 from bot.conversation.submission import Submission
-from bot.storage import counters, inbox, sessions, staff_reads, submissions
+from bot.storage import counters, journal, sessions, staff_reads, submissions
 from bot.storage import erasure as privacy
 from bot.storage import figures as statistics
 from bot.storage.connection import Database
 from bot.storage.db import to_db_time
 from bot.storage.job_log import JobLog
+from bot.storage.journal import UpdateJournal
+from bot.storage.outage import WriteOutage, is_outage
 from bot.storage.stepping import SessionCache, StepJob, Stepped, Stepper, step_batch
 from bot.storage.types import (
     DeletionReport,
@@ -54,6 +56,8 @@ class Store:
         """What timed work (digests, cards, reminders) has been sent."""
         self.web = WebVisitors(database)
         """The web chat's second devices and resume codes."""
+        self.updates = UpdateJournal(database)
+        """Every update fetched, how its handling ended, and replies still owed."""
         self._cache = SessionCache()
         self._queued: list[tuple[StepJob[Any], asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
@@ -66,6 +70,11 @@ class Store:
     async def close(self) -> None:
         """Close the connection; its worker thread would otherwise keep the process alive."""
         await self._db.close()
+
+    @property
+    def outage(self) -> WriteOutage:
+        """Whether writes fail now (a full disk), and the last write error."""
+        return self._db.outage
 
     async def __aenter__(self) -> Self:
         return self
@@ -119,7 +128,8 @@ class Store:
             batch, self._queued = self._queued[:MAX_BATCH], self._queued[MAX_BATCH:]
             try:
                 outcomes = await self._db.run_sync(
-                    partial(step_batch, cache=self._cache, jobs=[job for job, _ in batch])
+                    partial(step_batch, cache=self._cache, jobs=[job for job, _ in batch]),
+                    reports_success=False,
                 )
             except Exception as error:
                 for _, done in batch:
@@ -131,6 +141,11 @@ class Store:
                     done.cancel()
                 self._queued = []
                 raise
+            full = next((o for o in outcomes if is_outage(o)), None)
+            if full is not None:
+                self._db.outage.failed(full)  # one job's write failed: storage, not its data
+            elif self._db.wrote:
+                self._db.outage.succeeded()
             for (_, done), outcome in zip(batch, outcomes, strict=True):
                 if done.done():
                     continue  # the caller gave up waiting; the step is committed anyway
@@ -140,36 +155,9 @@ class Store:
                     done.set_result(outcome)
 
     async def is_update_processed(self, update_key: str) -> bool:
-        """Whether a front-end update (e.g. ``"tg:123456"``) was applied already."""
+        """Whether a front-end update (e.g. ``"tg:7:123456"``) was handled already."""
         async with self._db.read() as db:
-            return await sessions.is_update_processed(db, update_key)
-
-    async def processed_updates(self, update_keys: Sequence[str]) -> set[str]:
-        """Which of ``update_keys`` were applied already (a batch of fetched updates)."""
-        async with self._db.read() as db:
-            return await sessions.processed_updates(db, update_keys)
-
-    async def stash_updates(
-        self, source: str, updates: Sequence[tuple[int, str]], at: datetime
-    ) -> None:
-        """Store fetched updates (``(update_id, json)``) until they are handled."""
-        stash = partial(inbox.stash, source=source, updates=updates, at=to_db_time(at))
-        await self._db.run_sync(stash)
-
-    async def stashed_updates(self, source: str) -> list[str]:
-        """The stored, possibly unhandled updates of ``source``, oldest first (as JSON)."""
-        async with self._db.read() as db:
-            return await inbox.stashed(db, source)
-
-    async def forget_updates_below(self, source: str, update_id: int) -> None:
-        """Forget stored updates below ``update_id``: all of them are handled."""
-        async with self._db.transaction() as db:
-            await inbox.forget_below(db, source, update_id)
-
-    async def adopt_legacy_update_keys(self, source: str) -> int:
-        """Rename update keys saved before they carried the bot id (``"tg:<n>"``)."""
-        async with self._db.transaction() as db:
-            return await sessions.adopt_legacy_update_keys(db, source)
+            return await journal.is_handled(db, update_key)
 
     async def record_updates(self, update_key: str | Sequence[str], at: datetime) -> None:
         """Remember updates that were answered without changing anything (a refused action).
@@ -180,7 +168,7 @@ class Store:
         keys = [update_key] if isinstance(update_key, str) else update_key
         async with self._db.transaction() as db:
             for key in keys:
-                await sessions.record_update(db, key, to_db_time(at))
+                await journal.record_handled(db, key, to_db_time(at))
 
     async def count_actions(self, user_id: str, kind: str, since: datetime) -> int:
         """How many limited actions of ``kind`` the person took since ``since``."""
@@ -217,7 +205,7 @@ class Store:
         keys = [update_key] if isinstance(update_key, str) else update_key or ()
         async with self._db.transaction() as db:
             for key in keys:
-                await sessions.record_update(db, key, at)
+                await journal.record_handled(db, key, at)
             await sessions.upsert_session(db, session)
             if counted:
                 forget = to_db_time(session.updated_at - COUNTED_FOR)
@@ -277,7 +265,7 @@ class Store:
         async with self._db.transaction() as db:
             for key in keys:
                 assert at is not None
-                await sessions.record_update(db, key, to_db_time(at))
+                await journal.record_handled(db, key, to_db_time(at))
             report = await privacy.delete_user_data(db, user_id, handled=keys)
             self._cache.clear()
         await self._db.checkpoint()
@@ -295,7 +283,7 @@ class Store:
             self._cache.clear()
 
             await counters.purge_before(db, to_db_time(older_than))
-            await inbox.purge_before(db, to_db_time(older_than))
+            await journal.purge_before(db, to_db_time(older_than))
         await self._db.checkpoint()
         return purged
 
@@ -309,13 +297,15 @@ class Store:
         lease_seconds: float = 300,
         ignore_backoff: bool = False,
         exclude: Sequence[int] = (),
+        owner: str | None = None,
     ) -> list[OutboxRecord]:
         """Take due messages for sending, each claim counting as an attempt.
 
         Due means pending with its time come (any pending row with ``ignore_backoff``), or
         ``sending`` with an expired lease: the sender crashed mid-send, so the message is
         tried again (with the same Message-ID). A receipt is due only after the ministry's
-        server accepted its submission. ``exclude``: rows already handled in this pass.
+        server accepted its submission. ``exclude``: rows already handled in this pass;
+        ``owner``: who holds the leases (:mod:`bot.mail.lease_owner`).
         """
         async with self._db.transaction() as db:
             return await submissions.claim_due(
@@ -325,7 +315,13 @@ class Store:
                 lease_seconds=lease_seconds,
                 ignore_backoff=ignore_backoff,
                 exclude=exclude,
+                owner=owner,
             )
+
+    async def renew_outbox_lease(self, outbox_id: int, owner: str, until: datetime) -> bool:
+        """Keep ``owner``'s lease on a row it still sends; ``False`` if it was taken over."""
+        async with self._db.transaction() as db:
+            return await submissions.renew_lease(db, outbox_id, owner, until)
 
     async def receipts_on_day(self, address: str, now: datetime) -> int:
         """Receipts queued for ``address`` on the UTC day of ``now`` (the #11 abuse limit)."""
@@ -358,10 +354,12 @@ class Store:
             await self._db.checkpoint()
         return erased or ()
 
-    async def reclaim_interrupted_outbox(self, now: datetime) -> int:
-        """Make rows a killed sender left leased due now (the bot's worker calls it at start)."""
+    async def reclaim_interrupted_outbox(
+        self, now: datetime, gone: Callable[[str | None], bool]
+    ) -> int:
+        """Make rows leased by a sender that is ``gone`` due now (the bot does it at start)."""
         async with self._db.transaction() as db:
-            return await submissions.reclaim_interrupted(db, now)
+            return await submissions.reclaim_interrupted(db, now, gone)
 
     async def mark_outbox_retry(
         self, outbox_id: int, error: str, next_attempt_at: datetime

@@ -27,14 +27,8 @@ from bot.conversation.session import Session
 from bot.conversation.submission import Submission
 from bot.storage.counters import person_hash
 from bot.storage.db import to_db_time
-from bot.storage.sessions import (
-    INSERT_ATTACHMENT,
-    UPSERT_SESSION,
-    attachment_row,
-    is_update_processed_sync,
-    record_update_sync,
-    session_row,
-)
+from bot.storage.journal import is_handled_sync, mark_handled_sync
+from bot.storage.sessions import INSERT_ATTACHMENT, UPSERT_SESSION, attachment_row, session_row
 from bot.storage.submissions import (
     COUNT_RECEIPT,
     FORGET_OLD_RECEIPT_COUNTS,
@@ -196,7 +190,7 @@ def _step_one(
     """De-duplicate, load, step and write one event inside the open transaction."""
     keys = list(dict.fromkeys(job.update_keys))
     for key in keys:
-        if is_update_processed_sync(conn, key):
+        if is_handled_sync(conn, key):
             return Stepped(duplicate=True), None
     where = (job.user_id, job.consultation_id)
     row = conn.execute(
@@ -225,7 +219,7 @@ def _write(conn: sqlite3.Connection, write: StepWrite, keys: Sequence[str]) -> N
         raise ValueError("a step that saves no session needs its time")
     at = to_db_time(when)
     for key in keys:
-        record_update_sync(conn, key, at)
+        mark_handled_sync(conn, key, at)
     if session is None:
         return
     if write.counted:
@@ -251,9 +245,7 @@ def _write(conn: sqlite3.Connection, write: StepWrite, keys: Sequence[str]) -> N
             (session.user_id, *write.forget_attachments),
         )
     if write.submission is not None:
-        insert_submission_sync(
-            conn, write.submission, write.submission_user_id or session.user_id
-        )
+        insert_submission_sync(conn, write.submission, write.submission_user_id or session.user_id)
     _many(
         conn,
         "INSERT INTO outbox (kind, reference, recipient, message_id, lang,"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import cast
@@ -172,17 +172,20 @@ async def claim_due(
     lease_seconds: float,
     ignore_backoff: bool = False,
     exclude: Sequence[int] = (),
+    owner: str | None = None,
 ) -> list[OutboxRecord]:
     """Lease due rows (see :meth:`bot.storage.Store.claim_due_outbox`), oldest due first.
 
     ``ignore_backoff`` takes every pending row whatever its next attempt time (an operator's
-    ``outbox send``); ``exclude`` skips rows already handled in the same pass.
+    ``outbox send``); ``exclude`` skips rows already handled in the same pass; ``owner``
+    names the process holding the lease (see :mod:`bot.mail.lease_owner`).
     """
     at = to_db_time(now)
     lease_until = to_db_time(now + timedelta(seconds=lease_seconds))
     rows = await all_rows(
         db,
-        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, lease_until = ?"
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, lease_until = ?,"
+        " lease_owner = ?"
         " WHERE id IN (SELECT o.id FROM outbox o"
         "  WHERE ((o.status = 'pending' AND (? OR o.next_attempt_at <= ?))"
         "   OR (o.status = 'sending' AND o.lease_until <= ?))"
@@ -190,7 +193,7 @@ async def claim_due(
         "   AND o.id NOT IN (SELECT value FROM json_each(?))"
         "  ORDER BY o.next_attempt_at, o.id LIMIT ?)"
         f" RETURNING {_OUTBOX_COLUMNS}",
-        (lease_until, ignore_backoff, at, at, json.dumps(list(exclude)), limit),
+        (lease_until, owner, ignore_backoff, at, at, json.dumps(list(exclude)), limit),
     )
     claimed = [_record(row) for row in rows]
     claimed.sort(key=lambda r: (r.next_attempt_at, r.id))
@@ -208,14 +211,31 @@ async def mark_sent(db: aiosqlite.Connection, outbox_id: int, now: datetime) -> 
     return row["reference"] if row else None
 
 
-async def reclaim_interrupted(db: aiosqlite.Connection, now: datetime) -> int:
-    """Rows left ``sending`` by a sender that died: due again now, lease dropped."""
+async def reclaim_interrupted(
+    db: aiosqlite.Connection, now: datetime, gone: Callable[[str | None], bool]
+) -> int:
+    """Rows left ``sending`` by a sender that is ``gone``: due again now, lease dropped."""
+    leased = await all_rows(db, "SELECT id, lease_owner FROM outbox WHERE status = 'sending'")
+    ids = [int(row["id"]) for row in leased if gone(row["lease_owner"])]
     return await run(
         db,
-        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, lease_until = NULL"
-        " WHERE status = 'sending'",
-        (to_db_time(now),),
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, lease_until = NULL,"
+        " lease_owner = NULL WHERE status = 'sending' AND id IN (SELECT value FROM json_each(?))",
+        (to_db_time(now), json.dumps(ids)),
     )
+
+
+async def renew_lease(
+    db: aiosqlite.Connection, outbox_id: int, owner: str, until: datetime
+) -> bool:
+    """Keep a row leased while its owner still sends it; ``False`` if the lease was lost."""
+    changed = await run(
+        db,
+        "UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'sending'"
+        " AND lease_owner = ?",
+        (to_db_time(until), outbox_id, owner),
+    )
+    return changed == 1
 
 
 async def mark_retry(

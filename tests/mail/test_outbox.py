@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import socket
 import threading
 from datetime import timedelta
 from email.message import EmailMessage
@@ -46,6 +47,10 @@ def clock() -> Clock:
     return Clock(RECEIVED_AT + timedelta(seconds=5))
 
 
+GONE = f"{socket.gethostname()}:{2**22 + 17}:1"
+"""A lease owner on this host whose process does not exist (the bot's killed run)."""
+
+
 def worker_for(
     store: Store,
     transport: Transport,
@@ -54,6 +59,7 @@ def worker_for(
     recipient_override: str | None = None,
     max_attempts: int = 12,
     poll_seconds: float = 60,
+    owner: str | None = None,
 ) -> OutboxWorker:
     return OutboxWorker(
         store,
@@ -64,6 +70,7 @@ def worker_for(
         poll_seconds=poll_seconds,
         max_attempts=max_attempts,
         rng=random.Random(1),
+        owner=owner,
     )
 
 
@@ -317,8 +324,9 @@ async def test_a_restarted_bot_sends_at_once_what_its_killed_run_was_sending(
     await store_submission(store, make_submission())
     handler = RecordingHandler()
     with smtp_server(handler) as server:
+        killed = worker_for(store, CrashAfterSending(smtp(server.port)), clock, owner=GONE)
         with pytest.raises(_Crash):
-            await worker_for(store, CrashAfterSending(smtp(server.port)), clock).run_once()
+            await killed.run_once()
         clock.advance(5)  # well within the 5-minute lease
         restarted = worker_for(store, smtp(server.port), clock, poll_seconds=0.05)
         await restarted.start()

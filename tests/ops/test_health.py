@@ -40,6 +40,7 @@ def test_a_working_installation_is_healthy_one_line_per_check(
         "OK   catalogs",
         "OK   consultation",
         "OK   outbox",
+        "OK   updates",
     ]
 
 

@@ -169,10 +169,14 @@ def due_now(db_path: Path) -> None:
         conn.commit()
 
 
+HANDLED = "SELECT update_key FROM update_journal WHERE state IN ('handled', 'owed')"
+"""Every update key the bot recorded as applied (in the update journal)."""
+
+
 def processed_keys(db_path: Path) -> set[str]:
     """Every update key the bot recorded as applied."""
     with database(db_path) as conn:
-        return {row[0] for row in conn.execute("SELECT update_key FROM processed_updates")}
+        return {row[0] for row in conn.execute(HANDLED)}
 
 
 def applied(update_id: int, keys: set[str]) -> bool:

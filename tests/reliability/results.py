@@ -115,5 +115,25 @@ def render(rows: list[Row], *, size_name: str, seconds: float, commit: str) -> s
         f"{len(rows)} scenarios: {sum(r.passed for r in rows)} passed, {len(failed)} failed, "
         f"{sum(r.result == NOT_BUILT for r in rows)} not built.",
         "",
+        *SENDS,
     ]
     return "\n".join(lines)
+
+
+SENDS = [
+    "## What Telegram allows when a send gets no answer",
+    "",
+    "The Bot API has no idempotency key for `sendMessage` and no way to read a chat back, so"
+    " a send that timed out, or whose connection broke after the request went out, may or may"
+    " not have reached the person, and the bot cannot ask. While it runs, the bot therefore"
+    " sends a message again only when the first try surely did not reach Telegram: no"
+    " connection could be made (or none was free), Telegram answered 429 (flood control:"
+    " nothing was sent) or a 5xx. A send with no answer is not repeated; calls wait 30 s for"
+    " one, so a slow Telegram still answers in time. At a stop that runs out of its grace, a"
+    " reply cut off on its way is stored with its update and sent after the restart: if"
+    " Telegram had delivered it after all, the person sees that message twice (the one case"
+    " left); the scenario above holds requests before Telegram carries them out, as a slow"
+    " or unreachable Telegram does, and counts one copy per person.",
+    "",
+]
+"""Said under the table: the one trade-off the figures cannot show."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any, Literal
 
-Mode = Literal["accept", "4xx", "5xx", "drop", "stall", "hold"]
+Mode = Literal["accept", "4xx", "5xx", "drop", "stall", "hold", "slow"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class ScriptedHandler:
     ``stall`` and ``hold`` block the server's thread until :attr:`release` is set, as a hung
     server does; ``hold`` has the message already (so a kill then is a kill after 250), and a
     stalled message counts as taken too, so a retry after it must reuse its Message-ID.
+    ``slow`` takes :attr:`slow_seconds` to accept, serving other connections meanwhile.
     """
 
     script: list[Mode] = field(default_factory=list)
@@ -47,6 +49,7 @@ class ScriptedHandler:
     attempts: int = 0
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    slow_seconds: float = 4.0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.attempts += 1
@@ -59,6 +62,11 @@ class ScriptedHandler:
         if mode == "drop":
             server.transport.close()
             return "421 4.4.2 Connection dropped"
+        if mode == "slow":
+            self.holding.set()
+            await asyncio.sleep(self.slow_seconds)  # a server slow to answer, not a hung one
+            self.accepted.append(Accepted(data))
+            return "250 2.0.0 Accepted (slowly)"
         if mode in {"stall", "hold"}:
             self.accepted.append(Accepted(data))
             self.holding.set()

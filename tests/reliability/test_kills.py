@@ -18,8 +18,11 @@ from tests.reliability.results import Row, record, size
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 SEED = 20261201
-ACTIONS_EACH = 16
-"""Actions of a guided submission (about 20) the random kills are spread over."""
+ACTIONS_EACH = 14
+"""Actions of a guided submission the random kills are spread over. A submission takes about
+16; drawing kills over all of them put some in the last action, where the conversation could
+end before the killer saw the count (the row then failed for a kill that never happened, on
+the code before the update journal too)."""
 
 
 def integrity(rig: Rig) -> str:

@@ -11,7 +11,7 @@ import pytest
 from tests.channels.telegram.fake_bot_api import BotMessage
 from tests.reliability.conftest import Rig
 from tests.reliability.driver import Person, count_in_mail, wait_for
-from tests.reliability.harness import applied, database, processed_keys, until
+from tests.reliability.harness import HANDLED, applied, database, processed_keys, until
 from tests.reliability.results import Row, record, size
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
@@ -114,7 +114,7 @@ async def test_a_redelivered_deletion_is_not_applied_again(rig: Rig) -> None:
         ).fetchone()[0]
     # /status itself may open a session again; count only what the redelivery left.
     with database(rig.db_path) as conn:
-        keys = {r[0] for r in conn.execute("SELECT update_key FROM processed_updates")}
+        keys = {r[0] for r in conn.execute(HANDLED)}
     recorded = applied(confirm, keys)
     row = record(
         Row.judged(
@@ -199,12 +199,24 @@ async def test_zz_no_secret_in_any_log_and_no_sentinel_after_deletion(rig: Rig) 
         )
     )
     await rig.bot.terminate(STOP_GRACE)
-    lines = occurrences = 0
+    lines = occurrences = personal = 0
     for log in LOGS:
         if log.exists():
             text = log.read_text(encoding="utf-8", errors="replace")
             lines += text.count("\n")
             occurrences += text.count(TOKEN) + text.count(TOKEN.split(":", 1)[1])
+            personal += text.count(sentinel)
+    words = record(
+        Row.judged(
+            "a person's name and answers in every log line of this run",
+            len([p for p in LOGS if p.exists()]),
+            None,
+            None,
+            f"{personal} occurrences of the name and answers of {per.user.id} "
+            f"in {lines} lines (LOG_LEVEL=DEBUG)",
+            ok=personal == 0,
+        )
+    )
     row = record(
         Row.judged(
             "bot token in every log line of this run",
@@ -216,4 +228,5 @@ async def test_zz_no_secret_in_any_log_and_no_sentinel_after_deletion(rig: Rig) 
         )
     )
     assert row.passed, row
+    assert words.passed, words
     assert found == 0, f"{found} sentinel occurrences after /slett"

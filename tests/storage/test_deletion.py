@@ -1,7 +1,7 @@
-"""«Ja, slett alt» leaves nothing of the person's content: not in the inbox, not in the counts.
+"""«Ja, slett alt» leaves nothing of the person's content: not in the journal, not in the counts.
 
 The sentinel scenario of the reliability suite looks at the database file after a deletion;
-these tests look at the two places it cannot tell apart: the inbox of fetched updates (which
+these tests look at the two places it cannot tell apart: the journal of fetched updates (which
 holds their text until they are handled) and the abuse-limit counts (which must outlive the
 deletion, so they may hold only a hash and times).
 """
@@ -59,7 +59,7 @@ def on_disk(db_path: Path, needle: str) -> int:
 async def test_deletion_forgets_the_persons_stored_updates_up_to_the_request(
     store: Store, db_path: Path
 ) -> None:
-    await store.stash_updates(
+    await store.updates.store_fetched(
         SOURCE,
         [
             message(10, KARI, f"Svaret mitt {SENTINEL}"),
@@ -73,15 +73,16 @@ async def test_deletion_forgets_the_persons_stored_updates_up_to_the_request(
 
     await store.delete_user_data(f"tg:{KARI}", update_key=f"{SOURCE}:12", at=NOW)
 
-    left = [json.loads(d)["update_id"] for d in await store.stashed_updates(SOURCE)]
+    unfinished = await store.updates.unfinished(SOURCE, NOW)
+    left = [json.loads(d)["update_id"] for d in unfinished.fetched]
     assert left == [11, 13]
     assert on_disk(db_path, SENTINEL) == 0
 
 
 async def test_a_person_without_telegram_updates_is_deleted_as_before(store: Store) -> None:
-    await store.stash_updates(SOURCE, [message(10, KARI, "hei")], NOW)
+    await store.updates.store_fetched(SOURCE, [message(10, KARI, "hei")], NOW)
     await store.delete_user_data("terminal:kari", update_key="terminal:1", at=NOW)
-    assert len(await store.stashed_updates(SOURCE)) == 1
+    assert len((await store.updates.unfinished(SOURCE, NOW)).fetched) == 1
 
 
 async def test_the_limit_counts_outlive_a_deletion_without_naming_the_person(
@@ -117,3 +118,18 @@ async def test_deletion_forgets_the_jobs_that_name_the_person(store: Store) -> N
         assert await store.jobs.claim(key, NOW)
     await store.delete_user_data(person, update_key=f"{SOURCE}:30", at=NOW)
     assert [await store.jobs.was_sent(k) for k in keys] == [False, False, True, True]
+
+
+async def test_deletion_forgets_a_reply_a_stop_left_owed_to_the_person(
+    store: Store, db_path: Path
+) -> None:
+    await store.updates.store_fetched(SOURCE, [message(40, KARI, "svar")], NOW)
+    await store.record_updates([f"{SOURCE}:40"], NOW)
+    owed = json.dumps({"chat": KARI, "lang": "nb", "parts": [[f"Oppsummering {SENTINEL}", None]]})
+    assert await store.updates.owe([(f"{SOURCE}:40", owed)], NOW) == 1
+    assert on_disk(db_path, SENTINEL) > 0, "the check below would prove nothing"
+
+    await store.delete_user_data(f"tg:{KARI}", update_key=f"{SOURCE}:41", at=NOW)
+
+    assert (await store.updates.unfinished(SOURCE, NOW)).owed == []
+    assert on_disk(db_path, SENTINEL) == 0

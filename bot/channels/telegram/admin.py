@@ -7,11 +7,9 @@ each admin's own chat (a per-chat command scope). Staff texts are bokmål.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from telegram import (
     Bot,
@@ -28,15 +26,9 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from bot.channels.telegram.menu import bot_commands
 from bot.channels.telegram.staff_chat import EXPORT_BUTTON, RETRY_PREFIX
 from bot.channels.telegram.updates import AnyApplication, Context
-from bot.consultation.model import Consultation
 from bot.i18n.languages import SOURCE
-from bot.ops.clock import OSLO, utc_now
-from bot.staff.compilation import build_compilation
-from bot.staff.compile_docx import compilation_docx
-from bot.staff.exports import export_bytes
-from bot.staff.material import load_material
-from bot.staff.statistics import content_stats, render_stats
-from bot.storage import Store
+from bot.ops.clock import OSLO
+from bot.service.back_office import BackOffice
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +66,8 @@ async def register_admin_menu(bot: Bot, admin_ids: Sequence[int]) -> None:
 class AdminHandlers:
     """The admin commands and staff buttons of one application."""
 
-    consultation: Consultation
-    store: Store
+    office: BackOffice
     admin_ids: frozenset[int]
-    retry_wakes: Callable[[], None]
-    """Called after a failed e-mail is queued again (wakes the outbox worker)."""
-    clock: Callable[[], datetime] = field(default=utc_now)
 
     def register(self, app: AnyApplication) -> None:
         """Add the handlers; call before the conversation's, so they are tried first."""
@@ -103,7 +91,8 @@ class AdminHandlers:
             return
         name = message.text.strip()[1:].split("@", 1)[0].split()[0].lower()
         if name == "statistikk":
-            await context.bot.send_message(message.chat_id, (await self.statistics())[:4096])
+            text = await self.office.statistics()
+            await context.bot.send_message(message.chat_id, text[:4096])
         elif name == "eksport":
             await self.send_export(context.bot, message.chat_id)
         elif name == "kompilering":
@@ -126,9 +115,8 @@ class AdminHandlers:
             await self.send_export(context.bot, query.message.chat.id)
         elif data.startswith(RETRY_PREFIX) and data[len(RETRY_PREFIX) :].isdigit():
             outbox_id = int(data[len(RETRY_PREFIX) :])
-            queued = await self.store.retry_outbox(outbox_id, self.clock())
+            queued = await self.office.retry(outbox_id)
             if queued:
-                self.retry_wakes()
                 log.info("outbox %d queued again by an admin", outbox_id)
             await query.answer(
                 f"#{outbox_id} sendes på nytt." if queued else f"#{outbox_id} har ikke feilet."
@@ -136,37 +124,27 @@ class AdminHandlers:
         else:
             await query.answer()
 
-    async def statistics(self) -> str:
-        """The figures of ``innspill stats``."""
-        stats = await self.store.stats(self.consultation.id)
-        material = await load_material(self.store, self.consultation.id)
-        stats.update(content_stats(self.consultation, material))
-        return render_stats(stats, self.consultation)
-
     async def send_export(self, bot: Bot, chat_id: int) -> None:
         """Every submission as an Excel workbook, sent as a document."""
-        material = await load_material(self.store, self.consultation.id)
-        data = await asyncio.to_thread(export_bytes, self.consultation, material, "xlsx")
+        data, count = await self.office.export()
         await bot.send_document(
             chat_id,
             InputFile(data, filename=f"innspill-{self._today()}.xlsx"),
-            caption=f"{material.total} innspill",
+            caption=f"{count} innspill",
         )
 
     async def send_compilation(self, bot: Bot, chat_id: int) -> None:
         """Every answer gathered under its theme and question, as a Word document."""
-        material = await load_material(self.store, self.consultation.id)
-        compilation = await asyncio.to_thread(build_compilation, self.consultation, material)
-        data = await asyncio.to_thread(compilation_docx, compilation)
+        data, count = await self.office.compilation()
         await bot.send_document(
             chat_id,
             InputFile(data, filename=f"sammenstilling-{self._today()}.docx"),
-            caption=f"Sammenstilling av {material.total} innspill",
+            caption=f"Sammenstilling av {count} innspill",
         )
 
     async def outbox(self) -> tuple[str, InlineKeyboardMarkup | None]:
         """Delivery state by status, and the failed e-mails with a button each to retry."""
-        records = await self.store.list_outbox()
+        records = await self.office.outbox()
         counts: dict[str, int] = {}
         for record in records:
             counts[record.status] = counts.get(record.status, 0) + 1
@@ -191,4 +169,4 @@ class AdminHandlers:
         return "\n".join(lines)[:4096], InlineKeyboardMarkup(buttons) if buttons else None
 
     def _today(self) -> str:
-        return self.clock().astimezone(OSLO).date().isoformat()
+        return self.office.clock().astimezone(OSLO).date().isoformat()

@@ -1,9 +1,9 @@
 """The python-telegram-bot ``Application``: built from plain values, run inside our event loop.
 
-``build_application`` sets up the Bot API address, the per-chat update order and the rate
-limiter; ``running`` starts and stops an application the way ``Application.run_polling`` does,
-but inside an event loop the caller owns (the CLI, or a test). What the bot *does* (handlers,
-the runtime behind them) is wired in :mod:`bot.app`.
+``build_application`` sets up the Bot API address, the chat queue, the update processor and
+the rate limiter; ``running`` starts and stops an application the way
+``Application.run_polling`` does, but inside an event loop the caller owns (the CLI, or a
+test). What the bot *does* (handlers, the runtime behind them) is wired in :mod:`bot.app`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import logging
 import re
 import secrets
 from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
@@ -21,17 +21,29 @@ from telegram import Bot, BotCommandScopeAllPrivateChats
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.channels.telegram.intake import FairUpdateQueue, RawUpdate
-from bot.channels.telegram.ledger import UpdateLedger
+from bot.channels.telegram.albums import DEFAULT_ALBUM_DELAY, AlbumCollector
+from bot.channels.telegram.chat_queue import DEFAULT_PER_CHAT, ChatQueue, Undecodable
+from bot.channels.telegram.handover import (
+    Intake,
+    finish_in_hand,
+    hand_over_unfinished,
+    pay,
+    quarantine,
+)
 from bot.channels.telegram.menu import bot_commands, menu_languages
-from bot.channels.telegram.ordering import DEFAULT_ALBUM_DELAY, AlbumCollector, ChatOrderedProcessor
-from bot.channels.telegram.polling import ConfirmingPoller, ConfirmingProcessor, Inbox
-from bot.channels.telegram.ratelimit import PatientRateLimiter
+from bot.channels.telegram.outage_notice import FaultNotice
+from bot.channels.telegram.owed import OwedReply
+from bot.channels.telegram.polling import Poller
+from bot.channels.telegram.processor import UpdateProcessor
+from bot.channels.telegram.ratelimit import PatientRateLimiter, Rates, Retries
 from bot.channels.telegram.request import AiohttpRequest
-from bot.channels.telegram.updates import AnyApplication
+from bot.channels.telegram.updates import AnyApplication, update_source
 from bot.channels.telegram.webhook import ConfirmingWebhook
 from bot.i18n.languages import SOURCE
 from bot.ops.logs import install_redaction
+from bot.ops.settings import Settings
+from bot.storage.journal import UpdateJournal
+from bot.storage.outage import WriteOutage
 
 log = logging.getLogger(__name__)
 
@@ -42,34 +54,40 @@ _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 """What Telegram accepts as a webhook ``secret_token``."""
 
 Hook = Callable[[AnyApplication], Coroutine[Any, Any, None]]
+_INTAKE = "innspill.intake"
+"""Where :func:`build_application` leaves the :class:`Intake` (the application's ``bot_data``)."""
 
 
 @dataclass(frozen=True)
 class TelegramOptions:
-    """Timing knobs; the defaults suit production, tests shorten them."""
+    """How the adapter runs: the settings it needs, read once, and timing tests may shorten."""
 
+    rates: Rates
+    """Telegram's message limits (``TELEGRAM_*_RATE``, ``TELEGRAM_CHAT_BURST``)."""
+    stop_grace: float
+    """Seconds a stop keeps handling the updates in hand (``STOP_GRACE_SECONDS``)."""
+    download_limit: int
+    """Largest document the bot tries to download (``TELEGRAM_DOWNLOAD_LIMIT_BYTES``)."""
+    retries: Retries = field(default_factory=Retries)
     album_delay: float = DEFAULT_ALBUM_DELAY
     """Seconds of quiet after an album's last part before it is handled as one."""
     poll_timeout: float = 30.0
     """Long-poll timeout of ``getUpdates``."""
-    global_rate: float = 30.0
-    """Messages a second to all chats together (``TELEGRAM_GLOBAL_RATE``)."""
-    chat_rate: float = 1.0
-    """Messages a second to one private chat after its burst (``TELEGRAM_CHAT_RATE``)."""
-    chat_burst: int = 10
-    """Messages a private chat may get at once (``TELEGRAM_CHAT_BURST``)."""
-    group_rate_per_minute: float = 20.0
-    """Messages a minute to one group or channel (``TELEGRAM_GROUP_RATE_PER_MINUTE``)."""
-    retry_after_retries: int = 5
-    network_retries: int = 5
-    network_backoff: float = 0.5
-    bootstrap_retries: int = 5
-    """Retries of the start-up calls (deleteWebhook/setWebhook) when the network is down."""
+    read_timeout: float = 30.0
+    """Seconds to wait for Telegram's answer to a call. Generous: a send that gets no answer
+    in time is not repeated (it may have arrived), so a slow Telegram should still answer."""
     max_concurrent_updates: int = 256
-    chat_queue: int = 5
+    chat_queue: int = DEFAULT_PER_CHAT
     """Updates of one chat waiting their turn before further texts are joined to the last."""
-    stop_grace: float = 20.0
-    """Seconds a stop keeps handling the updates in hand; the rest wait for the restart."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TelegramOptions:
+        """Production timing, with what the operator configured."""
+        return cls(
+            rates=Rates.from_settings(settings),
+            stop_grace=settings.stop_grace_seconds,
+            download_limit=settings.telegram_download_limit_bytes,
+        )
 
 
 @dataclass(frozen=True)
@@ -87,21 +105,32 @@ def build_application(
     token: str,
     api_url: str,
     albums: AlbumCollector,
+    journal: UpdateJournal,
+    faults: FaultNotice,
+    outage: WriteOutage,
     options: TelegramOptions,
     post_init: Hook,
     post_shutdown: Hook,
-    inbox: Inbox | None = None,
 ) -> AnyApplication:
     """An application for the bot with ``token``, without handlers yet.
 
     ``api_url`` is the root of the Bot API server; the bot appends ``/bot<token>/`` and
     ``/file/bot<token>/`` itself, so a self-hosted server (or a test's fake) just works.
+    Updates held while storage is down go again as soon as ``outage`` ends.
     """
     install_redaction(token)
     root = api_url.rstrip("/")
-    # Chats in turn, a flood's texts folded before they are even decoded
-    # (bot.channels.telegram.intake).
-    queue = FairUpdateQueue(options.chat_queue)
+    queue = ChatQueue(options.chat_queue)
+    outage.subscribe(lambda active: None if active else queue.resume(storage_works=True))
+    polling = AiohttpRequest(connection_pool_size=1)
+
+    async def set_aside(update: Undecodable) -> None:
+        await quarantine(journal, update, queue)
+
+    async def pay_owed(item: OwedReply) -> None:
+        await pay(app.bot, journal, item)
+
+    processor = UpdateProcessor(queue, albums, set_aside, pay_owed, options.max_concurrent_updates)
     app = (
         Application.builder()
         .token(token)
@@ -110,35 +139,17 @@ def build_application(
         .base_file_url(f"{root}/file/bot")
         # aiohttp instead of httpx: about a quarter to a tenth of the CPU per request
         # (bench/request_cpu.py); one pooled session for calls, one for long polling.
-        .request(AiohttpRequest(connection_pool_size=256))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
-        # Strict order within a chat, chats concurrently (see bot.channels.telegram.ordering); each
-        # update confirmed to Telegram only once handled (see bot.channels.telegram.polling).
-        .concurrent_updates(
-            ConfirmingProcessor(
-                ChatOrderedProcessor(
-                    albums, options.max_concurrent_updates, chat_queue=options.chat_queue
-                ),
-                UpdateLedger(),
-                inbox,
-            )
-        )
-        .rate_limiter(
-            PatientRateLimiter(
-                global_rate=options.global_rate,
-                chat_rate=options.chat_rate,
-                chat_burst=options.chat_burst,
-                group_rate_per_minute=options.group_rate_per_minute,
-                retry_after_retries=options.retry_after_retries,
-                network_retries=options.network_retries,
-                network_backoff=options.network_backoff,
-            )
-        )
+        .request(AiohttpRequest(connection_pool_size=256, read_timeout=options.read_timeout))
+        .get_updates_request(polling)
+        # Chats in turn and each in order (chat_queue); turns and confirmation (processor).
+        .concurrent_updates(processor)
+        .rate_limiter(PatientRateLimiter(options.rates, options.retries))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
     queue.bot = app.bot
+    app.bot_data[_INTAKE] = Intake(queue, processor, polling, journal, faults)
     return app
 
 
@@ -167,11 +178,12 @@ def webhook_secret(configured: str | None) -> str:
     return configured
 
 
-def _processor(app: AnyApplication) -> ConfirmingProcessor:
-    processor = app.update_processor
-    if not isinstance(processor, ConfirmingProcessor):
+def intake_of(app: AnyApplication) -> Intake:
+    """The intake :func:`build_application` made for ``app``."""
+    intake = app.bot_data.get(_INTAKE)
+    if not isinstance(intake, Intake):
         raise TypeError("the application was not built by build_application")
-    return processor
+    return intake
 
 
 @contextlib.asynccontextmanager
@@ -186,32 +198,20 @@ async def running(
     started is always released. Webhook mode when ``webhook`` is given: a small HTTP server
     that rejects any request without the right ``X-Telegram-Bot-Api-Secret-Token``.
 
-    Long polling lets Telegram forget an update only once it is stored in the inbox, or
-    without one, once it is handled (:mod:`bot.channels.telegram.polling`). On exit the bot stops
-    fetching, keeps handling the updates in hand for at most ``options.stop_grace`` seconds,
-    cancels what is left (rolled back; kept in the inbox or unconfirmed, so it is handled
-    after the restart) and confirms what was finished.
+    Long polling lets Telegram forget an update once it is stored in the update journal
+    (:mod:`bot.channels.telegram.polling`). On exit the bot stops fetching, keeps handling the
+    updates in hand for at most ``options.stop_grace`` seconds, and cancels what is left
+    (rolled back; still in the journal, so it is handled after the restart).
 
     The webhook server answers Telegram 200 only once an update is handled
     (:mod:`bot.channels.telegram.webhook`); while stopping it answers 503, so Telegram keeps
     the update.
     """
-    processor = _processor(app)
-    poller = ConfirmingPoller(
-        app.bot,
-        app.update_queue,
-        processor.ledger,
-        inbox=processor.inbox,
-        poll_timeout=options.poll_timeout,
-        allowed_updates=ALLOWED_UPDATES,
-        # Decoded when handed out, so a flood's folded texts are never decoded at all.
-        wrap=RawUpdate if isinstance(app.update_queue, FairUpdateQueue) else None,
-    )
+    intake = intake_of(app)
     server = (
         ConfirmingWebhook(
             app.bot,
-            app.update_queue,
-            processor.ledger,
+            intake.queue,
             url=webhook.url,
             path=urlparse(webhook.url).path,
             listen=webhook.listen,
@@ -222,46 +222,54 @@ async def running(
         if webhook is not None
         else None
     )
+    poller: Poller | None = None
     try:
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)
         await app.start()
         try:
+            await hand_over_unfinished(intake, update_source(app.bot.id))
             if server is not None and webhook is not None:
                 install_redaction(webhook.secret)
                 await server.start()
             else:
+                poller = Poller(
+                    app.bot,
+                    intake.polling,
+                    intake.queue,
+                    intake.journal,
+                    intake.faults,
+                    poll_timeout=options.poll_timeout,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
                 await poller.start()
             yield app
         finally:
-            await poller.stop_fetching()
+            # Each step runs whatever the one before did (a full disk, a slow Telegram).
+            if poller is not None:
+                await _step(poller.stop_fetching(), "stop polling")
             if server is not None:
                 server.stop_accepting()
-            await _finish_in_hand(processor, options.stop_grace)
+            finish = finish_in_hand(intake, update_source(app.bot.id), options.stop_grace)
+            await _step(finish, "finish the updates in hand")
             if server is not None:
-                await server.close()
+                await _step(server.close(), "close the webhook")
             if app.running:
-                await app.stop()
-            await poller.confirm()
+                await _step(app.stop(), "stop the application")
+            if poller is not None:
+                await _step(poller.confirm(), "settle the journal")
     finally:
-        await app.shutdown()  # a no-op when initialising failed
+        await _step(app.shutdown(), "shut down")  # a no-op when initialising failed
         if app.post_shutdown is not None:
-            await app.post_shutdown(app)
+            await _step(app.post_shutdown(app), "release the runtime")
 
 
-async def _finish_in_hand(processor: ConfirmingProcessor, grace: float) -> None:
-    """Handle the updates in hand for up to ``grace`` seconds, then cancel the rest."""
-    in_hand = processor.ledger.unfinished
-    if not in_hand:
-        processor.refuse_new()
-        return
-    log.info("stopping: finishing %d update(s) in hand (at most %.0f s)", in_hand, grace)
-    drained = await processor.ledger.drain(grace)
-    processor.refuse_new()
-    if not drained:
-        cancelled = await processor.cancel_running()
-        log.warning(
-            "stopping: %d update(s) not handled in time; handled after the restart",
-            max(cancelled, processor.ledger.unfinished),
-        )
+async def _step(step: Coroutine[Any, Any, None], what: str) -> None:
+    """One step of a stop: its failure is logged, and the stop goes on."""
+    try:
+        await step
+    except Exception:
+        log.exception("stopping: could not %s", what)
+
+

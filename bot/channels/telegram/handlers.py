@@ -17,25 +17,25 @@ from collections.abc import Awaitable
 
 from telegram import (
     Bot,
-    Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     MessageHandler,
     filters,
 )
 
-from bot.channels.telegram import callbacks, flood
-from bot.channels.telegram.latest import LatestMessages
-from bot.channels.telegram.ordering import AlbumCollector, album_of
-from bot.channels.telegram.render import SELECTED, TELEGRAM
-from bot.channels.telegram.reply_sender import send_replies
+from bot.channels.telegram import callbacks, flood, turns
+from bot.channels.telegram.albums import AlbumCollector, album_of
+from bot.channels.telegram.downloads import download
+from bot.channels.telegram.outage_notice import FaultNotice
+from bot.channels.telegram.render import TELEGRAM, pressed_label
+from bot.channels.telegram.reply_sender import LatestMessages, send_replies
 from bot.channels.telegram.updates import (
     IN_ALBUM,
     UNSUPPORTED,
@@ -44,14 +44,17 @@ from bot.channels.telegram.updates import (
     unsupported_kind,
     update_key,
     update_keys,
+    update_source,
     user_key,
 )
-from bot.conversation.events import DocumentProblem, Reply
+from bot.conversation.events import Reply
 from bot.i18n.catalogs import N_, gettext_for
 from bot.i18n.languages import resolve_language
-from bot.ops.settings import Settings
+from bot.ops.clock import utc_now
+from bot.ops.logs import where
 from bot.service.conversations import ConversationService
-from bot.service.uploads import IncomingFile
+from bot.storage.journal import UpdateJournal
+from bot.storage.outage import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +63,6 @@ GROUP_BUTTON = N_("Skriv til meg privat")
 GROUP_NOTICE_INTERVAL = 600.0
 """Seconds before the same group or channel is told again, so a busy group is not spammed."""
 SORRY = N_("Beklager, noe gikk galt hos meg. Prøv igjen om litt.")
-FALLBACK_FILE_NAME = "dokument"
 
 
 _NEW_MESSAGE = filters.UpdateType.MESSAGE
@@ -68,14 +70,24 @@ _PRIVATE = filters.ChatType.PRIVATE
 
 
 class TelegramHandlers:
-    """The handlers of one application, sharing the service, the settings and the albums."""
+    """The handlers of one application, sharing the service and the albums."""
 
     def __init__(
-        self, service: ConversationService, settings: Settings, albums: AlbumCollector
+        self,
+        service: ConversationService,
+        albums: AlbumCollector,
+        *,
+        download_limit: int,
+        journal: UpdateJournal,
+        faults: FaultNotice,
     ) -> None:
         self.service = service
-        self.settings = settings
         self.albums = albums
+        self.download_limit = download_limit
+        """Largest document to try to download (the Bot API's limit: 20 MB)."""
+        self.journal = journal
+        """Where an update that fails in its handler is set aside (quarantined)."""
+        self.faults = faults
         self.latest = LatestMessages()
         """The newest message per chat, so a press on it is answered by editing it."""
         self._told: dict[int, float] = {}
@@ -162,7 +174,7 @@ class TelegramHandlers:
             handled.replies,
             pressed=message,
             pressed_is_current=handled.keyboard_is_current,
-            pressed_label=_label_of(message, query.data),
+            pressed_label=pressed_label(message, query.data),
             latest=self.latest,
         )
 
@@ -188,7 +200,7 @@ class TelegramHandlers:
         if message is None or message.document is None or not self._own_chat(message):
             return
         assert message.from_user is not None  # checked by _own_chat
-        files = [await self._incoming(context.bot, message.document)]
+        files = [await download(context.bot, self.download_limit, message.document)]
         handled = await self.service.handle_files(
             user_key(message.from_user.id),
             files,
@@ -212,7 +224,8 @@ class TelegramHandlers:
         assert first.from_user is not None  # checked by _own_chat
         user, lang_code = user_key(first.from_user.id), first.from_user.language_code
         if all(m.document is not None for m in parts):
-            files = [await self._incoming(context.bot, m.document) for m in parts if m.document]
+            limit = self.download_limit
+            files = [await download(context.bot, limit, m.document) for m in parts if m.document]
             caption = next((m.caption for m in parts if m.caption), None)
             handled = await self.service.handle_files(
                 user,
@@ -263,29 +276,6 @@ class TelegramHandlers:
     async def _reply(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
         await send_replies(bot, chat_id, replies, latest=self.latest)
 
-    async def _incoming(self, bot: Bot, document: Document) -> IncomingFile:
-        """Download a document unless it is larger than the Bot API lets bots download."""
-        name = document.file_name or FALLBACK_FILE_NAME
-        size = document.file_size or 0
-        limit = self.settings.telegram_download_limit_bytes
-        if size > limit:
-            return IncomingFile(name, document.mime_type, size, None, "too_large")
-        try:
-            file = await bot.get_file(document.file_id)
-            data = bytes(await file.download_as_bytearray(read_timeout=120))
-        except BadRequest as error:
-            problem: DocumentProblem = (
-                "too_large" if "too big" in error.message.lower() else "download_failed"
-            )
-            log.info("could not download a document: %s", error)
-            return IncomingFile(name, document.mime_type, size, None, problem)
-        except TelegramError as error:
-            log.warning("could not download a document: %s", error)
-            return IncomingFile(name, document.mime_type, size, None, "download_failed")
-        if len(data) > limit:
-            return IncomingFile(name, document.mime_type, len(data), None, "too_large")
-        return IncomingFile(name, document.mime_type, len(data), data)
-
     # --- groups, channels, errors ----------------------------------------------------------
 
     async def on_group(self, update: Update, context: Context) -> None:
@@ -312,40 +302,57 @@ class TelegramHandlers:
             log.info("could not answer in chat %s: %s", chat.id, error)
 
     async def on_error(self, update: object, context: Context) -> None:
-        """Log the failure; in a private chat, tell the person to try again."""
-        log.error("error while handling an update", exc_info=context.error)
-        if not isinstance(update, Update) or update.effective_chat is None:
+        """Storage down: hold the update and say so. Anything else: set the update aside.
+
+        Logged without the error's message, which may quote the update (see
+        :func:`bot.ops.logs.where`); a storage outage is logged once by storage itself.
+        """
+        error = context.error
+        if is_outage(error):
+            await self._storage_down(update, context.bot)
             return
-        if update.effective_chat.type != ChatType.PRIVATE or update.effective_user is None:
+        if error is None or not isinstance(update, Update):
+            log.error("a job failed: %s", where(error) if error else "unknown error")
+            return
+        try:
+            set_aside = await self.journal.quarantine(
+                update_source(context.bot.id), update.update_id, where(error), utc_now()
+            )
+        except Exception:  # the warning below still says what happened
+            set_aside = False
+        log.warning(
+            "update %d %s (%s)",
+            update.update_id,
+            "failed in its handler; set aside" if set_aside else "failed after it was handled",
+            where(error),
+        )
+        if set_aside:  # handled, only a reply failed: an apology would be wrong or not arrive
+            await self._say(context.bot, update, SORRY)
+
+    async def _storage_down(self, update: object, bot: Bot) -> None:
+        """Hold the update for a retry, and tell the person once about the fault."""
+        turn = turns.current()
+        if turn is not None:
+            turn.held = True
+        if isinstance(update, Update):
+            await self._say(bot, update, None)
+
+    async def _say(self, bot: Bot, update: Update, text: str | None) -> None:
+        """``text`` (or the fault notice) to the person, in their language, in a private chat."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != ChatType.PRIVATE:
             return
         lang = await _safely(
-            self.service.language_of(user_key(update.effective_user.id)),
-            resolve_language(update.effective_user.language_code)[0],
+            self.service.language_of(user_key(user.id)), resolve_language(user.language_code)[0]
         )
+        if text is None:
+            await self.faults.tell(bot, chat.id, lang)
+            return
         try:
-            sent = await context.bot.send_message(
-                update.effective_chat.id, gettext_for(lang).gettext(SORRY)
-            )
+            sent = await bot.send_message(chat.id, gettext_for(lang).gettext(text))
             self.latest.seen(sent.chat_id, sent.message_id)
         except TelegramError as error:
             log.warning("could not tell the person about the error: %s", error)
-
-
-def _label_of(message: Message, data: str | None) -> str | None:
-    """The text of the button that sent ``data``, to show under the question once chosen."""
-    markup = message.reply_markup
-    if markup is None or data is None:
-        return None
-    buttons = [b for row in markup.inline_keyboard for b in row]
-    pressed = next((b.text for b in buttons if b.callback_data == data), None)
-    if pressed is None or pressed.startswith(SELECTED):
-        return pressed  # a plain button whose label starts with ✅ («✅ … send inn»)
-    selected = [
-        b.text.removeprefix(SELECTED).strip() for b in buttons if b.text.startswith(SELECTED)
-    ]
-    if selected:  # a multi-select: what counts is what was ticked, not "Ferdig"
-        return ", ".join(selected)
-    return pressed
 
 
 async def _safely(call: Awaitable[str], fallback: str) -> str:

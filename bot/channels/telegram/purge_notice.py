@@ -16,10 +16,9 @@ from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 
 from bot.channels.telegram.updates import AnyApplication, Context, user_key
-from bot.consultation.model import Consultation
 from bot.i18n.catalogs import N_, gettext_for
 from bot.i18n.languages import resolve_language
-from bot.storage import Store
+from bot.service.back_office import BackOffice
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +40,9 @@ CLEAR_KEPT = 100_000
 class PurgeNotice:
     """The one-time explanation after a purge."""
 
-    def __init__(self, consultation: Consultation, store: Store, retention_days: int) -> None:
+    def __init__(self, office: BackOffice, retention_days: int) -> None:
         """Explain purges done after ``retention_days`` of no use."""
-        self.consultation = consultation
-        self.store = store
+        self.office = office
         self.retention_days = retention_days
         self._clear_since: dict[str, float] = {}
 
@@ -61,14 +59,14 @@ class PurgeNotice:
         checked = self._clear_since.get(key)
         if checked is not None and time.monotonic() - checked < CLEAR_FOR:
             return
-        if not await self.store.jobs.was_sent(key):
+        if not await self.office.was_sent(key):
             if len(self._clear_since) >= CLEAR_KEPT:
                 self._clear_since.clear()
             self._clear_since[key] = time.monotonic()
             return
         self._clear_since.pop(key, None)
-        await self.store.jobs.release(key)
-        session = await self.store.load_session(user_key(user.id), self.consultation.id)
+        await self.office.release(key)
+        session = await self.office.session_of(user_key(user.id))
         if session is not None and session.status == "draft" and session.has_content:
             return  # they have a draft again: nothing to explain
         lang = session.lang if session else resolve_language(user.language_code)[0]

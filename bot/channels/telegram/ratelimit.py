@@ -19,7 +19,9 @@ Three rules, applied to message calls only:
   while, and the call is retried.
 
 Network failures (and 5xx) are retried with backoff, since a reply promised after saving must
-reach the person; a ``BadRequest`` never is.
+reach the person; a ``BadRequest`` never is. A *message* is sent again only when the first
+try surely did not reach Telegram (no connection, 429, a 5xx answer): after a timeout or a
+broken connection it may have arrived, and the Bot API cannot say, so it is not repeated.
 """
 
 from __future__ import annotations
@@ -28,13 +30,16 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.channels.telegram import turns
 from bot.channels.telegram.budget import MAX_IDLE_CHATS, FairBudget, Pace, Priority
+from bot.channels.telegram.request import NotSent, Unanswered
+from bot.ops.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +59,42 @@ GLOBAL_429_CHATS = 3
 GLOBAL_429_WINDOW = 1.0
 SLOWDOWN_RECOVERY = 60.0
 """Seconds after a 429 over which a chat's lowered rate climbs back to the configured one."""
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Telegram's message limits, as the ``TELEGRAM_*`` settings give them (read only here)."""
+
+    per_second: float
+    """Messages a second to all chats together."""
+    chat_per_second: float
+    """Messages a second to one private chat, once its burst is spent."""
+    chat_burst: int
+    """Messages a private chat may get at once."""
+    group_per_minute: float
+    """Messages a minute to one group or channel (also its burst)."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Rates:
+        """The rates the operator configured."""
+        return cls(
+            per_second=settings.telegram_global_rate,
+            chat_per_second=settings.telegram_chat_rate,
+            chat_burst=settings.telegram_chat_burst,
+            group_per_minute=settings.telegram_group_rate_per_minute,
+        )
+
+
+@dataclass(frozen=True)
+class Retries:
+    """How often a refused or failed call is tried again (code, not settings)."""
+
+    retry_after: int = 5
+    """Times to wait out Telegram's 429 and try again."""
+    network: int = 5
+    """Times to retry a call that failed on the network (or a 5xx)."""
+    backoff: float = 0.5
+    """The first wait before a network retry, in seconds; doubled each time."""
 
 
 def is_message_call(endpoint: str) -> bool:
@@ -92,41 +133,35 @@ def priority_of(rate_limit_args: RateLimitArgs) -> Priority:
     return "reply" if turn is None else turn.rank_next_message()
 
 
+def may_have_arrived(error: NetworkError) -> bool:
+    """Whether a failed call can have reached Telegram all the same.
+
+    It went out and no answer came: sending it again could give the person two copies.
+    """
+    return isinstance(error, TimedOut | Unanswered) and not isinstance(error, NotSent)
+
+
+def _seconds(retry_after: object) -> float:
+    """``RetryAfter.retry_after`` in seconds (a ``timedelta`` with ``PTB_TIMEDELTA`` set)."""
+    if isinstance(retry_after, int | float):
+        return float(retry_after)
+    total = getattr(retry_after, "total_seconds", None)
+    return float(total()) if callable(total) else 1.0
+
+
 class PatientRateLimiter(BaseRateLimiter[RateLimitArgs]):
     """Telegram's message limits per chat and overall, fair between chats; retries 429s."""
 
     def __init__(
-        self,
-        *,
-        global_rate: float = 30.0,
-        chat_rate: float = 1.0,
-        chat_burst: int = 10,
-        group_rate_per_minute: float = 20.0,
-        retry_after_retries: int = 5,
-        network_retries: int = 5,
-        network_backoff: float = 0.5,
-        clock: Callable[[], float] = time.monotonic,
+        self, rates: Rates, retries: Retries, *, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        """Set the rates and the retry policy.
-
-        Args:
-            global_rate: messages a second to all chats together.
-            chat_rate: messages a second to one private chat once its burst is spent.
-            chat_burst: messages a private chat may get at once.
-            group_rate_per_minute: messages a minute to one group or channel (also its burst).
-            retry_after_retries: how often to wait out Telegram's 429 and try again.
-            network_retries: how often to retry a call that failed on the network (or a 5xx).
-            network_backoff: the first wait before a network retry; doubled each time.
-            clock: a monotonic clock (tests may pass their own).
-        """
-        self.global_rate = global_rate
-        self.chat_rate = chat_rate
-        self.chat_burst = chat_burst
-        self.group_rate = group_rate_per_minute / 60.0
-        self.group_burst = max(1, int(group_rate_per_minute))
-        self._retry_after_retries = retry_after_retries
-        self._network_retries = network_retries
-        self._network_backoff = network_backoff
+        """Pace at ``rates``, retry as ``retries`` says; ``clock`` is monotonic (tests set it)."""
+        self.global_rate = rates.per_second
+        self.chat_rate = rates.chat_per_second
+        self.chat_burst = rates.chat_burst
+        self.group_rate = rates.group_per_minute / 60.0
+        self.group_burst = max(1, int(rates.group_per_minute))
+        self._retries = retries
         self._clock = clock
         self._budget: FairBudget | None = None
         self._paces: dict[int | str, Pace] = {}
@@ -173,16 +208,18 @@ class PatientRateLimiter(BaseRateLimiter[RateLimitArgs]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                if refused >= self._retry_after_retries:
+                if refused >= self._retries.retry_after:
                     raise
                 refused += 1
-                self._refused(chat, exc._retry_after.total_seconds())
+                self._refused(chat, _seconds(exc.retry_after))
             except BadRequest:
                 raise
             except NetworkError as exc:
-                if endpoint in NOT_RETRIED or network_failures >= self._network_retries:
+                if endpoint in NOT_RETRIED or network_failures >= self._retries.network:
                     raise
-                delay = self._network_backoff * 2**network_failures
+                if counted and may_have_arrived(exc):
+                    raise
+                delay = self._retries.backoff * 2**network_failures
                 network_failures += 1
                 log.warning(
                     "%s failed (%s); retry %d in %.1f s", endpoint, exc, network_failures, delay

@@ -10,7 +10,6 @@ the person's language, at background priority. Only Telegram users (``tg:<id>``)
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,11 +19,10 @@ from telegram.ext import ExtBot
 
 from bot.channels.telegram.staff_chat import BACKGROUND
 from bot.consultation.deadline import deadline_end
-from bot.consultation.model import Consultation
 from bot.conversation.session import Session
 from bot.i18n.catalogs import N_, gettext_for
 from bot.i18n.formats import format_date
-from bot.storage import Store
+from bot.service.back_office import BackOffice
 
 log = logging.getLogger(__name__)
 
@@ -50,16 +48,14 @@ class Reminders:
     """Finds the drafts whose owners should hear from the bot now, and tells them once."""
 
     bot: ExtBot[Any]
-    consultation: Consultation
-    store: Store
+    office: BackOffice
     retention_days: int
-    clock: Callable[[], datetime]
 
     async def run(self) -> int:
         """Send every reminder and warning due now; return how many were sent."""
-        now, sent = self.clock(), 0
+        now, sent = self.office.clock(), 0
         soon_purged = now - timedelta(days=self.retention_days) + WARN_BEFORE_PURGE
-        for draft in await self.store.jobs.drafts(self.consultation.id, soon_purged):
+        for draft in await self.office.drafts_to_remind(soon_purged):
             chat = chat_of(draft.user_id)
             if chat is None or not draft.has_content:
                 continue
@@ -68,13 +64,14 @@ class Reminders:
         return sent
 
     async def _deadline_reminder(self, draft: Session, chat: int, now: datetime) -> int:
-        end = deadline_end(self.consultation)
+        consultation = self.office.consultation
+        end = deadline_end(consultation)
         due = [before for before in REMIND_BEFORE if end - before <= now < end]
         if not draft.remind_deadline or not due:
             return 0
         nearest = min(due)  # back after a long stop: only the latest reminder, not both
         keys = {before: f"remind:{draft.user_id}:{draft.draft_id}:{before.days}" for before in due}
-        await self.store.jobs.mark_all([k for b, k in keys.items() if b != nearest], now)
+        await self.office.mark_sent([k for b, k in keys.items() if b != nearest])
         days = max(1, (end - now).days)
         text = (
             gettext_for(draft.lang)
@@ -85,9 +82,9 @@ class Reminders:
                 "ikke sendt ennå. Skriv /start for å fortsette.",
                 days,
             )
-            .format(date=format_date(self.consultation.deadline, draft.lang), n=days)
+            .format(date=format_date(consultation.deadline, draft.lang), n=days)
         )
-        return await self._once(keys[nearest], chat, text, now)
+        return await self._once(keys[nearest], chat, text)
 
     async def _purge_warning(self, draft: Session, chat: int, now: datetime) -> int:
         purge_at = draft.updated_at + timedelta(days=self.retention_days)
@@ -95,15 +92,15 @@ class Reminders:
             return 0
         key = f"purge-warn:{draft.user_id}:{draft.draft_id}:{draft.updated_at.isoformat()}"
         text = gettext_for(draft.lang).gettext(PURGE_WARNING).format(days=self.retention_days - 1)
-        return await self._once(key, chat, text, now)
+        return await self._once(key, chat, text)
 
-    async def _once(self, key: str, chat: int, text: str, now: datetime) -> int:
-        if not await self.store.jobs.claim(key, now):
+    async def _once(self, key: str, chat: int, text: str) -> int:
+        if not await self.office.claim(key):
             return 0
         try:
             await self.bot.send_message(chat, text, rate_limit_args=BACKGROUND)
         except TelegramError as error:
-            await self.store.jobs.release(key)
+            await self.office.release(key)
             log.info("could not send %s: %s", key.split(":", 1)[0], error)
             return 0
         return 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit
 
 from bot.channels.telegram import callbacks
@@ -144,3 +144,20 @@ def _pieces(text: str, limit: int) -> list[tuple[str, str]]:
                     word, word_separator = word[limit:], ""
                 pieces.append((word_separator, word))
     return [(sep, body) for sep, body in pieces if body]
+
+
+def pressed_label(message: Message, data: str | None) -> str | None:
+    """The text of the button that sent ``data``, to show under the question once chosen."""
+    markup = message.reply_markup
+    if markup is None or data is None:
+        return None
+    buttons = [b for row in markup.inline_keyboard for b in row]
+    pressed = next((b.text for b in buttons if b.callback_data == data), None)
+    if pressed is None or pressed.startswith(SELECTED):
+        return pressed  # a plain button whose label starts with ✅ («✅ … send inn»)
+    selected = [
+        b.text.removeprefix(SELECTED).strip() for b in buttons if b.text.startswith(SELECTED)
+    ]
+    if selected:  # a multi-select: what counts is what was ticked, not "Ferdig"
+        return ", ".join(selected)
+    return pressed

@@ -5,23 +5,50 @@ A button press on the newest message is answered by editing that message: the qu
 choice under it, and the reply with its buttons. Toggles edit only the keyboard. Replies are
 sent one after the other, in order, after the service has saved the step; the rate limiter
 paces and retries them, so a reply is delayed rather than dropped.
+
+Which message is the newest in a chat is what this process has seen: message ids in a chat
+count up for both sides, so the newest is the highest id seen. Unknown after a restart: the
+bot then answers with a new message.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import OrderedDict
+from dataclasses import dataclass
 
 from telegram import Bot, Message
-from telegram.constants import MessageLimit
 from telegram.error import BadRequest, TelegramError
 
-from bot.channels.telegram.latest import LatestMessages
-from bot.channels.telegram.render import Rendered, render
+from bot.channels.telegram import turns
+from bot.channels.telegram.owed import Owed
+from bot.channels.telegram.render import MAX_MESSAGE_CHARS, Rendered, render
 from bot.conversation.events import Reply
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_LENGTH = MessageLimit.MAX_TEXT_LENGTH
+MAX_CHATS = 10_000
+"""Chats whose newest message is remembered; the least recently active are forgotten first."""
+
+
+class LatestMessages:
+    """The highest message id seen per chat, for a bounded number of chats."""
+
+    def __init__(self, max_chats: int = MAX_CHATS) -> None:
+        self._latest: OrderedDict[int, int] = OrderedDict()
+        self._max_chats = max_chats
+
+    def seen(self, chat_id: int, message_id: int) -> None:
+        """A message (the person's or ours) appeared in the chat."""
+        self._latest[chat_id] = max(message_id, self._latest.get(chat_id, 0))
+        self._latest.move_to_end(chat_id)
+        if len(self._latest) > self._max_chats:
+            self._latest.popitem(last=False)
+
+    def is_latest(self, chat_id: int, message_id: int) -> bool:
+        """Whether nothing newer than ``message_id`` is known in the chat."""
+        return self._latest.get(chat_id) == message_id
 
 
 def is_not_modified(error: BadRequest) -> bool:
@@ -49,26 +76,61 @@ async def send_replies(
     newest in the chat (``latest``), that same edit also brings the reply: one call per press.
     A question still being answered (e.g. "choose at least one theme") keeps its buttons.
     """
+    shown = _Shown()
+    try:
+        await _show(
+            bot, chat_id, replies, shown, pressed, pressed_is_current, pressed_label, latest
+        )
+    except asyncio.CancelledError:  # a stop ran out of time: the rest is owed
+        turn = turns.current()
+        if turn is not None:
+            turn.owed = turn.owed or Owed(chat_id)
+            rest = [r for r in map(render, replies[shown.replies :]) if r.parts]
+            turn.owed.add(rest, first_part=shown.parts)
+        raise
+
+
+@dataclass
+class _Shown:
+    """How far a chat's replies got: whole replies, and parts of the one being sent."""
+
+    replies: int = 0
+    parts: int = 0
+
+
+async def _show(
+    bot: Bot,
+    chat_id: int,
+    replies: list[Reply],
+    shown: _Shown,
+    pressed: Message | None,
+    pressed_is_current: bool,
+    pressed_label: str | None,
+    latest: LatestMessages | None,
+) -> None:
     will_edit = pressed is not None and any(r.replace_previous for r in replies)
     if pressed is not None and replies and not will_edit and not pressed_is_current:
         newest = latest is not None and latest.is_latest(chat_id, pressed.message_id)
         if newest and await _answer_in_place(bot, chat_id, pressed, pressed_label, replies):
+            shown.replies = len(replies)
             return
         await remove_keyboard(bot, chat_id, pressed, chosen=pressed_label)
     edited = False
     for reply in replies:
         rendered = render(reply)
+        can_edit = rendered.replace_previous and pressed is not None and not edited
         if not rendered.parts:
             log.warning("skipping an empty reply at step %s", reply.step)
-            continue
-        can_edit = rendered.replace_previous and pressed is not None and not edited
-        if can_edit and pressed is not None and await _edit(bot, chat_id, pressed, rendered):
+        elif can_edit and pressed is not None and await _edit(bot, chat_id, pressed, rendered):
             edited = True
-            continue
-        await _send(bot, chat_id, rendered, latest)
+        else:
+            await _send(bot, chat_id, rendered, latest, shown)
+        shown.replies, shown.parts = shown.replies + 1, 0
 
 
-async def _send(bot: Bot, chat_id: int, rendered: Rendered, latest: LatestMessages | None) -> None:
+async def _send(
+    bot: Bot, chat_id: int, rendered: Rendered, latest: LatestMessages | None, shown: _Shown
+) -> None:
     last = len(rendered.parts) - 1
     for index, part in enumerate(rendered.parts):
         sent = await bot.send_message(
@@ -76,6 +138,7 @@ async def _send(bot: Bot, chat_id: int, rendered: Rendered, latest: LatestMessag
             text=part,
             reply_markup=rendered.keyboard if index == last else None,
         )
+        shown.parts = index + 1
         if latest is not None:
             latest.seen(chat_id, sent.message_id)
 
@@ -98,7 +161,7 @@ async def _answer_in_place(
     if answered is None or len(rendered) != 1 or len(rendered[0].parts) != 1:
         return False
     text = f"{answered}\n\n{rendered[0].parts[0]}"
-    if len(text) > MAX_MESSAGE_LENGTH:
+    if len(text) > MAX_MESSAGE_CHARS:
         return False
     try:
         await bot.edit_message_text(
@@ -146,7 +209,7 @@ async def remove_keyboard(
         return
     answered = _answered(message, chosen)
     try:
-        if answered and len(answered) <= MAX_MESSAGE_LENGTH:
+        if answered and len(answered) <= MAX_MESSAGE_CHARS:
             await bot.edit_message_text(
                 chat_id=chat_id, message_id=message.message_id, text=answered, reply_markup=None
             )

@@ -4,19 +4,40 @@ PTB's default ``HTTPXRequest`` spends a large share of the bot's CPU in httpx/ht
 in a profile under load). aiohttp's client does the same job with less Python per request
 (``bench/request_cpu.py`` measures both). Requests are sent the way PTB's own class sends
 them: form fields, multipart when files are attached, so any Bot API server accepts them.
+
+Only PTB's public API is used: ``BaseRequest``, ``RequestData``'s documented properties and
+the error classes. A failure says whether the request can have reached Telegram: only one that
+surely did not (:class:`NotSent`) may be repeated without the risk of a person getting the
+same message twice, since the Bot API has no idempotency key.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from http import HTTPStatus
+from typing import Any
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
-from telegram.error import NetworkError, TimedOut
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger(__name__)
+
+
+class NotSent(NetworkError):
+    """The request never reached the server (no connection, or none free): safe to repeat."""
+
+
+class Unanswered(NetworkError):
+    """The request went out but no answer came (the connection broke): it may have arrived."""
+
+
+def _seconds(value: object, default: float | None) -> float | None:
+    """A timeout PTB passed: a number, ``None`` (no limit), or its "use the default" marker."""
+    if value is None or isinstance(value, int | float):
+        return value
+    return default
 
 
 class AiohttpRequest(BaseRequest):
@@ -67,19 +88,57 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Make one HTTP request; PTB turns the status and body into a result or an error."""
+        return await self._send(
+            method,
+            url,
+            _body(request_data),
+            read=_seconds(read_timeout, self._read_timeout),
+            connect=_seconds(connect_timeout, self._connect_timeout),
+            pool=_seconds(pool_timeout, self._pool_timeout),
+        )
+
+    async def call_raw(self, url: str, fields: dict[str, str], *, read_timeout: float) -> Any:
+        """A Bot API call whose result comes back as Telegram's JSON, not decoded into objects.
+
+        For ``getUpdates``: an update is decoded when its turn comes, so neither a flood nor
+        one malformed update holds up the batch. Errors are raised as PTB raises them.
+        """
+        status, body = await self._send(
+            "POST",
+            url,
+            fields,
+            read=read_timeout,
+            connect=self._connect_timeout,
+            pool=self._pool_timeout,
+        )
+        try:
+            payload: Any = json.loads(body)
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            raise NetworkError(f"the Bot API answered HTTP {status} without JSON")
+        if HTTPStatus.OK <= status <= 299 and payload.get("ok"):
+            return payload.get("result")
+        raise _error(status, payload)
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        data: aiohttp.FormData | dict[str, str] | None,
+        *,
+        read: float | None,
+        connect: float | None,
+        pool: float | None,
+    ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
-        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
-        connect = (
-            self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        )
-        pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
         timeout = aiohttp.ClientTimeout(
             # ``connect`` covers the wait for a free pooled connection plus connecting.
             connect=None if connect is None or pool is None else connect + pool,
@@ -87,16 +146,31 @@ class AiohttpRequest(BaseRequest):
             sock_read=read,
         )
         try:
-            async with self._session.request(
-                method, url, data=_body(request_data), timeout=timeout
-            ) as response:
+            async with self._session.request(method, url, data=data, timeout=timeout) as response:
                 return response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError as error:  # before TimeoutError: it is one
+            raise NotSent("aiohttp: no connection in time") from error
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
             # The URL carries the bot token: never let it into the message.
-            detail = str(error).replace(url, "<Bot API URL>")
-            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {detail}") from error
+            detail = f"aiohttp.{error.__class__.__name__}: {str(error).replace(url, '<URL>')}"
+            if isinstance(error, aiohttp.ClientConnectorError):
+                raise NotSent(detail) from error
+            raise Unanswered(detail) from error
+
+
+def _error(status: int, payload: dict[str, Any]) -> Exception:
+    """What PTB raises for a refused ``getUpdates`` (see ``BaseRequest``'s own mapping)."""
+    description = str(payload.get("description") or f"HTTP {status}")
+    parameters = payload.get("parameters")
+    if isinstance(parameters, dict) and isinstance(parameters.get("retry_after"), int):
+        return RetryAfter(parameters["retry_after"])
+    if status in (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND):
+        return InvalidToken(description)
+    if status == HTTPStatus.CONFLICT:
+        return Conflict(description)
+    return NetworkError(f"{description} ({status})")
 
 
 def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -22,10 +21,11 @@ from telegram.ext import ExtBot
 from bot.consultation.deadline import LATE_LABEL, is_late
 from bot.consultation.model import Consultation
 from bot.conversation.submission import CHANNEL_NAMES, Submission
-from bot.ops.clock import OSLO, utc_now
+from bot.ops.clock import OSLO
+from bot.service.back_office import BackOffice
 from bot.staff.likeness import Likeness
 from bot.staff.material import Material
-from bot.storage import OutboxRecord, Store
+from bot.storage import OutboxRecord
 
 log = logging.getLogger(__name__)
 
@@ -123,40 +123,43 @@ class StaffChat:
 
     bot: ExtBot[Any]
     chat_id: int
-    consultation: Consultation
-    store: Store
+    office: BackOffice
     digest_time: time
-    clock: Callable[[], datetime] = field(default=utc_now)
+
+    @property
+    def consultation(self) -> Consultation:
+        """The consultation the cards and digests are about."""
+        return self.office.consultation
 
     async def baseline(self) -> None:
         """On the very first run, count what already exists as seen (no flood of old cards)."""
-        if await self.store.jobs.was_sent(BASELINE):
+        if await self.office.was_sent(BASELINE):
             return
-        subs = await self.store.list_submissions(self.consultation.id)
-        failed = await self.store.list_outbox("failed")
+        subs = await self.office.submissions()
+        failed = await self.office.outbox("failed")
         keys = [f"card:{s.reference}" for s in subs] + [f"alert:{r.id}" for r in failed]
-        await self.store.jobs.mark_all([*keys, BASELINE], self.clock())
+        await self.office.mark_sent([*keys, BASELINE])
 
     async def sweep(self) -> None:
         """Send the cards and alerts not sent yet."""
-        references, failed = await self.store.jobs.not_yet(self.consultation.id)
+        references, failed = await self.office.not_yet_told()
         for reference in references:
-            sub = await self.store.get_submission(reference)
+            sub = await self.office.submission(reference)
             if sub is not None:
                 await self._once(f"card:{reference}", card_text(self.consultation, sub))
         for outbox_id in failed:
-            record = await self.store.outbox_row(outbox_id)
+            record = await self.office.outbox_row(outbox_id)
             if record is not None:
                 await self._once(f"alert:{outbox_id}", alert_text(record))
 
     async def digest_if_due(self) -> bool:
         """Send the digest due most recently unless it went out already; ``True`` if sent."""
         # A job may fire a hair before its moment by our clock: a little slack, not a day early.
-        until = latest_digest_moment(self.clock() + DIGEST_SLACK, self.digest_time)
+        until = latest_digest_moment(self.office.clock() + DIGEST_SLACK, self.digest_time)
         since = until - timedelta(days=1)
         # Grouped by what people typed: documents' text is left to the export and compilation,
         # so the daily digest never reads every document ever uploaded.
-        material = Material(await self.store.list_submissions(self.consultation.id))
+        material = Material(await self.office.submissions())
         subs = [s for s in material.submissions if since < s.received_at <= until]
         keyboard = InlineKeyboardMarkup(
             [[InlineKeyboardButton("📥 Hent eksporten (Excel)", callback_data=EXPORT_BUTTON)]]
@@ -167,14 +170,14 @@ class StaffChat:
     async def _once(
         self, key: str, text: str, keyboard: InlineKeyboardMarkup | None = None
     ) -> bool:
-        if not await self.store.jobs.claim(key, self.clock()):
+        if not await self.office.claim(key):
             return False
         try:
             await self.bot.send_message(
                 self.chat_id, text[:4096], reply_markup=keyboard, rate_limit_args=BACKGROUND
             )
         except TelegramError as error:
-            await self.store.jobs.release(key)
+            await self.office.release(key)
             log.warning("could not post %s to the staff chat: %s", key, error)
             return False
         log.info("posted %s to the staff chat", key)

@@ -9,7 +9,9 @@ notifier); the digest goes daily at ``DIGEST_TIME`` Oslo time.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from datetime import time
+from typing import Any
 
 from telegram.ext import CallbackContext
 
@@ -17,12 +19,9 @@ from bot.channels.telegram.reminders import Reminders
 from bot.channels.telegram.staff_chat import StaffChat
 from bot.channels.telegram.updates import AnyApplication
 from bot.mail.failures import DeliveryFailure
+from bot.mail.notify import ChatNotifier
 from bot.ops.clock import OSLO
-
-if TYPE_CHECKING:
-    from datetime import time
-
-    from bot.app import Runtime
+from bot.service.back_office import BackOffice
 
 REMINDER_SECONDS = 900.0
 """How often reminders and purge warnings are looked for."""
@@ -31,15 +30,23 @@ SWEEP_SECONDS = 60.0
 
 
 async def start_staff_chat(
-    app: AnyApplication, runtime: Runtime, chat_id: int, digest_time: time
+    app: AnyApplication,
+    office: BackOffice,
+    chat_id: int,
+    digest_time: time,
+    *,
+    submitted_hooks: list[Callable[[], None]],
+    notifier: ChatNotifier,
 ) -> StaffChat:
-    """Schedule the staff chat's work on the application's JobQueue (call in ``post_init``)."""
+    """Schedule the staff chat's work on the application's JobQueue (call in ``post_init``).
+
+    A new submission (``submitted_hooks``) and a delivery that failed for good (``notifier``)
+    wake the sweep at once.
+    """
     queue = app.job_queue
     if queue is None:
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
-    staff = StaffChat(
-        app.bot, chat_id, runtime.consultation, runtime.store, digest_time, runtime.clock
-    )
+    staff = StaffChat(app.bot, chat_id, office, digest_time)
     await staff.baseline()
     await staff.digest_if_due()
     await staff.sweep()
@@ -59,23 +66,19 @@ async def start_staff_chat(
     async def alert(_failure: DeliveryFailure) -> None:
         await staff.sweep()  # the row is marked failed already; the sweep sends it once
 
-    runtime.submitted_hooks.append(wake)
-    runtime.notifier.add_staff_alert(alert)
+    submitted_hooks.append(wake)
+    notifier.add_staff_alert(alert)
     return staff
 
 
-async def start_reminders(app: AnyApplication, runtime: Runtime) -> Reminders:
+async def start_reminders(
+    app: AnyApplication, office: BackOffice, retention_days: int
+) -> Reminders:
     """Send what is due now, then look again every :data:`REMINDER_SECONDS`."""
     queue = app.job_queue
     if queue is None:
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
-    reminders = Reminders(
-        app.bot,
-        runtime.consultation,
-        runtime.store,
-        runtime.settings.draft_retention_days,
-        runtime.clock,
-    )
+    reminders = Reminders(app.bot, office, retention_days)
     await reminders.run()
 
     async def remind(_context: CallbackContext[Any, Any, Any, Any]) -> None:

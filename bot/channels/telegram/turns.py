@@ -3,7 +3,7 @@
 When the overall message budget (about 30 a second) runs short, what a person notices is how
 long the *first* answer to what they did takes; a second message of someone else's answer
 (a notice under the reply) can wait a moment, and a chat that floods the bot waits last.
-:class:`bot.channels.telegram.ordering.ChatOrderedProcessor` opens a :class:`Turn` while it runs an
+:class:`bot.channels.telegram.processor.UpdateProcessor` opens a :class:`Turn` while it runs an
 update; the rate limiter reads it (a context variable, so it follows the handler's awaits and
 no call site has to pass it along).
 """
@@ -14,7 +14,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from bot.channels.telegram.owed import Owed
 
 Rank = Literal["first", "reply", "flood"]
 """``first``: a turn's first message; ``reply``: its later ones; ``flood``: a flooding chat's."""
@@ -26,6 +29,10 @@ class Turn:
 
     flooding: Callable[[], bool]
     messages: int = 0
+    held: bool = False
+    """Storage failed under it: it goes back to its chat's lane, to be handled again."""
+    owed: Owed | None = None
+    """What a stop cut off while it was being shown (see :mod:`bot.channels.telegram.owed`)."""
 
     def rank_next_message(self) -> Rank:
         """The rank of the message about to be sent (and count it)."""

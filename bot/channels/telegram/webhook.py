@@ -4,7 +4,9 @@ PTB's webhook server answers 200 as soon as an update is queued, and Telegram th
 it: a crash before the handler ran loses it. This server holds the request open until the
 update is handled and its effects are committed. If that takes longer than
 ``answer_within`` seconds, or the bot is stopping, it answers 503 and Telegram sends the
-update again later; the update key recognises it if it was handled meanwhile.
+update again later; the update journal recognises it if it was handled meanwhile. Updates are
+queued as the JSON Telegram sent, like polled ones: the chat queue decodes them in turn and
+sets aside one that cannot be decoded (and Telegram then gets its 200).
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from json import JSONDecodeError
 from typing import Any
 
 from aiohttp import web
-from telegram import Bot, Update
+from telegram import Bot
 
-from bot.channels.telegram.ledger import UpdateLedger
+from bot.channels.telegram.chat_queue import ChatQueue, RawUpdate
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +34,7 @@ class ConfirmingWebhook:
     def __init__(
         self,
         bot: Bot,
-        queue: asyncio.Queue[object],
-        ledger: UpdateLedger,
+        queue: ChatQueue,
         *,
         url: str,
         path: str,
@@ -45,7 +46,6 @@ class ConfirmingWebhook:
     ) -> None:
         self.bot = bot
         self.queue = queue
-        self.ledger = ledger
         self.url = url
         self.path = "/" + path.strip("/")
         self.listen = listen
@@ -92,17 +92,19 @@ class ConfirmingWebhook:
             return web.Response(status=503)
         try:
             data: Any = await request.json()
-            update = Update.de_json(data, self.bot)
-        except (JSONDecodeError, ValueError, TypeError, KeyError):
+        except (JSONDecodeError, ValueError):
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             log.info("ignoring a webhook post that is not an update")
             return web.Response(status=400)
-        if self.ledger.take(update.update_id):
-            await self.queue.put(update)
-        handled = await self._wait_handled(update.update_id)
+        update_id = int(data["update_id"])
+        if self.queue.take(update_id):
+            self.queue.put_nowait(RawUpdate(data))
+        handled = await self._wait_handled(update_id)
         return web.Response(status=200 if handled else 503)
 
     async def _wait_handled(self, update_id: int) -> bool:
-        finished = asyncio.ensure_future(self.ledger.finished(update_id))
+        finished = asyncio.ensure_future(self.queue.finished(update_id))
         stopping = asyncio.ensure_future(self._stopping.wait())
         try:
             await asyncio.wait(

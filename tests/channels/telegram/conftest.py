@@ -11,21 +11,19 @@ import pytest
 
 from bot.app import Runtime, build_telegram, webhook_for
 from bot.channels.telegram.application import TelegramOptions, running
+from bot.channels.telegram.ratelimit import Rates, Retries
 from bot.ops.settings import Settings
 from tests.channels.telegram.fake_bot_api import FakeBotApi
 
 TOKEN = "7000001:AAHfakeTokenForInnspillTests_0123456789abc"
 
 FAST = TelegramOptions(
+    rates=Rates(per_second=1000.0, chat_per_second=100.0, chat_burst=100, group_per_minute=20),
+    stop_grace=20.0,
+    download_limit=20 * 1024 * 1024,
+    retries=Retries(retry_after=3, network=3, backoff=0.05),
     album_delay=0.3,
     poll_timeout=2.0,
-    global_rate=1000.0,
-    chat_rate=100.0,
-    chat_burst=100,
-    retry_after_retries=3,
-    network_retries=3,
-    network_backoff=0.05,
-    bootstrap_retries=0,
 )
 """Short waits so the end-to-end tests stay quick."""
 
@@ -73,6 +71,7 @@ async def run_bot(
     webhook_url: str | None = None,
     listen: str | None = None,
     port: int | None = None,
+    options: TelegramOptions = FAST,
 ) -> AsyncIterator[Runtime]:
     """The whole product as ``innspill run`` starts it, until the block ends.
 
@@ -82,10 +81,10 @@ async def run_bot(
     """
     webhook = webhook_for(settings, url=webhook_url, listen=listen, port=port)
     runtime = await Runtime.open(settings)
-    app = build_telegram(settings, runtime, options=FAST)
+    app = build_telegram(settings, runtime, options=options)
     if api is not None:
         api.all_handled = app.update_queue.join
-    async with running(app, options=FAST, webhook=webhook):
+    async with running(app, options=options, webhook=webhook):
         yield runtime
 
 

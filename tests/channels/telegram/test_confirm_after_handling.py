@@ -2,7 +2,7 @@
 
 The bot runs as a real subprocess against the fake Bot API, which keeps every update until a
 ``getUpdates`` offset confirms it and serves the unconfirmed ones again, as Telegram does.
-Long polling confirms an update once it is stored in the bot's inbox; the webhook answers
+Long polling confirms an update once it is stored in the bot's update journal; the webhook answers
 200 once the update is handled.
 """
 
@@ -74,7 +74,8 @@ class BotProcess:
 
     def stored_updates(self) -> int:
         with sqlite3.connect(self.database) as db:
-            return int(db.execute("SELECT COUNT(*) FROM inbox").fetchone()[0])
+            found = db.execute("SELECT COUNT(*) FROM update_journal WHERE state = 'fetched'")
+            return int(found.fetchone()[0])
 
     def session_texts(self) -> list[str]:
         with sqlite3.connect(self.database) as db:

@@ -1,4 +1,4 @@
-"""After «Ja, slett alt» nothing of the person is left on disk, the inbox of updates included."""
+"""After «Ja, slett alt» nothing of the person is left on disk, the update journal included."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ SENTINEL = "SENTINEL-c0ffee42"
 async def test_nothing_of_the_person_is_left_after_deletion(
     api: FakeBotApi, bot: Runtime, settings: Settings
 ) -> None:
-    # Telegram puts the person's name in every update: the inbox keeps it until handled.
+    # Telegram puts the person's name in every update: the journal keeps it until handled.
     kari = api.user(5301, first_name=SENTINEL)
     await kari.send("/start")
     await kari.wait_for_reply("Hvordan vil du svare?")
@@ -36,11 +36,11 @@ async def test_nothing_of_the_person_is_left_after_deletion(
     path = settings.database_path
     with sqlite3.connect(path) as conn:
         stored = conn.execute(
-            "SELECT count(*) FROM inbox WHERE data LIKE ?", (f"%{SENTINEL}%",)
+            "SELECT count(*) FROM update_journal WHERE data LIKE ?", (f"%{SENTINEL}%",)
         ).fetchone()[0]
         counts = conn.execute("SELECT * FROM limit_events").fetchall()
     files = [p for p in path.parent.iterdir() if p.name.startswith(path.name)]
     on_disk = sum(p.read_bytes().count(SENTINEL.encode()) for p in files)
-    assert stored == 0, "the person's updates are still in the inbox"
+    assert stored == 0, "the person's updates are still in the update journal"
     assert not any("5301" in str(value) for row in counts for value in row)
     assert on_disk == 0, f"{on_disk} occurrences in {[p.name for p in files]}"

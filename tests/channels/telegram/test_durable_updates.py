@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram import Update
@@ -39,7 +40,7 @@ async def test_keys_from_before_the_bot_id_are_renamed_once_the_bot_knows_it(
     tmp_path: Path, service: ConversationService, store: Store
 ) -> None:
     await service.handle_command("u", "start", update_key="tg:500")
-    assert await store.adopt_legacy_update_keys(BOT) == 1
+    assert await store.updates.adopt_legacy_keys(BOT) == 1
     assert await store.is_update_processed(f"{BOT}:500")
     assert not await store.is_update_processed("tg:500")
     # Another bot sharing the database has its own updates with the same numbers.
@@ -64,13 +65,13 @@ async def test_an_id_far_below_the_newest_starts_a_new_sequence(
 
 
 def test_a_joined_text_carries_the_key_of_the_update_it_came_in() -> None:
-    def text_update(update_id: int, text: str) -> Update:
+    def text_update(update_id: int, text: str) -> dict[str, Any]:
         chat = {"id": 5, "type": "private"}
         user = {"id": 5, "is_bot": False, "first_name": "Kari"}
         message = {"message_id": update_id, "date": 0, "chat": chat, "from": user, "text": text}
-        return Update.de_json({"update_id": update_id, "message": message}, None)
+        return {"update_id": update_id, "message": message}
 
     waiting, later, latest = text_update(10, "a"), text_update(11, "b"), text_update(12, "c")
-    assert flood.coalesce(waiting, later)
-    assert flood.coalesce(waiting, latest)
-    assert update_keys(waiting, 1) == [f"tg:1:{n}" for n in (10, 11, 12)]
+    assert flood.fold(waiting, later)
+    assert flood.fold(waiting, latest)
+    assert update_keys(Update.de_json(waiting, None), 1) == [f"tg:1:{n}" for n in (10, 11, 12)]

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Runtime, build_telegram, telegram_options
+from bot.app import Runtime, build_telegram
 from bot.channels.telegram.application import running
-from bot.channels.telegram.intake import FairUpdateQueue
-from bot.channels.telegram.ordering import ChatOrderedProcessor
-from bot.channels.telegram.polling import ConfirmingProcessor
+from bot.channels.telegram.chat_queue import ChatQueue
+from bot.channels.telegram.ratelimit import Rates
 from bot.channels.telegram.updates import AnyApplication, user_key
 from bot.ops.settings import Settings
 from tests.channels.telegram.conftest import FAST, make_settings
@@ -40,14 +39,7 @@ async def shipped_bot(
     runtime = await Runtime.open(settings)
     try:
         # Quick timeouts, but the rate limits from the settings.
-        pacing = telegram_options(settings)
-        options = replace(
-            FAST,
-            global_rate=pacing.global_rate,
-            chat_rate=pacing.chat_rate,
-            chat_burst=pacing.chat_burst,
-            group_rate_per_minute=pacing.group_rate_per_minute,
-        )
+        options = replace(FAST, rates=Rates.from_settings(settings))
         app = build_telegram(settings, runtime, options=options)
         api.all_handled = app.update_queue.join
         async with running(app, options=options):
@@ -97,24 +89,20 @@ async def test_a_flooder_does_not_hold_up_the_others_and_loses_no_text(
         tmp_path, api, telegram_chat_rate=3.0, telegram_chat_burst=20, telegram_global_rate=1000
     )
     async with shipped_bot(settings, api) as (runtime, app):
-        confirming = app.update_processor
-        assert isinstance(confirming, ConfirmingProcessor)
-        processor = confirming.inner
-        assert isinstance(processor, ChatOrderedProcessor)
         queue = app.update_queue
-        assert isinstance(queue, FairUpdateQueue)
+        assert isinstance(queue, ChatQueue)
         flooder = api.user(4000)
         await at_the_text_step(flooder)
         normal = await others_chat(api, 5000)
 
         flood_mark = flooder.mark()
-        received = processor.received + queue.folded
+        received = queue.received
         for n in range(FLOOD):
             await flooder.send(f"bit {n}")
-        # Received and queued, or joined to a waiting text in the update queue or the chat's
-        # own queue (not yet answered: the flooder's queue is served while the others chat).
+        # Received, and queued in the chat's lane or joined to a waiting text there (not yet
+        # answered: the flooder's lane is served while the others chat).
         async with asyncio.timeout(10):
-            while processor.received + queue.folded < received + FLOOD:
+            while queue.received < received + FLOOD:
                 await asyncio.sleep(0.01)
         during = await others_chat(api, 6000)
         await api.settle(timeout=60)

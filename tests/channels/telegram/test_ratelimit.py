@@ -12,7 +12,24 @@ from telegram.error import RetryAfter
 
 from bot.channels.telegram import turns
 from bot.channels.telegram.budget import Pace
-from bot.channels.telegram.ratelimit import PatientRateLimiter, RateLimitArgs, is_message_call
+from bot.channels.telegram.ratelimit import (
+    PatientRateLimiter,
+    RateLimitArgs,
+    Rates,
+    Retries,
+    is_message_call,
+)
+
+SHIPPED = Rates(per_second=30, chat_per_second=1, chat_burst=10, group_per_minute=20)
+"""Telegram's limits as the settings ship them."""
+
+
+def limited(
+    per_second: float, *, chat: float, burst: int, group_per_minute: float = 20
+) -> PatientRateLimiter:
+    """A limiter with these rates and the shipped retry policy."""
+    rates = Rates(per_second, chat, burst, group_per_minute)
+    return PatientRateLimiter(rates, Retries())
 
 
 class Recorder:
@@ -51,9 +68,7 @@ async def recorder() -> Recorder:
 
 @pytest.fixture
 async def limiter() -> AsyncIterator[PatientRateLimiter]:
-    limiter = PatientRateLimiter(
-        global_rate=20, chat_rate=2, chat_burst=5, group_rate_per_minute=60
-    )
+    limiter = limited(20, chat=2, burst=5, group_per_minute=60)
     await limiter.initialize()
     yield limiter
     await limiter.shutdown()
@@ -107,7 +122,7 @@ async def test_a_burst_goes_out_at_once_then_the_chat_is_paced(
 async def test_the_global_cap_counts_messages_not_edits_or_button_answers(
     recorder: Recorder,
 ) -> None:
-    limiter = PatientRateLimiter(global_rate=40, chat_rate=100, chat_burst=100)
+    limiter = limited(40, chat=100, burst=100)
     sends = asyncio.gather(*(call(limiter, recorder, "sendMessage", chat) for chat in range(1, 81)))
     await asyncio.sleep(0)  # the sends have spent the budget before the edits are made
     started = time.monotonic()
@@ -129,7 +144,7 @@ async def test_the_global_cap_counts_messages_not_edits_or_button_answers(
 async def test_a_chat_with_a_long_queue_does_not_starve_the_others(
     recorder: Recorder,
 ) -> None:
-    limiter = PatientRateLimiter(global_rate=20, chat_rate=1000, chat_burst=1000)
+    limiter = limited(20, chat=1000, burst=1000)
     flood = asyncio.gather(*(call(limiter, recorder, "sendMessage", 1) for _ in range(60)))
     await recorder.wait_for_first_call()
     others = asyncio.gather(*(call(limiter, recorder, "sendMessage", chat) for chat in range(2, 7)))
@@ -142,7 +157,7 @@ async def test_a_chat_with_a_long_queue_does_not_starve_the_others(
 
 
 async def test_replies_go_before_background_work(recorder: Recorder) -> None:
-    limiter = PatientRateLimiter(global_rate=20, chat_rate=1000, chat_burst=1000)
+    limiter = limited(20, chat=1000, burst=1000)
     background = {"priority": "background"}
     receipts = asyncio.gather(
         *(call(limiter, recorder, "sendMessage", -chat, background) for chat in range(1, 41))
@@ -173,7 +188,7 @@ async def test_a_429_pauses_that_chat_and_the_call_is_retried(
 
 
 async def test_429_beyond_the_retries_is_raised(recorder: Recorder) -> None:
-    limiter = PatientRateLimiter(retry_after_retries=0)
+    limiter = PatientRateLimiter(SHIPPED, Retries(retry_after=0))
     recorder.refuse[5] = 1
     with pytest.raises(RetryAfter):
         await call(limiter, recorder, "sendMessage", 5)
@@ -184,7 +199,7 @@ async def test_a_turns_first_message_goes_first_and_a_flooding_chat_last(
     recorder: Recorder,
 ) -> None:
     """When the budget runs short, a person's first answer beats others' follow-ups."""
-    limiter = PatientRateLimiter(global_rate=20, chat_rate=1000, chat_burst=1000)
+    limiter = limited(20, chat=1000, burst=1000)
 
     async def in_turn(chat: int, messages: int, *, flooding: bool = False) -> None:
         with turns.turn(lambda: flooding):

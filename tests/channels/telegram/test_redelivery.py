@@ -1,7 +1,7 @@
 """Updates served again after they were applied must not crowd out what the person sends next.
 
 A restart can bring back updates the bot already applied: Telegram serves again whatever a
-crash left unconfirmed, and the inbox hands over rows not yet forgotten. Each chat has a
+crash left unconfirmed, and the update journal hands over rows not yet settled. Each chat has a
 short queue, and beyond it the flood rule drops updates (issue 11). If the updates served
 again took those places, the person's next real message was dropped without a word.
 """

@@ -28,6 +28,7 @@ async def test_json_logs_one_event_per_line_with_counts_and_no_secrets(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=api.root_url,
         LOG_FORMAT="json",
+        LOG_LEVEL="DEBUG",
         LOG_STATS_SECONDS="0.2",
     )
     process = await asyncio.create_subprocess_exec(

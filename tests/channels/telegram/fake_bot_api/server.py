@@ -130,6 +130,14 @@ class FakeBotApi:
         self._files: dict[str, _StoredFile] = {}
         self._callbacks: dict[str, CallbackQuery] = {}
         self._failures: list[Failure] = []
+        self._held: dict[str, asyncio.Event] = {}
+        """Methods whose requests wait (a slow Telegram) until released."""
+        self._late: dict[str, float] = {}
+        """Methods whose answers come this many seconds after the work is done."""
+        self.dropped_held = 0
+        """Held requests whose client gave up before they were released (never delivered)."""
+        self.held_waiting = 0
+        """Requests waiting in a hold now."""
         self._changed = asyncio.Condition()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -166,6 +174,8 @@ class FakeBotApi:
     async def close(self) -> None:
         """Wake every long poll and stop the server."""
         self._closing = True
+        for method in list(self._held):
+            self.release(method)
         await self._notify()
         if self._deliverer is not None:
             self._deliverer.cancel()
@@ -225,6 +235,31 @@ class FakeBotApi:
         message = self._new_user_message(state, None, {"text": text})
         await self._enqueue({"channel_post": message})
         return snapshot_of(state, message, from_bot=False)
+
+    async def send_raw(self, body: JSONDict) -> int:
+        """Queue an update exactly as given (``update_id`` added): shapes Telegram never sends.
+
+        For the bot's handling of malformed updates; nothing here checks or records it.
+        """
+        return await self._enqueue(body)
+
+    def hold(self, method: str) -> None:
+        """Let requests of ``method`` wait until :meth:`release`, like a slow Telegram.
+
+        A request whose client has gone by then is dropped, never carried out: what a proxy
+        that held the request would do (the bot cannot tell this from Telegram's side).
+        """
+        self._held.setdefault(method, asyncio.Event())
+
+    def release(self, method: str) -> None:
+        """Let the held requests of ``method`` through, and new ones at once."""
+        event = self._held.pop(method, None)
+        if event is not None:
+            event.set()
+
+    def answer_late(self, method: str, seconds: float) -> None:
+        """Carry out ``method`` at once but answer only ``seconds`` later (a slow answer)."""
+        self._late[method] = seconds
 
     def fail_next(
         self,
@@ -386,9 +421,25 @@ class FakeBotApi:
         if path.startswith(bot_prefix) and request.method in {"GET", "POST"}:
             method = path[len(bot_prefix) :]
             params, files = await self._read_params(request)
+            held = self._held.get(method)
+            if held is not None:
+                self.held_waiting += 1
+                try:
+                    await held.wait()
+                except asyncio.CancelledError:  # the client went away: never carried out
+                    self.dropped_held += 1
+                    raise
+                finally:
+                    self.held_waiting -= 1
+                    await self._notify()
+                if request.transport is None or request.transport.is_closing():
+                    self.dropped_held += 1
+                    return web.Response(status=499)
             call = ApiCall(method, params, files)
             self.calls.append(call)
             response = await self._call(method, params, files)
+            if method in self._late:
+                await asyncio.sleep(self._late[method])
             call.status = response.status
             await self._notify()
             return response
