@@ -6,9 +6,9 @@ import json
 import sqlite3
 from pathlib import Path
 
-from bot.channels.telegram.staff_chat import card_text
 from bot.consultation.model import Consultation
 from bot.conversation.submission import Channel
+from bot.staff.cards import card_text
 from bot.staff.compilation import build_compilation
 from bot.staff.table import RESPONDENT_COLUMNS, submissions_table
 from bot.storage import Store

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from bot.channels.telegram.staff_chat import digest_text
 from bot.consultation.model import Consultation
 from bot.conversation.submission import RespondentInfo, Submission, SubmissionAnswer
+from bot.staff.cards import digest_text
 from bot.staff.material import Material
 from tests.staff.letters import CAMPAIGNS, campaign_letter, distinct_letter
 
