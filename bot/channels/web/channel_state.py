@@ -177,7 +177,7 @@ class ChannelState:
         lang = self.page_language(request, visitor)
         body = error_page(self.info_view(lang, visitor), status, framed=framed)
         headers = {}
-        if status == 429:
+        if status in (429, 503):
             headers["Retry-After"] = "60"
         return web.Response(text=body, status=status, content_type="text/html", headers=headers)
 

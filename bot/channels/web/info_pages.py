@@ -216,6 +216,13 @@ ERRORS = {
         N_("Noe gikk galt hos oss"),
         N_("Prøv igjen om litt. Det du har svart før, er lagret."),
     ),
+    503: (
+        N_("Midlertidig feil"),
+        N_(
+            "Vi kan ikke lagre noe akkurat nå, så det siste du sendte, er ikke lagret. "
+            "Prøv igjen om litt. Det du har svart før, er trygt."
+        ),
+    ),
 }
 OPEN_ALONE = N_("Åpne innspill i et eget vindu")
 

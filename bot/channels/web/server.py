@@ -29,6 +29,7 @@ from bot.channels.web.visitors import Visitor, VisitorBook
 from bot.consultation.model import Consultation
 from bot.ops.clock import utc_now
 from bot.service.conversations import ConversationService
+from bot.storage.outage import is_outage
 from bot.storage.web_visitors import WebVisitors
 
 log = logging.getLogger(__name__)
@@ -59,9 +60,12 @@ def _safety(state: ChannelState) -> Middleware:
                 response = state.refuse(request, Visitor("", "", new=True), 404)
             else:
                 response = web.Response(status=error.status, text=error.text, headers=error.headers)
-        except Exception:
-            log.exception("web request failed: %s %s", request.method, request.path)
-            response = state.refuse(request, Visitor("", "", new=True), 500)
+        except Exception as error:
+            if is_outage(error):  # storage cannot write now: it logs the outage once itself
+                response = state.refuse(request, Visitor("", "", new=True), 503)
+            else:
+                log.exception("web request failed: %s %s", request.method, request.path)
+                response = state.refuse(request, Visitor("", "", new=True), 500)
         headers = response.headers
         headers["Content-Security-Policy"] = policy
         headers["X-Content-Type-Options"] = "nosniff"
