@@ -116,12 +116,22 @@ def wait_for(chrome: Any, condition: Callable[[], object], what: str, timeout: f
 
 def turn(chrome: Any) -> str:
     """The page's turn counter: it changes with every answer the server took (or refused)."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    return attribute_of(chrome, "id", "chat", "data-turn")
+
+
+def attribute_of(chrome: Any, by: str, value: str, name: str) -> str:
+    """An element's attribute, or ``""`` while the next page replaces this one.
+
+    Between finding an element and reading it the page may be swapped for the next one;
+    Chromium then says the element is stale, or that its node "does not belong to the
+    document": either way the page is loading, and the caller waits.
+    """
+    from selenium.common.exceptions import WebDriverException
 
     try:
-        found = chrome.find_elements("id", "chat")
-        return str(found[0].get_attribute("data-turn")) if found else ""
-    except StaleElementReferenceException:  # the next page is loading
+        found = chrome.find_elements(by, value)
+        return str(found[0].get_attribute(name) or "") if found else ""
+    except WebDriverException:  # stale element, or a node of a page already gone
         return ""
 
 
@@ -281,6 +291,9 @@ def test_a_submission_in_nynorsk_and_english_without_javascript(
         chrome.find_element("css selector", "form.text button").send_keys(keys().ENTER)
         wait_for(chrome, lambda: turn(chrome) not in ("", before), text)
 
+    def html_lang() -> str:
+        return attribute_of(chrome, "tag name", "html", "lang")
+
     labels = {
         "nn": ("Nynorsk", "Svar på spørsmåla", "Privatperson", "Ferdig", "Send inn"),
         "en": ("English", "Answer the questions", "Private individual", "Done", "Send"),
@@ -288,7 +301,7 @@ def test_a_submission_in_nynorsk_and_english_without_javascript(
     try:
         chrome.get(site + "/")
         click(labels[0])
-        assert chrome.find_element("tag name", "html").get_attribute("lang") == lang
+        wait_for(chrome, lambda: html_lang() == lang, f"<html lang={lang}>")
         click(labels[1])
         click(labels[2])
         for text in ("Kari Nordmann", "Harstad", "kari@example.no"):
@@ -299,6 +312,6 @@ def test_a_submission_in_nynorsk_and_english_without_javascript(
         click("Hopp over resten" if lang == "nn" else "Skip the rest")
         click(labels[4])
         assert "SMB-" in shown()
-        assert chrome.find_element("tag name", "html").get_attribute("lang") == lang
+        assert html_lang() == lang
     finally:
         chrome.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
