@@ -14,10 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import signal
 import ssl
-import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -42,7 +39,6 @@ from bot.channels.telegram.timed_jobs import start_reminders, start_staff_chat
 from bot.channels.telegram.updates import AnyApplication, update_source
 from bot.channels.web.channel_state import WebOptions
 from bot.channels.web.server import STATE, build_web_app, serving
-from bot.channels.web.throttle import trusted_networks
 from bot.consultation.loader import load_consultation
 from bot.consultation.model import Consultation
 from bot.conversation.context import Limits
@@ -53,6 +49,7 @@ from bot.mail.outbox import OutboxWorker
 from bot.mail.transport import FileTransport, SmtpTransport, Transport, forget_copies
 from bot.ops.clock import utc_now
 from bot.ops.settings import Settings
+from bot.ops.stopping import exit_after, until_stopped
 from bot.service.abuse_limits import AbuseLimits
 from bot.service.back_office import BackOffice
 from bot.service.conversations import ConversationService
@@ -335,46 +332,9 @@ async def run_telegram(
             await stack.enter_async_context(web_serving(settings, runtime))
         mode = "webhook" if webhook else "long polling"
         log.info("Telegram bot @%s is running (%s)", app.bot.username, mode)
-        await _until_stopped(stop)
+        await until_stopped(stop)
         if stop is None:  # a signal: the process must end within the grace, come what may
-            _exit_after(options.stop_grace)
-
-
-def _exit_after(seconds: float) -> None:
-    """End the process after ``seconds`` if it has not ended by then (a daemon thread).
-
-    The stop closes everything in turn and is bounded step by step; this is the guarantee
-    behind it, for what no step can bound (a thread that does not end, a blocked loop).
-    """
-
-    def force() -> None:
-        log.error("stopping: not done after %.0f s (STOP_GRACE_SECONDS); exiting now", seconds)
-        for handler in logging.getLogger().handlers:
-            handler.flush()
-        os._exit(1)
-
-    timer = threading.Timer(seconds, force)
-    timer.daemon = True
-    timer.start()
-
-
-def web_options(settings: Settings) -> WebOptions:
-    """The web chat's settings as plain values."""
-    return WebOptions(
-        public_url=settings.web_public_url,
-        trusted_proxies=trusted_networks(settings.web_trusted_proxy),
-        embed_origins=tuple(settings.web_embed_origins),
-        posts_per_minute=settings.web_posts_per_minute,
-        new_people_per_hour=settings.web_new_people_per_hour,
-        resume_attempts_per_hour=settings.web_resume_attempts_per_hour,
-        max_upload_bytes=settings.web_max_upload_bytes,
-        # The cookie outlives an untouched draft by a day, so a person who comes back in
-        # time finds it; after that there is nothing left to find.
-        cookie_days=settings.draft_retention_days + 1,
-        operator_name=settings.operator_name or "",
-        operator_contact=settings.operator_contact or "",
-        draft_retention_days=settings.draft_retention_days,
-    )
+            exit_after(options.stop_grace)
 
 
 def build_web(settings: Settings, runtime: Runtime) -> web.Application:
@@ -383,7 +343,7 @@ def build_web(settings: Settings, runtime: Runtime) -> web.Application:
         runtime.service,
         runtime.consultation,
         runtime.store.web,
-        web_options(settings),
+        WebOptions.from_settings(settings),
         clock=runtime.clock,
     )
 
@@ -418,22 +378,8 @@ async def run_web(
         await runtime.start_background()
         async with web_serving(settings, runtime, listen=listen, port=port) as bound:
             log.info("web chat is running (port %s)", bound)
-            await _until_stopped(stop)
+            await until_stopped(stop)
+            if stop is None:  # a signal: the process must end within the grace, come what may
+                exit_after(settings.stop_grace_seconds)
     finally:
         await runtime.close()
-
-
-async def _until_stopped(stop: asyncio.Event | None) -> None:
-    event = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
-    if stop is None:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signum, event.set)
-                installed.append(signum)
-    try:
-        await event.wait()
-    finally:
-        for signum in installed:
-            loop.remove_signal_handler(signum)

@@ -165,7 +165,7 @@ async def _stats(args: argparse.Namespace, runtime: Runtime) -> int:
     from bot.staff.material import load_material
     from bot.staff.statistics import content_stats, render_stats
 
-    stats = await runtime.store.stats(runtime.consultation.id)
+    stats = await runtime.store.staff.stats(runtime.consultation.id)
     material = await load_material(runtime.store, runtime.consultation.id)
     stats.update(content_stats(runtime.consultation, material))
     if args.json:

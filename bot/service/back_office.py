@@ -45,7 +45,7 @@ class BackOffice:
 
     async def statistics(self) -> str:
         """The figures of ``innspill stats``, in words."""
-        stats = await self._store.stats(self.consultation.id)
+        stats = await self._store.staff.stats(self.consultation.id)
         stats.update(content_stats(self.consultation, await self.material()))
         return render_stats(stats, self.consultation)
 

@@ -61,7 +61,7 @@ async def load_material(store: Store, consultation_id: str) -> Material:
     """Read all of it from the store, for an export, a compilation or the figures."""
     return Material(
         submissions=await store.list_submissions(consultation_id),
-        documents=await store.stored_documents(consultation_id),
-        erased=await store.erased_submissions(consultation_id),
-        channels=await store.channels(consultation_id),
+        documents=await store.staff.stored_documents(consultation_id),
+        erased=await store.staff.erased_submissions(consultation_id),
+        channels=await store.staff.channels(consultation_id),
     )

@@ -18,22 +18,20 @@ from typing import Any, Self, TypeVar
 
 from bot.conversation.session import Session
 from bot.conversation.submission import Submission
-from bot.storage import counters, journal, sessions, staff_reads, submissions
+from bot.storage import counters, journal, sessions, submissions
 from bot.storage import erasure as privacy
-from bot.storage import figures as statistics
 from bot.storage.connection import Database
 from bot.storage.db import to_db_time
 from bot.storage.job_log import JobLog
 from bot.storage.journal import UpdateJournal
 from bot.storage.outage import WriteOutage, is_outage
+from bot.storage.staff_reads import StaffReads
 from bot.storage.stepping import SessionCache, StepJob, Stepped, Stepper, step_batch
 from bot.storage.types import (
     DeletionReport,
-    ErasedSubmission,
     NewAttachment,
     OutboxItem,
     OutboxRecord,
-    StoredDocument,
 )
 from bot.storage.web_visitors import WebVisitors
 
@@ -56,6 +54,8 @@ class Store:
         """What timed work (digests, cards, reminders) has been sent."""
         self.web = WebVisitors(database)
         """The web chat's second devices and resume codes."""
+        self.staff = StaffReads(database)
+        """What the staff tools read: documents' text, deleted rows, channels, figures."""
         self.updates = UpdateJournal(database)
         """Every update fetched, how its handling ended, and replies still owed."""
         self._cache = SessionCache()
@@ -401,34 +401,3 @@ class Store:
         """One outbox row by id."""
         async with self._db.read() as db:
             return await submissions.outbox_record(db, outbox_id)
-
-    # -- staff ----------------------------------------------------------------------------------
-
-    async def stored_documents(self, consultation_id: str) -> dict[str, StoredDocument]:
-        """The kept text and checksum of every submitted document, by attachment id."""
-        async with self._db.read() as db:
-            return await staff_reads.stored_documents(db, consultation_id)
-
-    async def erased_submissions(self, consultation_id: str) -> list[ErasedSubmission]:
-        """Delivered submissions their senders deleted, oldest first (see ``erase_submission``)."""
-        async with self._db.read() as db:
-            return await staff_reads.erased_submissions(db, consultation_id)
-
-    async def channels(self, consultation_id: str) -> dict[str, str]:
-        """The channel each submission came by, by reference (erased ones included)."""
-        async with self._db.read() as db:
-            return await staff_reads.channels(db, consultation_id)
-
-    async def stats(self, consultation_id: str) -> dict[str, Any]:
-        """Counts staff ask for, without reading anyone's answers.
-
-        Returns a dict with ``submissions`` (total, including ``erased_after_delivery``:
-        delivered submissions their senders deleted, counted in ``by_day`` but in no other
-        breakdown, since nothing else of them is kept), ``by_respondent_type``,
-        ``by_municipality`` (kommunenummer), ``by_county`` (fylkesnummer), ``by_language``,
-        ``by_flow``, ``by_day`` (ISO dates in Europe/Oslo, oldest first),
-        ``drafts_in_progress`` and ``outbox`` (count per status, all statuses present).
-        Submissions without a municipality are left out of ``by_municipality``/``by_county``.
-        """
-        async with self._db.read() as db:
-            return await statistics.stats(db, consultation_id)

@@ -23,7 +23,7 @@ async def test_the_service_records_each_front_ends_channel(
         await submit(db_path, user, f"Innspill fra {user}")
     async with await Store.open(db_path) as store:
         sent = {s.answers[-1].answer: s for s in await store.list_submissions()}
-        stats = await store.stats(consultation.id)
+        stats = await store.staff.stats(consultation.id)
     assert sent["Innspill fra tg:1001"].channel is Channel.TELEGRAM
     assert sent["Innspill fra web:abc"].channel is Channel.WEB
     assert sent["Innspill fra cli:kari"].channel is Channel.TERMINAL

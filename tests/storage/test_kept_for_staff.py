@@ -34,13 +34,13 @@ async def test_a_documents_text_and_checksum_are_kept_with_the_submission(
     c: Consultation, store: Store
 ) -> None:
     _, data = await send_document(c, store)
-    documents = await store.stored_documents(c.id)
+    documents = await store.staff.stored_documents(c.id)
     [kept] = documents.values()
     assert kept.text is not None
     assert SENTINEL in kept.text
     assert kept.text_state == "read"
     assert kept.sha256 == hashlib.sha256(data).hexdigest()
-    assert await store.channels(c.id) == {
+    assert await store.staff.channels(c.id) == {
         (await store.list_submissions(c.id))[0].reference: "telegram"
     }
 
@@ -57,14 +57,14 @@ async def test_deleting_a_delivered_submission_keeps_only_when_and_how_it_came(
     assert report.submissions == 1
     assert report.message_ids == (ministry.message_id,), "so our .eml copy can go too"
     assert await store.list_submissions(c.id) == []
-    assert await store.stored_documents(c.id) == {}
-    [erased] = await store.erased_submissions(c.id)
+    assert await store.staff.stored_documents(c.id) == {}
+    [erased] = await store.staff.erased_submissions(c.id)
     assert (erased.reference, erased.received_at, erased.channel) == (
         sub.reference,
         sub.received_at,
         "telegram",
     )
-    stats = await store.stats(c.id)
+    stats = await store.staff.stats(c.id)
     assert stats["submissions"] == 1
     assert stats["erased_after_delivery"] == 1
     assert stats["by_respondent_type"] == {}, "nothing else of it is kept"
@@ -78,8 +78,8 @@ async def test_a_submission_never_delivered_leaves_no_row_when_deleted(
     [ministry] = [row for row in await store.list_outbox() if row.kind == "ministry"]
     await store.mark_outbox_failed(ministry.id, "550 no such mailbox")
     await store.delete_user_data(PERSON)
-    assert await store.erased_submissions(c.id) == [], "the ministry never got it"
-    assert (await store.stats(c.id))["submissions"] == 0
+    assert await store.staff.erased_submissions(c.id) == [], "the ministry never got it"
+    assert (await store.staff.stats(c.id))["submissions"] == 0
 
 
 async def test_deletion_while_waiting_for_delivery_leaves_the_row_once_it_is_sent(
@@ -92,4 +92,4 @@ async def test_deletion_while_waiting_for_delivery_leaves_the_row_once_it_is_sen
     [ministry] = [row for row in await store.list_outbox() if row.kind == "ministry"]
     erased_ids = await store.mark_outbox_sent(ministry.id, NOW)
     assert erased_ids == (ministry.message_id,)
-    assert len(await store.erased_submissions(c.id)) == 1
+    assert len(await store.staff.erased_submissions(c.id)) == 1

@@ -581,7 +581,7 @@ async def test_stats_count_what_staff_ask_for(store: Store) -> None:
     (row, *_) = await store.claim_due_outbox(late_evening, limit=1)
     await store.mark_outbox_sent(row.id, late_evening)
 
-    stats = await store.stats(CONSULTATION)
+    stats = await store.staff.stats(CONSULTATION)
     assert stats["submissions"] == 4
     assert stats["by_respondent_type"] == {"kommune": 1, "organisasjon": 1, "privatperson": 2}
     assert stats["by_municipality"] == {"1820": 1, "5401": 1, "5402": 1}
@@ -592,6 +592,6 @@ async def test_stats_count_what_staff_ask_for(store: Store) -> None:
     assert stats["drafts_in_progress"] == 1
     assert stats["outbox"] == {"pending": 3, "sending": 0, "sent": 1, "failed": 0}
 
-    empty = await store.stats("other-consultation")
+    empty = await store.staff.stats("other-consultation")
     assert empty["submissions"] == 0
     assert empty["outbox"] == {"pending": 0, "sending": 0, "sent": 0, "failed": 0}

@@ -16,12 +16,13 @@ from multidict import MultiDictProxy
 from bot.channels.web.info_pages import InfoView, error_page
 from bot.channels.web.page_shell import Assets
 from bot.channels.web.static_files import StaticFile, assets_of
-from bot.channels.web.throttle import Network, Throttle, client_address
+from bot.channels.web.throttle import Network, Throttle, client_address, trusted_networks
 from bot.channels.web.transcript import Page, Transcripts
 from bot.channels.web.visitors import COOKIE, Visitor, VisitorBook, csrf_matches
 from bot.consultation.model import Consultation, pick
 from bot.conversation.events import Reply
 from bot.i18n.languages import is_known, resolve_language
+from bot.ops.settings import Settings
 from bot.service.conversations import ConversationService, Handled
 
 TEXT_LIMIT = 1024 * 1024
@@ -37,7 +38,7 @@ def see_other(location: str) -> web.Response:
 
 @dataclass(frozen=True)
 class WebOptions:
-    """The web chat's settings, as plain values (``bot.app`` reads them from ``Settings``)."""
+    """The web chat's settings, as plain values, read once from ``Settings``."""
 
     public_url: str | None = None
     trusted_proxies: tuple[Network, ...] = ()
@@ -50,6 +51,25 @@ class WebOptions:
     operator_name: str = ""
     operator_contact: str = ""
     draft_retention_days: int = 30
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WebOptions:
+        """What the operator configured (``WEB_*`` and the privacy settings)."""
+        return cls(
+            public_url=settings.web_public_url,
+            trusted_proxies=trusted_networks(settings.web_trusted_proxy),
+            embed_origins=tuple(settings.web_embed_origins),
+            posts_per_minute=settings.web_posts_per_minute,
+            new_people_per_hour=settings.web_new_people_per_hour,
+            resume_attempts_per_hour=settings.web_resume_attempts_per_hour,
+            max_upload_bytes=settings.web_max_upload_bytes,
+            # The cookie outlives an untouched draft by a day, so a person who comes back in
+            # time finds it; after that there is nothing left to find.
+            cookie_days=settings.draft_retention_days + 1,
+            operator_name=settings.operator_name or "",
+            operator_contact=settings.operator_contact or "",
+            draft_retention_days=settings.draft_retention_days,
+        )
 
     @property
     def https(self) -> bool:

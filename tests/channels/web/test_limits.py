@@ -73,7 +73,7 @@ async def test_new_chats_from_one_address_are_limited(make_web: WebFactory) -> N
         browser = await web.browser()
         await browser.open()
         assert browser.status == expected
-    stats = await web.store.stats(web.service.consultation.id)
+    stats = await web.store.staff.stats(web.service.consultation.id)
     assert stats["drafts_in_progress"] == 2
 
 

@@ -9,7 +9,7 @@ from tests.channels.web.conftest import WebFactory, WebRig
 
 
 async def sessions(web: WebRig) -> int:
-    stats = await web.store.stats(web.service.consultation.id)
+    stats = await web.store.staff.stats(web.service.consultation.id)
     return int(stats["drafts_in_progress"])
 
 
