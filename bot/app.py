@@ -36,7 +36,7 @@ from bot.channels.telegram.handlers import TelegramHandlers
 from bot.channels.telegram.outage_notice import FaultNotice
 from bot.channels.telegram.purge_notice import PURGED, PurgeNotice
 from bot.channels.telegram.timed_jobs import start_reminders, start_staff_chat
-from bot.channels.telegram.updates import AnyApplication, update_source
+from bot.channels.telegram.updates import AnyApplication, private_chat_of, update_source
 from bot.channels.web.channel_state import WebOptions
 from bot.channels.web.server import STATE, build_web_app, serving
 from bot.consultation.loader import load_consultation
@@ -238,9 +238,9 @@ def build_telegram(
         await register_admin_menu(app.bot, settings.admin_user_ids)
 
         async def tell(user_id: str, text: str) -> None:
-            # Telegram users are "tg:<id>", and a private chat's id is the user's id.
-            if user_id.startswith("tg:") and user_id[3:].lstrip("-").isdigit():
-                await app.bot.send_message(chat_id=int(user_id[3:]), text=text)
+            chat = private_chat_of(user_id)
+            if chat is not None:
+                await app.bot.send_message(chat_id=chat, text=text)
 
         runtime.senders["tg"] = tell
         await runtime.start_background()

@@ -18,6 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from bot.channels.telegram.staff_chat import BACKGROUND
+from bot.channels.telegram.updates import private_chat_of
 from bot.consultation.deadline import deadline_end
 from bot.conversation.session import Session
 from bot.i18n.catalogs import N_, gettext_for
@@ -37,12 +38,6 @@ PURGE_WARNING = N_(
 )
 
 
-def chat_of(user_id: str) -> int | None:
-    """The private chat of a Telegram user (``tg:<id>``); ``None`` for anyone else."""
-    prefix, _, number = user_id.partition(":")
-    return int(number) if prefix == "tg" and number.isdigit() else None
-
-
 @dataclass
 class Reminders:
     """Finds the drafts whose owners should hear from the bot now, and tells them once."""
@@ -56,7 +51,7 @@ class Reminders:
         now, sent = self.office.clock(), 0
         soon_purged = now - timedelta(days=self.retention_days) + WARN_BEFORE_PURGE
         for draft in await self.office.drafts_to_remind(soon_purged):
-            chat = chat_of(draft.user_id)
+            chat = private_chat_of(draft.user_id)
             if chat is None or not draft.has_content:
                 continue
             sent += await self._deadline_reminder(draft, chat, now)

@@ -71,6 +71,15 @@ def user_key(user_id: int) -> str:
     return f"tg:{user_id}"
 
 
+def private_chat_of(key: str) -> int | None:
+    """The private chat of a Telegram user's key (``tg:<id>``), or ``None`` for another's.
+
+    A private chat's id is the user's id, so the key names the chat to write to.
+    """
+    prefix, colon, number = key.partition(":")
+    return int(number) if prefix == "tg" and colon and number.isdigit() else None
+
+
 def unsupported_kind(message: Message) -> str:
     """What kind of content a message carries, for the engine's friendly explanation."""
     for kind in UNSUPPORTED_KINDS:
